@@ -1,0 +1,52 @@
+"""Constrained field types shared by the envelope and the event payloads."""
+
+from collections.abc import Hashable
+from typing import Annotated, TypeVar
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+_Item = TypeVar("_Item", bound=Hashable)
+
+EVENT_TYPE_PATTERN = r"^[a-z]+\.[a-z_]+\.[a-z_]+$"
+AUTHORITY_SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A DNS label: letters, digits and inner hyphens, 63 characters at most.
+_HOST_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOST_NAME_PATTERN = rf"^{_HOST_LABEL}(\.{_HOST_LABEL})*$"
+
+EventType = Annotated[str, StringConstraints(pattern=EVENT_TYPE_PATTERN, max_length=255)]
+"""An event type, `{service}.{entity}.{verb}`, also the AMQP routing key."""
+
+AuthoritySlug = Annotated[str, StringConstraints(pattern=AUTHORITY_SLUG_PATTERN, max_length=63)]
+"""An authority's slug as it appears in URLs (`watford`, `housing-ombudsman`)."""
+
+HostName = Annotated[str, StringConstraints(pattern=HOST_NAME_PATTERN, max_length=253)]
+"""A lower-case DNS host name without a port."""
+
+HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+"""A colour as `#RRGGBB`."""
+
+FileExtension = Annotated[str, StringConstraints(pattern=r"^\.[a-z0-9]{1,16}$")]
+"""A lower-case file name extension with its dot (`.pdf`)."""
+
+EmailAddress = Annotated[
+    str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+]
+"""An email address, checked for shape only."""
+
+
+def _refuse_duplicates(items: list[_Item]) -> list[_Item]:
+    """Return the items unchanged, or fail when one appears twice."""
+    seen: set[_Item] = set()
+    for item in items:
+        if item in seen:
+            raise ValueError(f"{item!r} appears more than once")
+        seen.add(item)
+    return items
+
+
+UniqueList = Annotated[
+    list[_Item],
+    AfterValidator(_refuse_duplicates),
+    Field(json_schema_extra={"uniqueItems": True}),
+]
+"""A list whose items are all different; order is kept, unlike a set's."""

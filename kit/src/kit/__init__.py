@@ -1,0 +1,1 @@
+"""Shared code every Housing Portal service runs on."""

@@ -1,0 +1,173 @@
+"""Access-token verification against identity's JWKS, and role checks as dependencies."""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+from jwt import PyJWK
+
+from kit.errors import Forbidden, ServiceUnavailable, Unauthorized
+
+ROLES = frozenset(
+    {
+        "applicant",
+        "officer",
+        "manager",
+        "authority_admin",
+        "landlord_user",
+        "landlord_admin",
+        "platform_admin",
+    }
+)
+ALGORITHMS = ["EdDSA"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, for which authority, as the access token says."""
+
+    user_id: str
+    authority: str
+    roles: frozenset[str]
+    organisation: str | None
+    methods: tuple[str, ...]
+    token_id: str
+
+    def has_any(self, *roles: str) -> bool:
+        """Whether the caller holds one of the roles."""
+        return bool(self.roles.intersection(roles)) or "platform_admin" in self.roles
+
+
+class JwksCache:
+    """Signing keys from a JWKS URL, cached and refreshed when an unknown key id appears."""
+
+    def __init__(
+        self, url: str, *, max_age_seconds: float = 300.0, min_refresh_seconds: float = 5.0
+    ) -> None:
+        self.url = url
+        self.max_age = max_age_seconds
+        self.min_refresh = min_refresh_seconds
+        self._keys: dict[str, PyJWK] = {}
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def key(self, kid: str) -> PyJWK:
+        """The key with this id, fetching the set again if it is unknown or stale."""
+        now = time.monotonic()
+        if kid in self._keys and now - self._fetched_at < self.max_age:
+            return self._keys[kid]
+        async with self._lock:
+            stale = time.monotonic() - self._fetched_at
+            if (kid not in self._keys or stale >= self.max_age) and (
+                stale >= self.min_refresh or not self._keys
+            ):
+                await self._refresh()
+        if kid not in self._keys:
+            raise Unauthorized(
+                "The access token was signed by an unknown key.", code="token_invalid"
+            )
+        return self._keys[kid]
+
+    async def _refresh(self) -> None:
+        try:
+            async with httpx.AsyncClient(timeout=5.0) as client:
+                response = await client.get(self.url)
+                response.raise_for_status()
+                document: dict[str, Any] = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            if self._keys:
+                return
+            raise ServiceUnavailable("Signing keys are not available right now.") from exc
+        keys: dict[str, PyJWK] = {}
+        for entry in document.get("keys", []):
+            try:
+                keys[str(entry["kid"])] = PyJWK(entry)
+            except (KeyError, jwt.PyJWTError):
+                continue
+        self._keys = keys
+        self._fetched_at = time.monotonic()
+
+
+class TokenVerifier:
+    """Checks an access token's signature, expiry, issuer and authority."""
+
+    def __init__(self, jwks: JwksCache, *, issuer: str) -> None:
+        self.jwks = jwks
+        self.issuer = issuer
+
+    async def verify(self, token: str, *, authority: str) -> Principal:
+        """The principal the token names, if it is valid for this authority."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("The access token is not valid.", code="token_invalid") from exc
+        if header.get("alg") not in ALGORITHMS or not isinstance(header.get("kid"), str):
+            raise Unauthorized("The access token is not valid.", code="token_invalid")
+        key = await self.jwks.key(header["kid"])
+        try:
+            claims = jwt.decode(
+                token,
+                key=key.key,
+                algorithms=ALGORITHMS,
+                issuer=self.issuer,
+                options={"require": ["exp", "sub", "jti", "iss"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("The access token has expired.", code="token_expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("The access token is not valid.", code="token_invalid") from exc
+        if claims.get("authority") != authority:
+            raise Forbidden("This token was issued for another authority.", code="wrong_authority")
+        roles = claims.get("roles", [])
+        if not isinstance(roles, list):
+            raise Unauthorized("The access token is not valid.", code="token_invalid")
+        org = claims.get("org")
+        return Principal(
+            user_id=str(claims["sub"]),
+            authority=authority,
+            roles=frozenset(str(role) for role in roles if role in ROLES),
+            organisation=str(org) if org else None,
+            methods=tuple(str(method) for method in claims.get("amr", [])),
+            token_id=str(claims["jti"]),
+        )
+
+
+def bearer_token(request: Request) -> str:
+    """The bearer token from the Authorization header."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized()
+    return token.strip()
+
+
+async def current_principal(request: Request) -> Principal:
+    """Verify the caller's token for the authority this request belongs to."""
+    from kit.authorities import request_authority
+
+    authority = request_authority(request)
+    verifier: TokenVerifier = request.app.state.runtime.verifier
+    principal = await verifier.verify(bearer_token(request), authority=authority)
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets through only callers holding one of the roles."""
+    unknown = set(roles) - ROLES
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_any(*roles):
+            raise Forbidden()
+        return principal
+
+    return check

@@ -1,0 +1,1 @@
+"""The event bus: outbox, relay, consumers and dead letters on RabbitMQ."""

@@ -1,0 +1,246 @@
+"""Consumers: manual ack after commit, idempotent on the envelope id, retries, dead letters."""
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
+from pymongo.errors import DuplicateKeyError
+
+from contracts.envelope import Envelope
+from contracts.payload import EventPayload
+from contracts.registry import validate_envelope
+from kit import logs
+from kit.events.broker import Broker, declare_exchange
+from kit.metrics import DEAD_LETTER_DEPTH, EVENTS_CONSUMED, EVENTS_DEAD_LETTERED, EVENTS_RETRIED
+from kit.mongo import Index, Mongo, Session
+
+log = logs.get_logger("kit.events.consumer")
+
+PROCESSED = "processed_events"
+PROCESSED_INDEXES = [Index(PROCESSED, [("consumer", 1), ("processed_at", 1)], name="by_consumer")]
+
+ATTEMPT_HEADER = "x-portal-attempt"
+REASON_HEADER = "x-portal-failure"
+
+Handler = Callable[[Envelope, EventPayload, Session], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What one consumer wants: a purpose, the event types it binds to, and its handler."""
+
+    purpose: str
+    bindings: Sequence[str]
+    handler: Handler
+
+
+def queue_names(service: str, purpose: str) -> tuple[str, str]:
+    """The main queue and the dead-letter queue of a consumer."""
+    main = f"{service}.{purpose}"
+    return main, f"{main}.dead"
+
+
+def retry_queue_name(queue: str, attempt: int) -> str:
+    """The queue where a message waits before its `attempt`-th retry."""
+    return f"{queue}.retry.{attempt}"
+
+
+def attempts_so_far(message: AbstractIncomingMessage) -> int:
+    """How many times the message has failed before."""
+    value = (message.headers or {}).get(ATTEMPT_HEADER, 0)
+    return value if isinstance(value, int) else 0
+
+
+class EventConsumer:
+    """Consumes one durable quorum queue; each message's effect commits once, then it is acked."""
+
+    def __init__(
+        self,
+        mongo: Mongo,
+        broker: Broker,
+        subscription: Subscription,
+        *,
+        service: str,
+        retry_delays: Sequence[float] = (1.0, 5.0, 30.0),
+        prefetch: int = 32,
+    ) -> None:
+        self.mongo = mongo
+        self.broker = broker
+        self.subscription = subscription
+        self.service = service
+        self.retry_delays = tuple(retry_delays)
+        self.prefetch = prefetch
+        self.queue, self.dead_queue = queue_names(service, subscription.purpose)
+        self._channel: AbstractChannel | None = None
+        self._main: AbstractQueue | None = None
+        self._dead: AbstractQueue | None = None
+
+    async def start(self) -> None:
+        """Declare the queues this consumer uses and start consuming."""
+        channel = await self.broker.channel(confirms=True)
+        await channel.set_qos(prefetch_count=self.prefetch)
+        exchange = await declare_exchange(channel)
+        self._dead = await channel.declare_queue(
+            self.dead_queue, durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        for attempt, delay in enumerate(self.retry_delays, start=1):
+            await channel.declare_queue(
+                retry_queue_name(self.queue, attempt),
+                durable=True,
+                arguments={
+                    "x-message-ttl": max(1, int(delay * 1000)),
+                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-routing-key": self.queue,
+                },
+            )
+        self._main = await channel.declare_queue(
+            self.queue, durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        for pattern in self.subscription.bindings:
+            await self._main.bind(exchange, routing_key=pattern)
+        await self._main.consume(self._on_message)
+        self._channel = channel
+
+    async def stop(self) -> None:
+        """Stop consuming; unacked messages go back to the queue."""
+        channel, self._channel = self._channel, None
+        if channel is not None and not channel.is_closed:
+            with contextlib.suppress(Exception):
+                await channel.close()
+
+    async def dead_letter_count(self) -> int:
+        """How many messages wait in the dead-letter queue (also exported as a metric)."""
+        if self._channel is None or self._channel.is_closed:
+            return 0
+        dead = await self._channel.declare_queue(self.dead_queue, passive=True)
+        count = dead.declaration_result.message_count or 0
+        DEAD_LETTER_DEPTH.labels(self.service, self.queue).set(count)
+        return count
+
+    async def _on_message(self, message: AbstractIncomingMessage) -> None:
+        try:
+            envelope, payload = validate_envelope(json.loads(message.body))
+        except (ValueError, TypeError) as exc:
+            # A message that breaks its contract will never succeed: park it at once.
+            await self._park(message, reason=f"contract: {exc}")
+            return
+        try:
+            done = await self.mongo.transaction(
+                lambda session: self._apply(session, envelope, payload)
+            )
+        except DuplicateKeyError:
+            done = False
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await self._retry_or_park(message, envelope=envelope, error=exc)
+            return
+        outcome = "processed" if done else "duplicate"
+        EVENTS_CONSUMED.labels(self.service, self.queue, envelope.type, outcome).inc()
+        await message.ack()
+
+    async def _apply(self, session: Session, envelope: Envelope, payload: EventPayload) -> bool:
+        marker = f"{self.queue}:{envelope.id}"
+        processed = self.mongo.db[PROCESSED]
+        if await processed.find_one({"_id": marker}, session=session) is not None:
+            return False
+        await processed.insert_one(
+            {
+                "_id": marker,
+                "consumer": self.queue,
+                "type": envelope.type,
+                "processed_at": datetime.now(UTC),
+            },
+            session=session,
+        )
+        await self.subscription.handler(envelope, payload, session)
+        return True
+
+    async def _retry_or_park(
+        self, message: AbstractIncomingMessage, *, envelope: Envelope, error: Exception
+    ) -> None:
+        attempt = attempts_so_far(message) + 1
+        reason = f"{type(error).__name__}: {error}"[:500]
+        EVENTS_CONSUMED.labels(self.service, self.queue, envelope.type, "failed").inc()
+        if attempt > len(self.retry_delays):
+            log.error(
+                "event failed for the last time, dead-lettered",
+                extra={"event_id": str(envelope.id), "type": envelope.type, "reason": reason},
+            )
+            await self._park(message, reason=reason)
+            return
+        log.warning(
+            "event failed, will retry",
+            extra={"event_id": str(envelope.id), "attempt": attempt, "reason": reason},
+        )
+        await self._republish(
+            message, retry_queue_name(self.queue, attempt), attempt=attempt, reason=reason
+        )
+        EVENTS_RETRIED.labels(self.service, self.queue).inc()
+        await message.ack()
+
+    async def _park(self, message: AbstractIncomingMessage, *, reason: str) -> None:
+        attempt = attempts_so_far(message)
+        await self._republish(message, self.dead_queue, attempt=attempt, reason=reason[:500])
+        EVENTS_DEAD_LETTERED.labels(self.service, self.queue).inc()
+        await message.ack()
+
+    async def _republish(
+        self, message: AbstractIncomingMessage, queue: str, *, attempt: int, reason: str
+    ) -> None:
+        """Copy the message to another queue, confirmed, before the original is acked."""
+        channel = self._channel
+        if channel is None:
+            raise RuntimeError("consumer is not started")
+        headers = dict(message.headers or {})
+        headers[ATTEMPT_HEADER] = attempt
+        headers[REASON_HEADER] = reason
+        await channel.default_exchange.publish(
+            aio_pika.Message(
+                message.body,
+                headers=headers,
+                content_type=message.content_type,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                message_id=message.message_id,
+                type=message.type,
+                correlation_id=message.correlation_id,
+            ),
+            routing_key=queue,
+        )
+
+
+async def replay_dead_letters(broker: Broker, *, queue: str, limit: int = 1000) -> int:
+    """Move up to `limit` parked messages back to their consumer's queue; return how many."""
+    channel = await broker.channel(confirms=True)
+    try:
+        dead = await channel.declare_queue(f"{queue}.dead", passive=True)
+        moved = 0
+        while moved < limit:
+            message = await dead.get(no_ack=False, fail=False)
+            if message is None:
+                break
+            headers = dict(message.headers or {})
+            headers[ATTEMPT_HEADER] = 0
+            headers.pop(REASON_HEADER, None)
+            await channel.default_exchange.publish(
+                aio_pika.Message(
+                    message.body,
+                    headers=headers,
+                    content_type=message.content_type,
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    message_id=message.message_id,
+                    type=message.type,
+                    correlation_id=message.correlation_id,
+                ),
+                routing_key=queue,
+            )
+            await message.ack()
+            moved += 1
+        return moved
+    finally:
+        await channel.close()

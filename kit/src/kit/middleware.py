@@ -1,0 +1,70 @@
+"""ASGI middleware: request ids, request context, timing metrics and access logs."""
+
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kit import context, logs
+from kit.metrics import REQUEST_DURATION
+
+access_log = logs.get_logger("kit.access")
+
+UNMATCHED_ROUTE = "unmatched"
+
+
+class RequestMiddleware:
+    """Keeps or makes the request id, sets the log context, measures and logs each request."""
+
+    def __init__(self, app: ASGIApp, *, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        request_id = context.accept_request_id(
+            headers.get(b"x-request-id", b"").decode("latin-1") or None
+        )
+        authority = headers.get(b"x-authority", b"").decode("latin-1")[:63] or None
+        tokens = (
+            context.request_id.set(request_id),
+            context.authority.set(authority),
+        )
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    (name, value)
+                    for name, value in message["headers"]
+                    if name.lower() != b"x-request-id"
+                ] + [(b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            template = getattr(route, "path", None) or UNMATCHED_ROUTE
+            REQUEST_DURATION.labels(self.service, scope["method"], template, str(status)).observe(
+                elapsed
+            )
+            if template not in {"/healthz", "/readyz", "/metrics"}:
+                access_log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        "route": template,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                    },
+                )
+            context.request_id.reset(tokens[0])
+            context.authority.reset(tokens[1])

@@ -1,0 +1,65 @@
+"""MongoDB access on PyMongo's native async API: client, indexes and transactions."""
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pymongo import AsyncMongoClient, IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.read_concern import ReadConcern
+from pymongo.write_concern import WriteConcern
+
+Document = dict[str, Any]
+Session = AsyncClientSession
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Index:
+    """An index a collection needs, declared next to the code that queries it."""
+
+    collection: str
+    keys: Sequence[tuple[str, int]]
+    name: str
+    unique: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def model(self) -> IndexModel:
+        """The PyMongo index model."""
+        return IndexModel(list(self.keys), name=self.name, unique=self.unique, **self.options)
+
+
+class Mongo:
+    """One client and one database per service."""
+
+    def __init__(self, url: str, database: str) -> None:
+        self.client: AsyncMongoClient[Document] = AsyncMongoClient(
+            url, tz_aware=True, uuidRepresentation="standard", serverSelectionTimeoutMS=5000
+        )
+        self.db: AsyncDatabase[Document] = self.client[database]
+
+    async def ensure_indexes(self, indexes: Sequence[Index]) -> None:
+        """Create every declared index (creating an existing one is a no-op)."""
+        by_collection: dict[str, list[IndexModel]] = {}
+        for index in indexes:
+            by_collection.setdefault(index.collection, []).append(index.model())
+        for name, models in by_collection.items():
+            await self.db[name].create_indexes(models)
+
+    async def ping(self) -> None:
+        """Raise unless the server answers."""
+        await self.client.admin.command("ping")
+
+    async def transaction(self, work: Callable[[Session], Awaitable[T]]) -> T:
+        """Run work in one transaction, retried on transient errors, and return its result."""
+        async with self.client.start_session() as session:
+            return await session.with_transaction(
+                work,
+                read_concern=ReadConcern("majority"),
+                write_concern=WriteConcern("majority"),
+            )
+
+    async def close(self) -> None:
+        """Close the client."""
+        await self.client.close()

@@ -1,0 +1,1 @@
+"""Documents asked for and supplied; the files themselves in S3-compatible storage."""

@@ -1,0 +1,1 @@
+"""The front door: the authority registry and routing of every request to its service."""

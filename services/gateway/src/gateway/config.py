@@ -1,0 +1,44 @@
+"""Settings of the gateway (environment variables prefixed GATEWAY_)."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from kit.settings import ServiceSettings
+
+SERVICES = ("identity", "cases", "documents", "notifications")
+
+
+def _local_pools() -> dict[str, list[str]]:
+    ports = {"identity": 8001, "cases": 8002, "documents": 8003, "notifications": 8004}
+    return {name: [f"http://127.0.0.1:{port}"] for name, port in ports.items()}
+
+
+class Settings(ServiceSettings):
+    """How the gateway finds its registry seed and the services it routes to."""
+
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
+
+    service_name: str = "gateway"
+    mongo_db: str = "portal_gateway"
+    authorities_seed: Path = Field(
+        default=Path(__file__).resolve().parents[4] / "deploy" / "authorities.yaml",
+        description="YAML file of authorities loaded into an empty registry.",
+    )
+    default_pools: dict[str, list[str]] = Field(
+        default_factory=_local_pools,
+        description="Upstream addresses of each service for authorities without their own pool.",
+    )
+    registry_refresh_seconds: float = Field(default=1.0, gt=0)
+    announce_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="How often the whole registry is published again for late subscribers.",
+    )
+    upstream_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    upstream_read_timeout_seconds: float = Field(default=60.0, gt=0)
+    upstream_connections: int = Field(default=200, ge=1)
+
+
+settings = Settings()

@@ -1,0 +1,293 @@
+"""`/{authority}/api/{service}/{path}` streamed to the service that owns it."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from starlette.types import Receive, Scope, Send
+
+from gateway.registry.view import RegistryView
+from gateway.routing import HIDDEN_PATHS, RoutingTable, is_public
+from kit import context
+from kit.auth import TokenVerifier
+from kit.errors import AppError
+
+HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"te",
+        b"trailer",
+        b"trailers",
+        b"transfer-encoding",
+        b"upgrade",
+        b"host",
+        b"x-authority",
+        b"x-request-id",
+        b"x-forwarded-for",
+        b"x-forwarded-host",
+        b"x-forwarded-proto",
+    }
+)
+RESPONSE_HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"transfer-encoding",
+        b"upgrade",
+        b"trailer",
+        b"x-request-id",
+    }
+)
+CHUNK = 64 * 1024
+
+
+async def send_error(
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    *,
+    request_id: str,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Answer with the standard error body."""
+    body = json.dumps({"error": {"code": code, "message": message, "details": None}}).encode()
+    raw_headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-request-id", request_id.encode()),
+    ]
+    raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+@dataclass(frozen=True)
+class ProxiedRoute:
+    """The route template a proxied request is measured and logged under."""
+
+    path: str
+
+
+class Proxy:
+    """Resolves the authority, checks the token, picks the upstream and streams both ways."""
+
+    def __init__(
+        self,
+        registry: RegistryView,
+        routing: RoutingTable,
+        verifier: TokenVerifier,
+        *,
+        connect_timeout: float,
+        read_timeout: float,
+        connections: int,
+    ) -> None:
+        self.registry = registry
+        self.routing = routing
+        self.verifier = verifier
+        self.timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=connect_timeout, sock_read=read_timeout
+        )
+        self.connections = connections
+        self._session: aiohttp.ClientSession | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        """The shared upstream connection pool (made on first use, inside the event loop)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    limit=self.connections, limit_per_host=self.connections, ttl_dns_cache=300
+                ),
+                timeout=self.timeout,
+                auto_decompress=False,
+                skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
+            )
+        return self._session
+
+    async def close(self) -> None:
+        """Close the upstream connections."""
+        if self._session is not None:
+            await self._session.close()
+
+    async def __call__(
+        self, scope: Scope, receive: Receive, send: Send, *, slug: str, service: str, path: str
+    ) -> None:
+        """Serve one proxied request."""
+        scope["route"] = ProxiedRoute(f"/{{authority}}/api/{service}")
+        await self._serve(
+            scope,
+            receive,
+            send,
+            slug=slug,
+            service=service,
+            path=path,
+            request_id=context.request_id.get() or context.accept_request_id(None),
+        )
+
+    async def _serve(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        slug: str,
+        service: str,
+        path: str,
+        request_id: str,
+    ) -> None:
+        if not self.registry.loaded.is_set():
+            await send_error(
+                send,
+                503,
+                "starting",
+                "The portal is starting; try again in a moment.",
+                request_id=request_id,
+                headers={"Retry-After": "2"},
+            )
+            return
+        authority = self.registry.get(slug)
+        if authority is None or authority.status != "active":
+            await send_error(
+                send,
+                404,
+                "authority_not_found",
+                "There is no housing service at this address.",
+                request_id=request_id,
+            )
+            return
+        if not self.routing.knows(service) or not authority.serves(service) or path in HIDDEN_PATHS:
+            await send_error(send, 404, "not_found", "Not found.", request_id=request_id)
+            return
+        context.authority.set(slug)
+        method: str = scope["method"]
+        if not is_public(service, method, path):
+            try:
+                header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+                scheme, _, token = header.partition(" ")
+                if scheme.lower() != "bearer" or not token.strip():
+                    raise AppError(
+                        "Sign in to continue.",
+                        code="unauthorized",
+                        status=401,
+                        headers={"WWW-Authenticate": 'Bearer realm="housing-portal"'},
+                    )
+                principal = await self.verifier.verify(token.strip(), authority=slug)
+                context.user_id.set(principal.user_id)
+            except AppError as error:
+                await send_error(
+                    send,
+                    error.status,
+                    error.code,
+                    error.message,
+                    request_id=request_id,
+                    headers=error.headers,
+                )
+                return
+        upstream = self.routing.pick(authority, service)
+        if upstream is None:
+            await send_error(
+                send,
+                503,
+                "no_upstream",
+                "This service is temporarily unavailable.",
+                request_id=request_id,
+                headers={"Retry-After": "5"},
+            )
+            return
+        await self._forward(scope, receive, send, upstream + path, slug=slug, request_id=request_id)
+
+    async def _forward(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        url: str,
+        *,
+        slug: str,
+        request_id: str,
+    ) -> None:
+        headers: list[tuple[str, str]] = [
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, value in scope["headers"]
+            if name.lower() not in HOP_BY_HOP
+        ]
+        raw = dict(scope["headers"])
+        client = scope.get("client")
+        headers += [
+            ("X-Request-ID", request_id),
+            ("X-Authority", slug),
+            ("X-Forwarded-For", client[0] if client else ""),
+            ("X-Forwarded-Proto", str(scope.get("scheme", "http"))),
+            ("X-Forwarded-Host", raw.get(b"host", b"").decode("latin-1")),
+        ]
+        has_body = int(raw.get(b"content-length", b"0") or b"0") > 0 or b"transfer-encoding" in raw
+        query: bytes = scope.get("query_string", b"")
+        if query:
+            url = f"{url}?{query.decode('latin-1')}"
+        data: Any = _request_body(receive) if has_body else None
+        started = False
+        try:
+            async with self.session().request(
+                scope["method"],
+                url,
+                headers=headers,
+                data=data,
+                allow_redirects=False,
+            ) as upstream:
+                response_headers = [
+                    (name.lower(), value)
+                    for name, value in upstream.raw_headers
+                    if name.lower() not in RESPONSE_HOP_BY_HOP
+                ]
+                response_headers.append((b"x-request-id", request_id.encode()))
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": upstream.status,
+                        "headers": response_headers,
+                    }
+                )
+                started = True
+                async for chunk in upstream.content.iter_chunked(CHUNK):
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await send({"type": "http.response.body", "body": b""})
+        except (TimeoutError, aiohttp.ClientConnectionError) as error:
+            if started:
+                raise  # the status is already sent: the connection is cut instead
+            if isinstance(error, TimeoutError):
+                await send_error(
+                    send,
+                    504,
+                    "upstream_timeout",
+                    "The service took too long to answer.",
+                    request_id=request_id,
+                )
+                return
+            await send_error(
+                send,
+                503,
+                "upstream_unavailable",
+                "This service is temporarily unavailable.",
+                request_id=request_id,
+                headers={"Retry-After": "5"},
+            )
+
+
+async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
+    """The client's body, chunk by chunk, never held whole."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise asyncio.CancelledError("client disconnected")
+        body = message.get("body", b"")
+        if body:
+            yield body
+        if not message.get("more_body", False):
+            return

@@ -1,0 +1,1 @@
+"""The authority registry the gateway owns."""

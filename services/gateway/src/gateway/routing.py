@@ -1,0 +1,51 @@
+"""Which upstream serves a request: the authority's own pool, else the default pool."""
+
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+
+from gateway.registry.models import Authority
+
+# Paths a client may call without a token, per service ("*": every service).
+PUBLIC_ROUTES: Mapping[str, frozenset[tuple[str, str]]] = {
+    "*": frozenset({("GET", "/healthz"), ("GET", "/readyz")}),
+    "identity": frozenset({("GET", "/.well-known/jwks.json")}),
+}
+# Paths that exist on every service but are for operators only, never proxied.
+HIDDEN_PATHS = frozenset({"/metrics"})
+
+
+def is_public(service: str, method: str, path: str) -> bool:
+    """Whether a route may be called without an access token."""
+    key = ("GET" if method == "HEAD" else method, path)
+    return key in PUBLIC_ROUTES["*"] or key in PUBLIC_ROUTES.get(service, frozenset())
+
+
+class RoutingTable:
+    """Pools of upstream base URLs, picked round-robin."""
+
+    def __init__(self, default_pools: Mapping[str, Sequence[str]]) -> None:
+        self.default_pools = {
+            service: [url.rstrip("/") for url in urls] for service, urls in default_pools.items()
+        }
+        self._cycles: dict[tuple[str, ...], Iterator[str]] = {}
+
+    def knows(self, service: str) -> bool:
+        """Whether this service exists at all."""
+        return service in self.default_pools
+
+    def pool(self, authority: Authority, service: str) -> list[str]:
+        """The upstream addresses for this authority and service."""
+        own = authority.routes.get(service)
+        if own:
+            return [str(url).rstrip("/") for url in own]
+        return self.default_pools.get(service, [])
+
+    def pick(self, authority: Authority, service: str) -> str | None:
+        """The next upstream of the pool, or None if the pool is empty."""
+        members = tuple(self.pool(authority, service))
+        if not members:
+            return None
+        cycle = self._cycles.get(members)
+        if cycle is None:
+            cycle = self._cycles[members] = itertools.cycle(members)
+        return next(cycle)

@@ -1,0 +1,1 @@
+"""Accounts, sign-in with a second factor, memberships and the signing keys (JWKS)."""

@@ -1,0 +1,1 @@
+"""In-app notifications and emails, with their delivery status."""
