@@ -1,0 +1,68 @@
+# Housing Portal: `make run` starts the whole portal on this machine; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PACKAGES := contracts kit deploy/local services/gateway services/identity services/cases \
+            services/documents services/notifications
+STAMP := $(VENV)/.installed
+PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+TEST_WORKERS ?= 2
+
+.PHONY: install run start stop status test test-parallel test-serial lint format bench \
+        contracts clean
+
+install: $(STAMP)
+
+$(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --constraint constraints.txt -r requirements-dev.txt \
+		$(foreach p,$(PACKAGES),-e ./$(p))
+	@touch $(STAMP)
+
+run: install  ## start everything, stay in the foreground; Ctrl-C stops it
+	$(PY) -m portalstack up
+
+start: install  ## start everything in the background
+	$(PY) -m portalstack start
+
+stop:  ## stop what `make run`, `make start` or `make test` started
+	@test -x $(PY) && $(PY) -m portalstack stop || true
+
+status: install
+	$(PY) -m portalstack status
+
+test: install  ## reuse a running stack or start one, run every test, stop what was started
+	@$(PY) -m portalstack ensure
+	@status=0; \
+	$(MAKE) --no-print-directory test-parallel || status=$$?; \
+	$(MAKE) --no-print-directory test-serial || status=$$?; \
+	$(PY) -m portalstack stop --if-started-by-ensure; \
+	exit $$status
+
+test-parallel:
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+
+test-serial:  ## tests that restart servers run alone (pytest exits 5 when none are selected)
+	$(PY) -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+contracts: install  ## regenerate the JSON Schemas and the AsyncAPI document
+	$(PY) -m contracts.generate
+
+bench: install  ## measure the gateway against direct calls; results in bench/results/
+	$(PY) -m portalstack ensure
+	@status=0; $(PY) bench/gateway_overhead.py || status=$$?; \
+	$(PY) -m portalstack stop --if-started-by-ensure; exit $$status
+
+clean: stop
+	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache bench/results
