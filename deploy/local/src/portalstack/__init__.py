@@ -1,0 +1,1 @@
+"""One-machine runner of the Housing Portal: local infrastructure and every service."""
