@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from pymongo import AsyncMongoClient
-from tests.support import Stack, current_stack
+
+from portalstack.endpoints import Stack, current_stack
 
 
 @pytest.fixture(scope="session")

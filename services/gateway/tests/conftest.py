@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 import pytest
-from tests.support import Stack
 
 from identity.config import Settings as IdentitySettings
 from identity.keys import SigningKeys
 from kit.mongo import Mongo
+from portalstack.endpoints import Stack
 
 MintToken = Callable[..., Awaitable[str]]
 

@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from tests.support import Stack
 
 from gateway.config import Settings as GatewaySettings
 from gateway.registry.models import Authority
 from gateway.registry.service import RegistryService
 from kit.events.outbox import Outbox
 from kit.mongo import Document, Mongo
+from portalstack.endpoints import Stack
 
 COPIES = {
     "identity": "portal_identity",

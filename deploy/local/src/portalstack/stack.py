@@ -61,9 +61,12 @@ class Stack:
         On failure (or Ctrl-C) everything started by this call is stopped again.
         """
         chosen = self.select(names)
+        # The gateway starts last: the services' queues must exist before it announces the
+        # authorities, and it routes to services that are ready.
         phases = [
             ([c for c in chosen if c.name in INFRA], INFRA_TIMEOUT),
-            ([c for c in chosen if c.name in SERVICES], SERVICES_TIMEOUT),
+            ([c for c in chosen if c.name in SERVICES and c.name != "gateway"], SERVICES_TIMEOUT),
+            ([c for c in chosen if c.name == "gateway"], SERVICES_TIMEOUT),
         ]
         started: list[str] = []
         try:

@@ -1,4 +1,4 @@
-"""What tests share: where the real servers of the running stack are."""
+"""Where the servers of a running local stack are, for tests, benchmarks and tools."""
 
 import os
 from dataclasses import dataclass
