@@ -54,6 +54,7 @@ class JwksCache:
         self.min_refresh = min_refresh_seconds
         self._keys: dict[str, PyJWK] = {}
         self._fetched_at = 0.0
+        self._attempted_at = 0.0
         self._lock = asyncio.Lock()
 
     async def key(self, kid: str) -> PyJWK:
@@ -62,10 +63,10 @@ class JwksCache:
         if kid in self._keys and now - self._fetched_at < self.max_age:
             return self._keys[kid]
         async with self._lock:
-            stale = time.monotonic() - self._fetched_at
-            if (kid not in self._keys or stale >= self.max_age) and (
-                stale >= self.min_refresh or not self._keys
-            ):
+            now = time.monotonic()
+            due = kid not in self._keys or now - self._fetched_at >= self.max_age
+            allowed = not self._keys or now - self._attempted_at >= self.min_refresh
+            if due and allowed:
                 await self._refresh()
         if kid not in self._keys:
             raise Unauthorized(
@@ -74,6 +75,7 @@ class JwksCache:
         return self._keys[kid]
 
     async def _refresh(self) -> None:
+        self._attempted_at = time.monotonic()
         try:
             async with httpx.AsyncClient(timeout=5.0) as client:
                 response = await client.get(self.url)
@@ -81,7 +83,7 @@ class JwksCache:
                 document: dict[str, Any] = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             if self._keys:
-                return
+                return  # keep serving the cached keys; try again after min_refresh
             raise ServiceUnavailable("Signing keys are not available right now.") from exc
         keys: dict[str, PyJWK] = {}
         for entry in document.get("keys", []):

@@ -119,6 +119,12 @@ def error_response(
     return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
 
 
+def unexpected_error_response(exc: BaseException) -> JSONResponse:
+    """Log an unexpected error and render the standard 500 body, without the error's text."""
+    logs.get_logger("kit.errors").exception("unexpected error", exc_info=exc)
+    return error_response(500, "internal_error", "Something went wrong on our side.")
+
+
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -176,8 +182,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc.status_code, code, message, headers=headers)
 
     async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
-        logs.get_logger("kit.errors").exception("unexpected error", exc_info=exc)
-        return error_response(500, "internal_error", "Something went wrong on our side.")
+        return unexpected_error_response(exc)
 
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)

@@ -5,6 +5,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kit import context, logs
+from kit.errors import unexpected_error_response
 from kit.metrics import REQUEST_DURATION
 
 access_log = logs.get_logger("kit.access")
@@ -33,11 +34,13 @@ class RequestMiddleware:
             context.authority.set(authority),
         )
         status = 500
+        response_started = False
         started = time.perf_counter()
 
         async def send_with_request_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
+                response_started = True
                 status = int(message["status"])
                 message.setdefault("headers", [])
                 message["headers"] = [
@@ -49,6 +52,12 @@ class RequestMiddleware:
 
         try:
             await self.app(scope, receive, send_with_request_id)
+        except Exception as exc:
+            # Rendered here, not by Starlette's outermost handler, so that the 500 carries the
+            # request id and its log line the request context, which are reset below.
+            if response_started:
+                raise
+            await unexpected_error_response(exc)(scope, receive, send_with_request_id)
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")

@@ -34,8 +34,13 @@ class Mongo:
     """One client and one database per service."""
 
     def __init__(self, url: str, database: str) -> None:
+        # PyMongo lets keyword arguments override the URL, so the default timeout is passed only
+        # when the URL does not set its own.
+        timeouts: dict[str, Any] = {}
+        if "serverselectiontimeoutms=" not in url.lower():
+            timeouts["serverSelectionTimeoutMS"] = 5000
         self.client: AsyncMongoClient[Document] = AsyncMongoClient(
-            url, tz_aware=True, uuidRepresentation="standard", serverSelectionTimeoutMS=5000
+            url, tz_aware=True, uuidRepresentation="standard", **timeouts
         )
         self.db: AsyncDatabase[Document] = self.client[database]
 

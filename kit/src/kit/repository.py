@@ -23,6 +23,19 @@ def scoped(authority: str, query: Mapping[str, Any] | None = None) -> Document:
     return merged
 
 
+def _refuse_authority_change(authority: str, update: Mapping[str, Any]) -> None:
+    """Refuse an update that would move a record to another authority or drop its authority."""
+    for operator, fields in update.items():
+        if not isinstance(fields, Mapping):
+            continue
+        if operator == "$rename" and "authority" in fields.values():
+            raise CrossAuthorityQuery("an update may not change a record's authority")
+        if "authority" in fields and not (
+            operator in {"$set", "$setOnInsert"} and fields["authority"] == authority
+        ):
+            raise CrossAuthorityQuery("an update may not change a record's authority")
+
+
 class AuthorityRepository:
     """Base for a collection whose every record carries `authority`."""
 
@@ -70,6 +83,7 @@ class AuthorityRepository:
         session: Session | None = None,
     ) -> Document | None:
         """Apply an update to one record of this authority and return it as it is after."""
+        _refuse_authority_change(authority, update)
         return await self.collection.find_one_and_update(
             scoped(authority, query),
             dict(update),

@@ -1,7 +1,7 @@
 """The transactional outbox: events are written with the change that causes them."""
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from contracts.envelope import Envelope
 from contracts.payload import EventPayload
@@ -11,8 +11,17 @@ from kit.mongo import Index, Mongo, Session
 
 OUTBOX = "outbox"
 
+SENT_KEPT_FOR = timedelta(days=7)
+
 OUTBOX_INDEXES = [
     Index(OUTBOX, [("sent_at", 1), ("created_at", 1)], name="outbox_pending"),
+    # Published records are kept a while for tracing, then expire; pending ones never do.
+    Index(
+        OUTBOX,
+        [("sent_at", 1)],
+        name="outbox_sent_expiry",
+        options={"expireAfterSeconds": int(SENT_KEPT_FOR.total_seconds())},
+    ),
 ]
 
 
