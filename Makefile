@@ -61,7 +61,7 @@ contracts: install  ## regenerate the JSON Schemas and the AsyncAPI document
 
 bench: install  ## measure the gateway against direct calls; results in bench/results/
 	$(PY) -m portalstack ensure
-	@status=0; $(PY) bench/gateway_overhead.py || status=$$?; \
+	@status=0; $(PY) -m bench.gateway_overhead || status=$$?; \
 	$(PY) -m portalstack stop --if-started-by-ensure; exit $$status
 
 clean: stop

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.upstream_clients import compare
+
 from portalstack.settings import StackSettings
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -134,6 +136,7 @@ def main() -> int:
         measure(wrk, "direct", direct, **options),
         measure(wrk, "gateway", through, **options),
     ]
+    clients = compare(direct, seconds=arguments.seconds / 2)
     ratio = results[1].requests_per_second / results[0].requests_per_second
     print(f"{'target':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for result in results:
@@ -142,6 +145,10 @@ def main() -> int:
             f"{result.p50_ms:>10.2f}{result.p99_ms:>10.2f}{result.errors:>8}"
         )
     print(f"gateway / direct throughput: {ratio:.2f}")
+    print("upstream client candidates, one process:")
+    for client in clients:
+        print(f"  {client.client:<10}{client.requests_per_second:>10.0f} req/s")
+    print(f"fastest: {clients[0].client} (the gateway uses aiohttp)")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     report = {
@@ -152,6 +159,7 @@ def main() -> int:
         "wrk": options,
         "results": [asdict(result) for result in results],
         "gateway_to_direct_throughput": round(ratio, 3),
+        "upstream_clients": [asdict(client) for client in clients],
     }
     path = RESULTS / f"gateway-overhead-{stamp}.json"
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
