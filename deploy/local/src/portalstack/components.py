@@ -197,6 +197,7 @@ class RabbitMQ(Component):
         # Present only while a broker this stack started may be running.
         self.marker = settings.run_dir / "rabbitmq.started"
         self._waiter: subprocess.Popen[bytes] | None = None
+        self._vhost_ready = False
 
     def _listening(self) -> bool:
         return port_open(self.settings.connect_host, self.settings.amqp_port)
@@ -268,10 +269,28 @@ class RabbitMQ(Component):
         return True
 
     def ready(self) -> bool:
-        """Ready when `rabbitmqctl wait` returned and the AMQP port accepts connections."""
+        """Ready when `rabbitmqctl wait` returned, the port accepts and the vhost exists."""
         if self._waiter is not None and self._waiter.poll() is None:
             return False
-        return self._listening()
+        if not self._listening():
+            return False
+        if self.settings.amqp_vhost != "/" and not self._vhost_ready:
+            self._ensure_vhost()
+        return True
+
+    def _ensure_vhost(self) -> None:
+        """Create the stack's own virtual host, so two stacks can share one broker."""
+        vhost = self.settings.amqp_vhost
+        node = rabbitmq_node_name()
+        # add_vhost fails when it exists already, which is fine; permissions are idempotent.
+        self._run_logged(["rabbitmqctl", "-n", node, "add_vhost", vhost], timeout=60)
+        code = self._run_logged(
+            ["rabbitmqctl", "-n", node, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+            timeout=60,
+        )
+        if code:
+            raise StackError(f"rabbitmq: could not open vhost {vhost!r}; see {self.log_path}")
+        self._vhost_ready = True
 
     def failure(self) -> str | None:
         """Reports a failed `rabbitmqctl wait`."""

@@ -1,6 +1,5 @@
 """Where the servers of a running local stack are, for tests, benchmarks and tools."""
 
-import os
 from dataclasses import dataclass
 
 from portalstack.settings import StackSettings
@@ -32,8 +31,7 @@ def current_stack() -> Stack:
             name: f"http://{host}:{port}" for name, port in settings.service_ports.items()
         },
         mongo_url=f"mongodb://{host}:{settings.mongo_port}/?{MONGO_OPTIONS}",
-        amqp_url=os.environ.get("PORTAL_AMQP_URL")
-        or f"amqp://guest:guest@{host}:{settings.amqp_port}/",
+        amqp_url=settings.amqp_url,
         mail_url=f"http://{host}:{settings.mail_http_port}",
         s3_url=f"http://{host}:{settings.s3_port}",
         s3_access_key=settings.s3_access_key,

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 # src/portalstack/settings.py -> deploy/local/src/portalstack -> repository root
 REPO_ROOT = Path(__file__).resolve().parents[4]
@@ -37,6 +38,7 @@ class StackSettings:
     service_ports: Mapping[str, int]
     mongo_port: int
     amqp_port: int
+    amqp_vhost: str
     s3_port: int
     s3_access_key: str
     s3_secret_key: str
@@ -63,6 +65,7 @@ class StackSettings:
             },
             mongo_port=_int(env, "PORTAL_MONGO_PORT", 27017),
             amqp_port=_int(env, "PORTAL_AMQP_PORT", 5672),
+            amqp_vhost=env.get("PORTAL_AMQP_VHOST") or "/",
             s3_port=_int(env, "PORTAL_S3_PORT", 9000),
             s3_access_key=env.get("PORTAL_S3_ACCESS_KEY") or "portal-access-key",
             s3_secret_key=env.get("PORTAL_S3_SECRET_KEY") or "portal-secret-key-local",
@@ -111,7 +114,8 @@ class StackSettings:
     @property
     def amqp_url(self) -> str:
         """AMQP URL of the RabbitMQ broker."""
-        return f"amqp://guest:guest@{self.connect_host}:{self.amqp_port}/"
+        vhost = "" if self.amqp_vhost == "/" else quote(self.amqp_vhost, safe="")
+        return f"amqp://guest:guest@{self.connect_host}:{self.amqp_port}/{vhost}"
 
     @property
     def s3_endpoint(self) -> str:
