@@ -1,9 +1,25 @@
 """Example payloads shared by the contract tests."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from contracts import EventPayload
 from contracts.events.authority import AuthorityUpserted, Branding, Contact, UploadPolicy
+from contracts.events.identity import (
+    AccountDeactivated,
+    ConfirmationRequested,
+    FactorAdded,
+    PasswordChanged,
+    PasswordResetRequested,
+    RegistrationAttempted,
+    SignInCodeIssued,
+    StaffInvited,
+)
+
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+PERSON = {"user_id": "6f1c2a", "email": "sam.jones@example.org", "first_name": "Sam"}
+PORTAL = "https://portal.example/watford"
 
 
 @pytest.fixture
@@ -31,5 +47,30 @@ def watford() -> AuthorityUpserted:
 @pytest.fixture
 def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], EventPayload]:
     """One valid payload for every event version; a new event must add one here."""
-    examples: list[EventPayload] = [watford]
+    examples: list[EventPayload] = [
+        watford,
+        ConfirmationRequested(
+            **PERSON, link=f"{PORTAL}/confirm?token=abc", expires_at=NOW + timedelta(days=1)
+        ),
+        RegistrationAttempted(
+            **PERSON, sign_in_link=f"{PORTAL}/sign-in", reset_link=f"{PORTAL}/forgotten-password"
+        ),
+        SignInCodeIssued(
+            **PERSON, code="123456", purpose="sign_in", expires_at=NOW + timedelta(minutes=10)
+        ),
+        PasswordResetRequested(
+            **PERSON, link=f"{PORTAL}/reset?token=xyz", expires_at=NOW + timedelta(hours=1)
+        ),
+        PasswordChanged(**PERSON, changed_at=NOW, by_reset=True),
+        FactorAdded(**PERSON, factor="totp", added_at=NOW),
+        StaffInvited(
+            **PERSON,
+            role="officer",
+            organisation_name=None,
+            invited_by="Alex Admin",
+            link=f"{PORTAL}/invitation?token=def",
+            expires_at=NOW + timedelta(days=7),
+        ),
+        AccountDeactivated(user_id="6f1c2a", reason="restricted", until=NOW + timedelta(days=30)),
+    ]
     return {type(example): example for example in examples}

@@ -1,9 +1,40 @@
 """Every event payload, one module per publishing area."""
 
 from contracts.events.authority import AuthorityUpserted
+from contracts.events.identity import (
+    AccountDeactivated,
+    ConfirmationRequested,
+    FactorAdded,
+    PasswordChanged,
+    PasswordResetRequested,
+    RegistrationAttempted,
+    SignInCodeIssued,
+    StaffInvited,
+)
 from contracts.payload import EventPayload
 
 # Adding an event: define its payload class in a module here and list it below.
-PAYLOADS: tuple[type[EventPayload], ...] = (AuthorityUpserted,)
+PAYLOADS: tuple[type[EventPayload], ...] = (
+    AuthorityUpserted,
+    ConfirmationRequested,
+    RegistrationAttempted,
+    SignInCodeIssued,
+    PasswordResetRequested,
+    PasswordChanged,
+    FactorAdded,
+    StaffInvited,
+    AccountDeactivated,
+)
 
-__all__ = ["PAYLOADS", "AuthorityUpserted"]
+__all__ = [
+    "PAYLOADS",
+    "AccountDeactivated",
+    "AuthorityUpserted",
+    "ConfirmationRequested",
+    "FactorAdded",
+    "PasswordChanged",
+    "PasswordResetRequested",
+    "RegistrationAttempted",
+    "SignInCodeIssued",
+    "StaffInvited",
+]

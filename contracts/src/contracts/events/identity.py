@@ -1,0 +1,121 @@
+"""Events about accounts and sign-in, published by identity.
+
+Those that lead to an email carry what the email needs: the person's address and name, and
+for links and codes the secret itself. They travel only between our services; nothing logs a
+payload.
+"""
+
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from contracts.fields import EmailAddress
+from contracts.payload import EventPayload
+
+Role = Literal[
+    "applicant",
+    "officer",
+    "manager",
+    "authority_admin",
+    "landlord_user",
+    "landlord_admin",
+    "platform_admin",
+]
+FactorKind = Literal["email_code", "totp", "recovery_codes"]
+
+
+class _Recipient(BaseModel):
+    """Who an account email goes to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="The account, once one exists."
+    )
+    email: EmailAddress
+    first_name: str = Field(min_length=1, max_length=100)
+
+
+class ConfirmationRequested(EventPayload, _Recipient):
+    """A new account must confirm its email address with the link."""
+
+    event_type = "identity.account.confirmation_requested"
+    event_version = 1
+
+    link: str = Field(min_length=1, max_length=2048)
+    expires_at: AwareDatetime
+
+
+class RegistrationAttempted(EventPayload, _Recipient):
+    """Someone tried to register with an address that already has an account."""
+
+    event_type = "identity.account.registration_attempted"
+    event_version = 1
+
+    sign_in_link: str = Field(min_length=1, max_length=2048)
+    reset_link: str = Field(min_length=1, max_length=2048)
+
+
+class SignInCodeIssued(EventPayload, _Recipient):
+    """A one-time code for the second step of signing in, or for setting up the email factor."""
+
+    event_type = "identity.signin.code_issued"
+    event_version = 1
+
+    code: str = Field(pattern=r"^[0-9]{6}$")
+    purpose: Literal["sign_in", "enrol"]
+    expires_at: AwareDatetime
+
+
+class PasswordResetRequested(EventPayload, _Recipient):
+    """A single-use link to choose a new password."""
+
+    event_type = "identity.password.reset_requested"
+    event_version = 1
+
+    link: str = Field(min_length=1, max_length=2048)
+    expires_at: AwareDatetime
+
+
+class PasswordChanged(EventPayload, _Recipient):
+    """The password was changed or reset; every session was ended if it was a reset."""
+
+    event_type = "identity.password.changed"
+    event_version = 1
+
+    changed_at: AwareDatetime
+    by_reset: bool
+
+
+class FactorAdded(EventPayload, _Recipient):
+    """A sign-in factor was added to the account."""
+
+    event_type = "identity.factor.added"
+    event_version = 1
+
+    factor: FactorKind
+    added_at: AwareDatetime
+
+
+class StaffInvited(EventPayload, _Recipient):
+    """An administrator invited someone; the link sets their password."""
+
+    event_type = "identity.staff.invited"
+    event_version = 1
+
+    role: Role
+    organisation_name: str | None = Field(default=None, min_length=1, max_length=200)
+    invited_by: str = Field(min_length=1, max_length=200, description="The inviter's name.")
+    link: str = Field(min_length=1, max_length=2048)
+    expires_at: AwareDatetime
+
+
+class AccountDeactivated(EventPayload):
+    """An account was made inactive (or restricted) for an authority: it can no longer act."""
+
+    event_type = "identity.account.deactivated"
+    event_version = 1
+
+    user_id: str = Field(min_length=1, max_length=64)
+    reason: Literal["deactivated", "restricted"]
+    until: AwareDatetime | None = None
