@@ -115,10 +115,12 @@ class EventConsumer:
 
     async def dead_letter_count(self) -> int:
         """How many messages wait in the dead-letter queue (also exported as a metric)."""
-        if self._channel is None or self._channel.is_closed:
+        if self._channel is None or self._channel.is_closed or self._dead is None:
             return 0
-        dead = await self._channel.declare_queue(self.dead_queue, passive=True)
-        count = dead.declaration_result.message_count or 0
+        # Declaring again asks the broker; a passive declare on a robust channel would return
+        # the queue object cached at start-up, with the count it had then.
+        declared = await self._dead.declare()
+        count = declared.message_count or 0
         DEAD_LETTER_DEPTH.labels(self.service, self.queue).set(count)
         return count
 
