@@ -5,7 +5,7 @@ import contextlib
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
@@ -22,7 +22,17 @@ from kit.mongo import Index, Mongo, Session
 log = logs.get_logger("kit.events.consumer")
 
 PROCESSED = "processed_events"
-PROCESSED_INDEXES = [Index(PROCESSED, [("consumer", 1), ("processed_at", 1)], name="by_consumer")]
+# How long a handled event's id is remembered; a broker redelivers far sooner than this.
+REMEMBER_PROCESSED_FOR = timedelta(days=30)
+PROCESSED_INDEXES = [
+    Index(PROCESSED, [("consumer", 1), ("processed_at", 1)], name="by_consumer"),
+    Index(
+        PROCESSED,
+        [("processed_at", 1)],
+        name="processed_expiry",
+        options={"expireAfterSeconds": int(REMEMBER_PROCESSED_FOR.total_seconds())},
+    ),
+]
 
 ATTEMPT_HEADER = "x-portal-attempt"
 REASON_HEADER = "x-portal-failure"
