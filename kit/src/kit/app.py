@@ -18,6 +18,7 @@ from kit.events.broker import Broker
 from kit.events.consumer import PROCESSED_INDEXES, EventConsumer, Subscription
 from kit.events.outbox import OUTBOX_INDEXES, Outbox
 from kit.events.relay import OutboxRelay
+from kit.idempotency import IDEMPOTENCY_INDEXES
 from kit.metrics import render
 from kit.middleware import RequestMiddleware
 from kit.mongo import Index, Mongo
@@ -27,7 +28,7 @@ log = logs.get_logger("kit.app")
 
 READINESS_TIMEOUT_SECONDS = 2.0
 
-ReadinessCheck = Callable[["Runtime"], Awaitable[None]]
+ReadinessCheck = Callable[["Runtime"], Awaitable[object]]
 StartHook = Callable[["Runtime"], Awaitable[None]]
 SubscriptionFactory = Callable[["Runtime"], Sequence[Subscription]]
 
@@ -91,7 +92,7 @@ async def _boot(runtime: Runtime, parts: ServiceParts) -> None:
         try:
             await runtime.mongo.ping()
             await runtime.mongo.ensure_indexes(
-                [*OUTBOX_INDEXES, *PROCESSED_INDEXES, *parts.indexes]
+                [*OUTBOX_INDEXES, *PROCESSED_INDEXES, *IDEMPOTENCY_INDEXES, *parts.indexes]
             )
             break
         except asyncio.CancelledError:

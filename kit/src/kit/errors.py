@@ -94,6 +94,14 @@ class PreconditionFailed(AppError):
     message = "The resource has changed since you read it."
 
 
+class PreconditionRequired(AppError):
+    """An update that can race was sent without If-Match."""
+
+    status = 428
+    code = "precondition_required"
+    message = "Send the ETag you read in an If-Match header."
+
+
 class ServiceUnavailable(AppError):
     """A dependency is not reachable right now."""
 

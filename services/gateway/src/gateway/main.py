@@ -6,12 +6,15 @@ import re
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.config import settings
-from gateway.proxy import Proxy
+from gateway.headers import SecurityHeaders
+from gateway.proxy import Proxy, send_error
+from gateway.registry.api import router as authorities_router
 from gateway.registry.repository import INDEXES
 from gateway.registry.seed import load_seed
 from gateway.registry.service import RegistryService, announce_periodically
 from gateway.registry.view import RegistryView
 from gateway.routing import RoutingTable
+from kit import context
 from kit.app import Runtime, ServiceParts, create_app
 from kit.auth import JwksCache, TokenVerifier
 from kit.middleware import RequestMiddleware
@@ -47,6 +50,10 @@ async def _start(runtime: Runtime) -> None:
     )
 
 
+async def _registry_loaded(_: Runtime) -> bool:
+    return registry_view.loaded.is_set()
+
+
 async def _stop(_: Runtime) -> None:
     await proxy.close()
 
@@ -55,34 +62,91 @@ operations = create_app(
     settings,
     title="Housing Portal: gateway",
     description="The front door: the authority registry and routing of every request.",
-    parts=ServiceParts(indexes=INDEXES, on_start=_start, on_stop=_stop, keeps_authority_copy=False),
+    parts=ServiceParts(
+        routers=[authorities_router],
+        indexes=INDEXES,
+        readiness={"registry": _registry_loaded},
+        on_start=_start,
+        on_stop=_stop,
+        keeps_authority_copy=False,
+    ),
 )
 
 
+API_PATH = re.compile(r"^/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
+
+Target = tuple[str, str, str]
+
+
 class Gateway:
-    """Sends `/{authority}/api/{service}/...` to the proxy and everything else to the app."""
+    """Routes `/{authority}/api/{service}/...` (or `/api/...` on an authority's own host name).
+
+    The gateway's own API (`service` = gateway) is served in-process; every other service is
+    proxied. Everything else is the gateway's operational app.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.proxied = RequestMiddleware(self._proxy, service="gateway")
 
+    def target(self, scope: Scope) -> Target | None:
+        """The authority, service and service path a request is for, if it is an API call."""
+        path: str = scope["path"]
+        match = PROXIED.match(path)
+        if match is not None:
+            return match["slug"], match["service"], match["path"] or "/"
+        own_host = API_PATH.match(path)
+        if own_host is not None:
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            authority = registry_view.by_host.get(host.rsplit(":", 1)[0].lower())
+            if authority is not None:
+                return authority.slug, own_host["service"], own_host["path"] or "/"
+        return None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and PROXIED.match(scope["path"]):
-            await self.proxied(scope, receive, send)
-            return
+        if scope["type"] == "http":
+            target = self.target(scope)
+            if target is not None:
+                slug, service, path = target
+                if service == "gateway":
+                    await self._own_api(scope, receive, send, slug=slug, path=path)
+                    return
+                scope["portal.target"] = target
+                await self.proxied(scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
     async def _proxy(self, scope: Scope, receive: Receive, send: Send) -> None:
-        match = PROXIED.match(scope["path"])
-        assert match is not None
-        await proxy(
-            scope,
-            receive,
-            send,
-            slug=match["slug"],
-            service=match["service"],
-            path=match["path"] or "/",
+        slug, service, path = scope["portal.target"]
+        await proxy(scope, receive, send, slug=slug, service=service, path=path)
+
+    async def _own_api(
+        self, scope: Scope, receive: Receive, send: Send, *, slug: str, path: str
+    ) -> None:
+        """The gateway's own routes, for one authority, as if they were a service's."""
+        authority = registry_view.get(slug)
+        if authority is None or authority.status != "active":
+            request_id = context.accept_request_id(
+                dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1") or None
+            )
+            await send_error(
+                send,
+                404,
+                "authority_not_found",
+                "There is no housing service at this address.",
+                request_id=request_id,
+            )
+            return
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"x-authority"]
+        headers.append((b"x-authority", slug.encode()))
+        child = dict(scope)
+        child.update(
+            path=path,
+            raw_path=path.encode(),
+            root_path="",
+            headers=headers,
         )
+        await self.app(child, receive, send)
 
 
-app = Gateway(operations)
+app = SecurityHeaders(Gateway(operations))

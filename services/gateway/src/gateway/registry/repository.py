@@ -40,6 +40,24 @@ class AuthorityStore:
         record = await self.collection.find_one({"_id": slug}, session=session)
         return from_record(record) if record else None
 
+    async def page(self, *, after: str | None, limit: int) -> list[Authority]:
+        """Up to `limit` authorities whose slug sorts after `after`."""
+        query = {"_id": {"$gt": after}} if after else {}
+        records = await self.collection.find(query).sort("_id", 1).limit(limit).to_list(limit)
+        return [from_record(record) for record in records]
+
+    async def by_host(self, host: str, *, session: Session | None = None) -> Authority | None:
+        """The authority that answers at this host name."""
+        record = await self.collection.find_one({"hosts": host}, session=session)
+        return from_record(record) if record else None
+
+    async def replace(self, authority: Authority, revision: int, *, session: Session) -> bool:
+        """Store a new revision if the stored one is still `revision`."""
+        result = await self.collection.replace_one(
+            {"_id": authority.slug, "revision": revision}, to_record(authority), session=session
+        )
+        return result.modified_count == 1
+
     async def insert(self, authority: Authority, *, session: Session) -> None:
         """Add a new authority (fails with DuplicateKeyError if the slug exists)."""
         await self.collection.insert_one(to_record(authority), session=session)

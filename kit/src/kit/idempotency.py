@@ -1,0 +1,96 @@
+"""`Idempotency-Key` on creates: a retried POST returns the first answer instead of a copy."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import Request
+
+from kit.errors import AppError
+from kit.mongo import Document, Index, Mongo, Session
+
+IDEMPOTENCY = "idempotency_keys"
+KEPT_FOR = timedelta(hours=24)
+MAX_KEY_LENGTH = 200
+
+IDEMPOTENCY_INDEXES = [
+    Index(
+        IDEMPOTENCY,
+        [("created_at", 1)],
+        name="idempotency_expiry",
+        options={"expireAfterSeconds": int(KEPT_FOR.total_seconds())},
+    ),
+]
+
+
+class IdempotencyKeyReused(AppError):
+    """The key was used before for a different request."""
+
+    status = 422
+    code = "idempotency_key_reused"
+    message = "This Idempotency-Key was already used for a different request."
+
+
+@dataclass(frozen=True)
+class IdempotentRequest:
+    """A create request that carries an Idempotency-Key."""
+
+    record_id: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """The answer given the first time."""
+
+    status: int
+    body: Any
+
+
+def idempotent_request(
+    request: Request, *, caller: str, authority: str, body: Any
+) -> IdempotentRequest | None:
+    """The key of this create, if the client sent one; refuse a malformed key."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not key.strip() or len(key) > MAX_KEY_LENGTH:
+        raise AppError(
+            "Idempotency-Key must be 1 to 200 characters.", code="invalid_idempotency_key"
+        )
+    scope = f"{authority}|{caller}|{request.method}|{request.url.path}|{key}"
+    fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+    return IdempotentRequest(hashlib.sha256(scope.encode()).hexdigest(), fingerprint)
+
+
+class IdempotencyStore:
+    """Answers remembered for a day, written in the same transaction as the create."""
+
+    def __init__(self, mongo: Mongo) -> None:
+        self.collection = mongo.db[IDEMPOTENCY]
+
+    async def earlier_answer(self, request: IdempotentRequest) -> StoredAnswer | None:
+        """The first answer to this request, if it was already made."""
+        record: Document | None = await self.collection.find_one({"_id": request.record_id})
+        if record is None:
+            return None
+        if record["fingerprint"] != request.fingerprint:
+            raise IdempotencyKeyReused()
+        return StoredAnswer(int(record["status"]), record["body"])
+
+    async def remember(
+        self, request: IdempotentRequest, answer: StoredAnswer, *, session: Session
+    ) -> None:
+        """Keep the answer with the change it describes."""
+        await self.collection.insert_one(
+            {
+                "_id": request.record_id,
+                "fingerprint": request.fingerprint,
+                "status": answer.status,
+                "body": answer.body,
+                "created_at": datetime.now(UTC),
+            },
+            session=session,
+        )
