@@ -36,6 +36,9 @@ class Settings(ServiceSettings):
         gt=0,
         description="How often the whole registry is published again for late subscribers.",
     )
+    health_check_seconds: float = Field(
+        default=1.0, gt=0, description="How often each upstream's /readyz is checked."
+    )
     upstream_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     upstream_read_timeout_seconds: float = Field(default=60.0, gt=0)
     upstream_connections: int = Field(default=200, ge=1)

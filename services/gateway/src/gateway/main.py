@@ -7,6 +7,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.config import settings
 from gateway.headers import SecurityHeaders
+from gateway.pools import UpstreamHealth
 from gateway.proxy import Proxy, send_error
 from gateway.registry.api import router as authorities_router
 from gateway.registry.repository import INDEXES
@@ -22,9 +23,10 @@ from kit.middleware import RequestMiddleware
 PROXIED = re.compile(r"^/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
 
 registry_view = RegistryView()
+upstream_health = UpstreamHealth(interval=settings.health_check_seconds)
 proxy = Proxy(
     registry_view,
-    RoutingTable(settings.default_pools),
+    RoutingTable(settings.default_pools, health=upstream_health),
     TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.token_issuer),
     connect_timeout=settings.upstream_connect_timeout_seconds,
     read_timeout=settings.upstream_read_timeout_seconds,
@@ -41,6 +43,9 @@ async def _start(runtime: Runtime) -> None:
         asyncio.create_task(
             registry_view.keep_fresh(settings.registry_refresh_seconds), name="registry"
         )
+    )
+    runtime.tasks.append(
+        asyncio.create_task(upstream_health.keep_checking(), name="upstream-health")
     )
     runtime.tasks.append(
         asyncio.create_task(

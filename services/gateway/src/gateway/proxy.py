@@ -190,18 +190,39 @@ class Proxy:
                     headers=error.headers,
                 )
                 return
-        upstream = self.routing.pick(authority, service)
-        if upstream is None:
-            await send_error(
-                send,
-                503,
-                "no_upstream",
-                "This service is temporarily unavailable.",
-                request_id=request_id,
-                headers={"Retry-After": "5"},
-            )
-            return
-        await self._forward(scope, receive, send, upstream + path, slug=slug, request_id=request_id)
+        refused: str | None = None
+        # A member that refuses the connection got nothing: take it out and, for a request
+        # without a body, try another member once.
+        for _ in range(2):
+            upstream = self.routing.pick(authority, service, avoid=refused)
+            if upstream is None:
+                await send_error(
+                    send,
+                    503,
+                    "no_upstream",
+                    "This service is temporarily unavailable.",
+                    request_id=request_id,
+                    headers={"Retry-After": "5"},
+                )
+                return
+            try:
+                await self._forward(
+                    scope, receive, send, upstream + path, slug=slug, request_id=request_id
+                )
+                return
+            except UpstreamRefused:
+                self.routing.health.mark_down(upstream)
+                refused = upstream
+                if _has_body(scope):
+                    break
+        await send_error(
+            send,
+            503,
+            "upstream_unavailable",
+            "This service is temporarily unavailable.",
+            request_id=request_id,
+            headers={"Retry-After": "5"},
+        )
 
     async def _forward(
         self,
@@ -227,7 +248,7 @@ class Proxy:
             ("X-Forwarded-Proto", str(scope.get("scheme", "http"))),
             ("X-Forwarded-Host", raw.get(b"host", b"").decode("latin-1")),
         ]
-        has_body = int(raw.get(b"content-length", b"0") or b"0") > 0 or b"transfer-encoding" in raw
+        has_body = _has_body(scope)
         query: bytes = scope.get("query_string", b"")
         if query:
             url = f"{url}?{query.decode('latin-1')}"
@@ -261,6 +282,10 @@ class Proxy:
         except (TimeoutError, aiohttp.ClientConnectionError) as error:
             if started:
                 raise  # the status is already sent: the connection is cut instead
+            if isinstance(error, aiohttp.ClientConnectorError) and not isinstance(
+                error, aiohttp.ClientConnectorCertificateError
+            ):
+                raise UpstreamRefused(url) from error
             if isinstance(error, TimeoutError):
                 await send_error(
                     send,
@@ -278,6 +303,18 @@ class Proxy:
                 request_id=request_id,
                 headers={"Retry-After": "5"},
             )
+
+
+class UpstreamRefused(Exception):
+    """The upstream did not accept the connection, so it received nothing."""
+
+
+def _has_body(scope: Scope) -> bool:
+    """Whether the client sends a request body."""
+    for name, value in scope["headers"]:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            return True
+    return False
 
 
 async def _request_body(receive: Receive) -> AsyncIterator[bytes]:

@@ -3,6 +3,7 @@
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 
+from gateway.pools import UpstreamHealth
 from gateway.registry.models import Authority
 
 # Paths a client may call without a token, per service ("*": every service).
@@ -23,10 +24,15 @@ def is_public(service: str, method: str, path: str) -> bool:
 class RoutingTable:
     """Pools of upstream base URLs, picked round-robin."""
 
-    def __init__(self, default_pools: Mapping[str, Sequence[str]]) -> None:
+    def __init__(
+        self, default_pools: Mapping[str, Sequence[str]], *, health: UpstreamHealth
+    ) -> None:
         self.default_pools = {
             service: [url.rstrip("/") for url in urls] for service, urls in default_pools.items()
         }
+        self.health = health
+        for urls in self.default_pools.values():
+            health.watch(urls)
         self._cycles: dict[tuple[str, ...], Iterator[str]] = {}
 
     def knows(self, service: str) -> bool:
@@ -40,9 +46,13 @@ class RoutingTable:
             return [str(url).rstrip("/") for url in own]
         return self.default_pools.get(service, [])
 
-    def pick(self, authority: Authority, service: str) -> str | None:
-        """The next upstream of the pool, or None if the pool is empty."""
-        members = tuple(self.pool(authority, service))
+    def pick(self, authority: Authority, service: str, *, avoid: str | None = None) -> str | None:
+        """The next healthy upstream of the pool, or None if no member takes requests."""
+        pool = self.pool(authority, service)
+        self.health.watch(pool)
+        for url in pool:
+            self.health.seen(url)
+        members = tuple(url for url in self.health.up(pool) if url != avoid)
         if not members:
             return None
         cycle = self._cycles.get(members)

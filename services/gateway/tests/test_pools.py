@@ -1,0 +1,272 @@
+"""Routing pools: an authority sent to its own instances, moved while traffic flows, and a
+member killed and restarted, with no request failing."""
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from portalstack.services import service_env
+from portalstack.settings import StackSettings
+
+MintToken = Callable[..., Awaitable[str]]
+ADMIN_API = "/watford/api/gateway/authorities"
+HEALTH_SERIES = re.compile(
+    r'^portal_http_request_duration_seconds_count\{[^}]*route="/healthz"[^}]*\} (\S+)$', re.M
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class CasesInstance:
+    """One more instance of the cases service, outside the stack's default pool."""
+
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = service_env(StackSettings.from_env(), "cases")
+        env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # one process: its own in-memory metrics
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "cases.main:app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--no-access-log",
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"cases instance on {self.port} did not start: {self.log}")
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def health_requests(self) -> float:
+        """How many /healthz requests this instance has answered."""
+        metrics = httpx.get(f"{self.url}/metrics", timeout=5).text
+        return sum(float(value) for value in HEALTH_SERIES.findall(metrics))
+
+
+@pytest.fixture
+def instances(tmp_path: Path) -> Iterator[tuple[CasesInstance, CasesInstance]]:
+    pair = (
+        CasesInstance(free_port(), tmp_path / "a.log"),
+        CasesInstance(free_port(), tmp_path / "b.log"),
+    )
+    for instance in pair:
+        instance.start()
+    yield pair
+    for instance in pair:
+        instance.stop()
+
+
+@dataclass
+class Traffic:
+    """Requests sent without pause until stopped, every answer's status kept."""
+
+    gateway: httpx.AsyncClient
+    url: str
+    statuses: list[int] = field(default_factory=list)
+    running: bool = True
+
+    async def run(self) -> None:
+        while self.running:
+            response = await self.gateway.get(self.url)
+            self.statuses.append(response.status_code)
+            await asyncio.sleep(0.005)
+
+
+@pytest.fixture
+async def traffic_to(
+    gateway: httpx.AsyncClient,
+) -> AsyncIterator[Callable[[str], Traffic]]:
+    tasks: list[tuple[Traffic, asyncio.Task[None]]] = []
+
+    def start(url: str) -> Traffic:
+        traffic = Traffic(gateway, url)
+        tasks.append((traffic, asyncio.create_task(traffic.run())))
+        return traffic
+
+    yield start
+    for traffic, task in tasks:
+        traffic.running = False
+        await task
+
+
+async def until(check: Callable[[], bool], *, what: str, within: float = 15.0) -> None:
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+class TestPools:
+    async def test_an_authority_moves_between_pools_while_traffic_flows(
+        self,
+        gateway: httpx.AsyncClient,
+        mint_token: MintToken,
+        forget_authorities: list[str],
+        instances: tuple[CasesInstance, CasesInstance],
+        traffic_to: Callable[[str], Traffic],
+    ) -> None:
+        first, second = instances
+        slug = f"test-{uuid.uuid4().hex[:10]}"
+        forget_authorities.append(slug)
+        token = await mint_token(authority="watford", roles=("platform_admin",))
+        admin = {"Authorization": f"Bearer {token}"}
+        body = {
+            "slug": slug,
+            "name": "Pooled District Council",
+            "kind": "council",
+            "modules": ["homelessness"],
+            "uploads": {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]},
+            "branding": {"colour": "#335577"},
+            "routes": {"cases": [first.url]},
+        }
+        created = await gateway.post(ADMIN_API, json=body, headers=admin)
+        assert created.status_code == 201, created.text
+        url = f"/{slug}/api/cases/healthz"
+        await until(lambda: first.health_requests() >= 0, what="first instance metrics")
+
+        async def reaches_gateway() -> None:
+            deadline = time.monotonic() + 10
+            while (await gateway.get(url)).status_code != 200:
+                assert time.monotonic() < deadline, "authority never routed"
+                await asyncio.sleep(0.1)
+
+        await reaches_gateway()
+        before = (first.health_requests(), second.health_requests())
+        for _ in range(20):
+            assert (await gateway.get(url)).status_code == 200
+        # The default pool serves everyone else.
+        for _ in range(5):
+            assert (await gateway.get("/watford/api/cases/healthz")).status_code == 200
+        assert first.health_requests() - before[0] >= 20
+        assert second.health_requests() == before[1]
+
+        traffic = traffic_to(url)
+        await until(lambda: len(traffic.statuses) > 20, what="traffic")
+        moved = await gateway.patch(
+            f"{ADMIN_API}/{slug}",
+            json={"routes": {"cases": [second.url]}},
+            headers={**admin, "If-Match": '"1"'},
+        )
+        assert moved.status_code == 200, moved.text
+        start_second = second.health_requests()
+        await until(
+            lambda: second.health_requests() > start_second + 20, what="requests on the new pool"
+        )
+        settled_first = first.health_requests()
+        sent = len(traffic.statuses)
+        await until(lambda: len(traffic.statuses) > sent + 30, what="more traffic")
+        traffic.running = False
+        await asyncio.sleep(0.1)
+        assert first.health_requests() <= settled_first + 2  # only requests already in flight
+        assert set(traffic.statuses) == {200}, "a request failed while the pool changed"
+
+        # One pool of both instances: kill one, traffic keeps flowing, restart it, it rejoins.
+        both = await gateway.patch(
+            f"{ADMIN_API}/{slug}",
+            json={"routes": {"cases": [first.url, second.url]}},
+            headers={**admin, "If-Match": '"2"'},
+        )
+        assert both.status_code == 200, both.text
+        traffic = traffic_to(url)
+        await until(
+            lambda: first.health_requests() > settled_first + 5,
+            what="first instance back in the pool",
+        )
+        first.kill()
+        sent = len(traffic.statuses)
+        await until(lambda: len(traffic.statuses) > sent + 50, what="traffic after the kill")
+        first.start()
+        restarted = first.health_requests()
+        await until(
+            lambda: first.health_requests() > restarted + 5, what="restarted member rejoining"
+        )
+        traffic.running = False
+        await asyncio.sleep(0.1)
+        assert set(traffic.statuses) == {200}, "a request failed when a pool member died"
+
+    async def test_a_pool_with_no_live_member_answers_503(
+        self,
+        gateway: httpx.AsyncClient,
+        mint_token: MintToken,
+        forget_authorities: list[str],
+    ) -> None:
+        slug = f"test-{uuid.uuid4().hex[:10]}"
+        forget_authorities.append(slug)
+        token = await mint_token(authority="watford", roles=("platform_admin",))
+        dead = f"http://127.0.0.1:{free_port()}"
+        body = {
+            "slug": slug,
+            "name": "Unreachable District Council",
+            "kind": "council",
+            "modules": ["homelessness"],
+            "uploads": {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]},
+            "branding": {"colour": "#335577"},
+            "routes": {"cases": [dead]},
+        }
+        created = await gateway.post(
+            ADMIN_API, json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert created.status_code == 201, created.text
+        deadline = time.monotonic() + 10
+        while True:
+            response = await gateway.get(f"/{slug}/api/cases/healthz")
+            if response.status_code == 503 or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.1)
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] in {"no_upstream", "upstream_unavailable"}
+        assert response.headers["retry-after"].isdigit()
