@@ -39,6 +39,11 @@ class Settings(ServiceSettings):
     health_check_seconds: float = Field(
         default=1.0, gt=0, description="How often each upstream's /readyz is checked."
     )
+    body_limit_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body outside uploads (uploads use the authority's limit).",
+    )
     upstream_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     upstream_read_timeout_seconds: float = Field(default=60.0, gt=0)
     upstream_connections: int = Field(default=200, ge=1)

@@ -31,6 +31,7 @@ proxy = Proxy(
     connect_timeout=settings.upstream_connect_timeout_seconds,
     read_timeout=settings.upstream_read_timeout_seconds,
     connections=settings.upstream_connections,
+    json_limit=settings.body_limit_bytes,
 )
 
 

@@ -1,6 +1,7 @@
 """`/{authority}/api/{service}/{path}` streamed to the service that owns it."""
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any
 import aiohttp
 from starlette.types import Receive, Scope, Send
 
+from gateway.registry.models import Authority
 from gateway.registry.view import RegistryView
 from gateway.routing import HIDDEN_PATHS, RoutingTable, is_public
 from kit import context
@@ -46,6 +48,8 @@ RESPONSE_HOP_BY_HOP = frozenset(
     }
 )
 CHUNK = 64 * 1024
+# Room for multipart boundaries and form fields around an uploaded file.
+MULTIPART_ALLOWANCE = 1024 * 1024
 
 
 async def send_error(
@@ -88,6 +92,7 @@ class Proxy:
         connect_timeout: float,
         read_timeout: float,
         connections: int,
+        json_limit: int,
     ) -> None:
         self.registry = registry
         self.routing = routing
@@ -96,7 +101,14 @@ class Proxy:
             total=None, sock_connect=connect_timeout, sock_read=read_timeout
         )
         self.connections = connections
+        self.json_limit = json_limit
         self._session: aiohttp.ClientSession | None = None
+
+    def body_limit(self, authority: Authority, service: str, method: str) -> int:
+        """Largest body accepted: uploads to documents use the authority's limit."""
+        if service == "documents" and method in {"POST", "PUT"}:
+            return authority.uploads.max_bytes + MULTIPART_ALLOWANCE
+        return self.json_limit
 
     def session(self) -> aiohttp.ClientSession:
         """The shared upstream connection pool (made on first use, inside the event loop)."""
@@ -190,6 +202,11 @@ class Proxy:
                     headers=error.headers,
                 )
                 return
+        limit = self.body_limit(authority, service, method)
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await _refuse_too_large(send, limit, request_id=request_id)
+            return
         refused: str | None = None
         # A member that refuses the connection got nothing: take it out and, for a request
         # without a body, try another member once.
@@ -207,7 +224,13 @@ class Proxy:
                 return
             try:
                 await self._forward(
-                    scope, receive, send, upstream + path, slug=slug, request_id=request_id
+                    scope,
+                    receive,
+                    send,
+                    upstream + path,
+                    slug=slug,
+                    request_id=request_id,
+                    limit=limit,
                 )
                 return
             except UpstreamRefused:
@@ -233,6 +256,7 @@ class Proxy:
         *,
         slug: str,
         request_id: str,
+        limit: int,
     ) -> None:
         headers: list[tuple[str, str]] = [
             (name.decode("latin-1"), value.decode("latin-1"))
@@ -252,7 +276,8 @@ class Proxy:
         query: bytes = scope.get("query_string", b"")
         if query:
             url = f"{url}?{query.decode('latin-1')}"
-        data: Any = _request_body(receive) if has_body else None
+        body = RequestBody(receive, limit=limit) if has_body else None
+        data: Any = body.chunks() if body is not None else None
         started = False
         try:
             async with self.session().request(
@@ -276,12 +301,20 @@ class Proxy:
                     }
                 )
                 started = True
-                async for chunk in upstream.content.iter_chunked(CHUNK):
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                await send({"type": "http.response.body", "body": b""})
-        except (TimeoutError, aiohttp.ClientConnectionError) as error:
+                if upstream.content_length is not None and upstream.content_length <= CHUNK:
+                    await send({"type": "http.response.body", "body": await upstream.read()})
+                    return
+                finished = await _stream_unless_client_leaves(
+                    upstream, send, receive if body is None or body.done else None
+                )
+                if not finished:
+                    upstream.close()  # the client left: stop pulling from the service
+        except (TimeoutError, aiohttp.ClientError, BodyTooLarge) as error:
             if started:
                 raise  # the status is already sent: the connection is cut instead
+            if body is not None and body.too_large:
+                await _refuse_too_large(send, limit, request_id=request_id)
+                return
             if isinstance(error, aiohttp.ClientConnectorError) and not isinstance(
                 error, aiohttp.ClientConnectorCertificateError
             ):
@@ -305,6 +338,27 @@ class Proxy:
             )
 
 
+async def _refuse_too_large(send: Send, limit: int, *, request_id: str) -> None:
+    await send_error(
+        send,
+        413,
+        "payload_too_large",
+        f"The request is larger than the {limit} bytes accepted here.",
+        request_id=request_id,
+    )
+
+
+def _content_length(scope: Scope) -> int | None:
+    """The declared body length, if the client declared one."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
 class UpstreamRefused(Exception):
     """The upstream did not accept the connection, so it received nothing."""
 
@@ -317,14 +371,71 @@ def _has_body(scope: Scope) -> bool:
     return False
 
 
-async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
-    """The client's body, chunk by chunk, never held whole."""
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise asyncio.CancelledError("client disconnected")
-        body = message.get("body", b"")
-        if body:
-            yield body
-        if not message.get("more_body", False):
-            return
+async def _stream_unless_client_leaves(
+    upstream: aiohttp.ClientResponse, send: Send, receive: Receive | None
+) -> bool:
+    """Relay the response body; stop early if the client disconnects. Say if it finished."""
+
+    async def relay() -> None:
+        async for chunk in upstream.content.iter_chunked(CHUNK):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    if receive is None:
+        await relay()
+        return True
+
+    async def client_left() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    relaying = asyncio.create_task(relay())
+    watching = asyncio.create_task(client_left())
+    try:
+        await asyncio.wait({relaying, watching}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (relaying, watching):
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+    if relaying.cancelled():
+        return False
+    relaying.result()
+    return True
+
+
+class ClientGone(Exception):
+    """The client disconnected while sending its body."""
+
+
+class RequestBody:
+    """The client's body, chunk by chunk, never held whole, cut off past the limit."""
+
+    def __init__(self, receive: Receive, *, limit: int) -> None:
+        self.receive = receive
+        self.limit = limit
+        self.received = 0
+        self.too_large = False
+        self.done = False
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """Yield the body as it arrives."""
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                raise ClientGone()
+            body = message.get("body", b"")
+            self.received += len(body)
+            if self.received > self.limit:
+                self.too_large = True
+                raise BodyTooLarge()
+            if body:
+                yield body
+            if not message.get("more_body", False):
+                self.done = True
+                return
+
+
+class BodyTooLarge(Exception):
+    """The body went past its limit while streaming."""
