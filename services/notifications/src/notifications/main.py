@@ -1,10 +1,55 @@
 """The notifications service's ASGI app."""
 
-from kit.app import create_app
+import asyncio
+from collections.abc import Sequence
+
+from kit.app import Runtime, ServiceParts, create_app
+from kit.events.consumer import Subscription
 from notifications.config import settings
+from notifications.emails import api as email_api
+from notifications.emails.consumers import account_emails_subscription
+from notifications.emails.models import DELIVERY_INDEXES
+from notifications.emails.rendering import EmailTemplates
+from notifications.emails.sender import EmailSender
+
+SENDER = "email_sender"
+
+templates = EmailTemplates()
+
+
+def email_sender(runtime: Runtime) -> EmailSender:
+    """This worker's email sender, made on first use."""
+    sender = runtime.extras.get(SENDER)
+    if not isinstance(sender, EmailSender):
+        sender = runtime.extras[SENDER] = EmailSender.from_settings(runtime.mongo, settings)
+    return sender
+
+
+def subscriptions(runtime: Runtime) -> Sequence[Subscription]:
+    """The queues this service consumes besides the authority registry."""
+    return [
+        account_emails_subscription(
+            runtime.mongo,
+            templates=templates,
+            mail_from=settings.mail_from,
+            on_queued=email_sender(runtime).wake,
+        )
+    ]
+
+
+async def start_sending(runtime: Runtime) -> None:
+    """Run this worker's email sender until shutdown."""
+    runtime.tasks.append(asyncio.create_task(email_sender(runtime).run(), name="email-sender"))
+
 
 app = create_app(
     settings,
     title="Housing Portal: notifications",
     description="In-app notifications and emails, with their delivery status.",
+    parts=ServiceParts(
+        routers=[email_api.router],
+        indexes=DELIVERY_INDEXES,
+        subscriptions=subscriptions,
+        on_start=start_sending,
+    ),
 )

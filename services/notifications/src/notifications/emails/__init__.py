@@ -1,0 +1,1 @@
+"""Emails: rendering from events, delivery records, sending over SMTP and delivery status."""

@@ -1,0 +1,134 @@
+"""Account emails: which email each identity event leads to, and the facts it shows."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from contracts.envelope import Envelope
+from contracts.events.identity import (
+    ConfirmationRequested,
+    FactorAdded,
+    PasswordChanged,
+    PasswordResetRequested,
+    RegistrationAttempted,
+    SignInCodeIssued,
+    StaffInvited,
+)
+from contracts.payload import EventPayload
+from notifications.emails.rendering import duration, uk_time, web_address
+
+ACCOUNT_EVENTS: tuple[type[EventPayload], ...] = (
+    ConfirmationRequested,
+    RegistrationAttempted,
+    SignInCodeIssued,
+    PasswordResetRequested,
+    PasswordChanged,
+    FactorAdded,
+    StaffInvited,
+)
+
+ROLE_NAMES = {
+    "applicant": "an applicant",
+    "officer": "a housing officer",
+    "manager": "a manager",
+    "authority_admin": "an administrator",
+    "landlord_user": "a landlord user",
+    "landlord_admin": "a landlord administrator",
+    "platform_admin": "a platform administrator",
+}
+FACTOR_SENTENCES = {
+    "email_code": "Sign-in codes by email were turned on for your account.",
+    "totp": "An authenticator app was added to your account.",
+    "recovery_codes": "New recovery codes were made for your account.",
+}
+
+
+class UnusableLink(ValueError):
+    """An event's link is not a web address, so it must not become a link in an email."""
+
+
+@dataclass(frozen=True)
+class AccountEmail:
+    """The email an event leads to, before the authority's details are added."""
+
+    template: str
+    to: str
+    user_id: str | None
+    facts: dict[str, Any]
+    # When the link or code in it stops working: an email that could not be sent by then
+    # would only mislead, so it is failed instead.
+    send_by: datetime | None = None
+
+
+def _link(value: str) -> str:
+    link = web_address(value)
+    if link is None:
+        raise UnusableLink("an account email link must be an http(s) address")
+    return link
+
+
+def account_email(envelope: Envelope, payload: EventPayload) -> AccountEmail:
+    """The email an identity event leads to; only what the event carries goes in."""
+    if not isinstance(
+        payload,
+        ConfirmationRequested
+        | RegistrationAttempted
+        | SignInCodeIssued
+        | PasswordResetRequested
+        | PasswordChanged
+        | FactorAdded
+        | StaffInvited,
+    ):
+        raise TypeError(f"{envelope.type} does not lead to an account email")
+    to, user_id = payload.email, payload.user_id
+    facts: dict[str, Any] = {"first_name": payload.first_name}
+    if isinstance(payload, ConfirmationRequested):
+        facts |= {
+            "link": _link(payload.link),
+            "expires_in": duration(payload.expires_at - envelope.occurred_at),
+        }
+        return AccountEmail(
+            "confirm_email", to=to, user_id=user_id, facts=facts, send_by=payload.expires_at
+        )
+    if isinstance(payload, RegistrationAttempted):
+        facts |= {
+            "sign_in_link": _link(payload.sign_in_link),
+            "reset_link": _link(payload.reset_link),
+        }
+        return AccountEmail("account_exists", to=to, user_id=user_id, facts=facts)
+    if isinstance(payload, SignInCodeIssued):
+        facts |= {
+            "code": payload.code,
+            "purpose": payload.purpose,
+            "expires_in": duration(payload.expires_at - envelope.occurred_at),
+        }
+        return AccountEmail(
+            "sign_in_code", to=to, user_id=user_id, facts=facts, send_by=payload.expires_at
+        )
+    if isinstance(payload, PasswordResetRequested):
+        facts |= {
+            "link": _link(payload.link),
+            "expires_in": duration(payload.expires_at - envelope.occurred_at),
+        }
+        return AccountEmail(
+            "password_reset", to=to, user_id=user_id, facts=facts, send_by=payload.expires_at
+        )
+    if isinstance(payload, PasswordChanged):
+        facts |= {"changed_at": uk_time(payload.changed_at), "by_reset": payload.by_reset}
+        return AccountEmail("password_changed", to=to, user_id=user_id, facts=facts)
+    if isinstance(payload, FactorAdded):
+        facts |= {
+            "factor_sentence": FACTOR_SENTENCES[payload.factor],
+            "added_at": uk_time(payload.added_at),
+        }
+        return AccountEmail("factor_added", to=to, user_id=user_id, facts=facts)
+    facts |= {
+        "invited_by": payload.invited_by,
+        "role": ROLE_NAMES[payload.role],
+        "organisation_name": payload.organisation_name,
+        "link": _link(payload.link),
+        "expires_in": duration(payload.expires_at - envelope.occurred_at),
+    }
+    return AccountEmail(
+        "staff_invitation", to=to, user_id=user_id, facts=facts, send_by=payload.expires_at
+    )

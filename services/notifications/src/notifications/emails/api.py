@@ -1,0 +1,77 @@
+"""The delivery status API for an authority's administrators."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from kit.app import RuntimeDep
+from kit.auth import Principal, require_roles
+from kit.authorities import ActiveAuthority
+from kit.errors import ErrorBody
+from notifications.emails.errors import DeliveryNotFound
+from notifications.emails.models import DeliveryStatus
+from notifications.emails.repository import DeliveryRepository, PageCursor
+from notifications.emails.schemas import Delivery, DeliveryPage, DeliverySummary
+
+
+def delivery_repository(runtime: RuntimeDep) -> DeliveryRepository:
+    """Delivery records of the running service."""
+    return DeliveryRepository(runtime.mongo)
+
+
+Deliveries = Annotated[DeliveryRepository, Depends(delivery_repository)]
+AuthorityAdmin = Annotated[Principal, Depends(require_roles("authority_admin"))]
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorBody, "description": "No valid access token"},
+    403: {"model": ErrorBody, "description": "Not an administrator of this authority"},
+    404: {"model": ErrorBody, "description": "Unknown authority, or no such delivery"},
+}
+
+router = APIRouter(prefix="/deliveries", tags=["email deliveries"], responses=ERRORS)
+
+
+@router.get(
+    "",
+    response_model=DeliveryPage,
+    summary="The authority's email deliveries, newest first",
+    responses={400: {"model": ErrorBody, "description": "The cursor is not valid"}},
+)
+async def list_deliveries(
+    authority: ActiveAuthority,
+    _: AuthorityAdmin,
+    deliveries: Deliveries,
+    status: Annotated[DeliveryStatus | None, Query(description="Only this status.")] = None,
+    to: Annotated[
+        str | None, Query(min_length=3, max_length=254, description="Only emails to this address.")
+    ] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next_cursor` of the page before.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> DeliveryPage:
+    """List deliveries with their status; bodies are never returned."""
+    after = PageCursor.decode(cursor) if cursor is not None else None
+    records = await deliveries.page(
+        str(authority["_id"]), status=status, to=to, after=after, limit=limit + 1
+    )
+    items = [DeliverySummary.from_record(record) for record in records[:limit]]
+    next_cursor = None
+    if len(records) > limit:
+        last = records[limit - 1]
+        next_cursor = PageCursor(created_at=last["created_at"], delivery_id=last["_id"]).encode()
+    return DeliveryPage(items=items, next_cursor=next_cursor)
+
+
+@router.get("/{delivery_id}", response_model=Delivery, summary="One email delivery")
+async def get_delivery(
+    delivery_id: Annotated[str, Path(max_length=64)],
+    authority: ActiveAuthority,
+    _: AuthorityAdmin,
+    deliveries: Deliveries,
+) -> Delivery:
+    """A delivery's status, attempts and last error; the body is never returned."""
+    record = await deliveries.get(str(authority["_id"]), delivery_id)
+    if record is None:
+        raise DeliveryNotFound()
+    return Delivery.from_record(record)

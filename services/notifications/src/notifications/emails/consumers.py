@@ -1,0 +1,84 @@
+"""The consumer that turns identity's account events into queued email deliveries."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import make_msgid
+
+from contracts.envelope import Envelope
+from contracts.payload import EventPayload
+from kit import logs
+from kit.authorities import AuthorityCopy
+from kit.events.consumer import Subscription
+from kit.mongo import Mongo, Session
+from notifications.emails.account import ACCOUNT_EVENTS, account_email
+from notifications.emails.errors import AuthorityNotKnownYet
+from notifications.emails.rendering import EmailTemplates, authority_facts
+from notifications.emails.repository import DeliveryRepository
+
+log = logs.get_logger("notifications.emails.consumers")
+
+ACCOUNT_EMAILS = "account-emails"
+
+
+def account_emails_subscription(
+    mongo: Mongo,
+    *,
+    templates: EmailTemplates,
+    mail_from: str,
+    on_queued: Callable[[], None] = lambda: None,
+) -> Subscription:
+    """Queue one email per account event, in the consumer's transaction; never send here.
+
+    The email is rendered now and its bodies kept on the delivery until it ends (sent or
+    failed), then removed. Rendering again at send time would need the event's link or code
+    stored just as long, so it would keep no less; rendering once means every attempt sends
+    exactly the message that was queued, with the authority's name as it was then, and the
+    sender needs to know nothing about templates or events.
+    """
+    authorities = AuthorityCopy(mongo)
+    deliveries = DeliveryRepository(mongo)
+    domain = mail_from.partition("@")[2]
+
+    async def queue_email(envelope: Envelope, payload: EventPayload, session: Session) -> None:
+        email = account_email(envelope, payload)
+        event_id = str(envelope.id)
+        if await deliveries.queued_for(
+            envelope.authority, event_id=event_id, template=email.template, session=session
+        ):
+            return
+        authority = await authorities.get(envelope.authority)
+        if authority is None:
+            # The registry copy arrives on another queue and may be behind: the consumer's
+            # retries give it time, and a message still stuck is parked, not lost.
+            raise AuthorityNotKnownYet(f"no local record of authority {envelope.authority!r}")
+        facts = authority_facts(authority)
+        rendered = templates.render(email.template, {**email.facts, "authority": facts})
+        delivery = await deliveries.queue(
+            session,
+            authority=envelope.authority,
+            event_id=event_id,
+            event_type=envelope.type,
+            template=email.template,
+            user_id=email.user_id,
+            to=email.to,
+            sender_name=facts["name"],
+            email=rendered,
+            message_id=make_msgid(domain=domain or None),
+            send_by=email.send_by,
+            now=datetime.now(UTC),
+        )
+        log.info(
+            "email queued",
+            extra={
+                "delivery_id": delivery["_id"],
+                "template": email.template,
+                "event_id": event_id,
+            },
+        )
+        on_queued()
+
+    return Subscription(
+        purpose=ACCOUNT_EMAILS,
+        bindings=[model.event_type for model in ACCOUNT_EVENTS],
+        handler=queue_email,
+    )

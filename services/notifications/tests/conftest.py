@@ -1,0 +1,353 @@
+"""Fixtures for notifications tests: the real broker, store, mail catcher and signing key."""
+
+import asyncio
+import inspect
+import json
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import aio_pika
+import httpx
+import pytest
+from aiosmtpd.smtp import SMTP
+
+from contracts.envelope import Envelope
+from contracts.events.authority import AuthorityUpserted, Branding, Contact, UploadPolicy
+from contracts.payload import EventPayload
+from contracts.registry import validate_envelope
+from identity.config import Settings as IdentitySettings
+from identity.keys import SigningKeys
+from kit.authorities import AuthorityCopy
+from kit.events.broker import declare_exchange
+from kit.mongo import Document, Mongo
+from notifications.config import Settings
+from notifications.emails.consumers import account_emails_subscription
+from notifications.emails.models import DELIVERIES, DELIVERY_INDEXES
+from notifications.emails.rendering import EmailTemplates
+from notifications.emails.sender import EmailSender, SmtpRelay
+from portalstack.endpoints import Stack
+
+MintToken = Callable[..., Awaitable[str]]
+Check = Callable[[], Any]
+Eventually = Callable[..., Awaitable[Any]]
+Publish = Callable[..., Awaitable[Envelope]]
+ReadMail = Callable[..., Awaitable[list[dict[str, Any]]]]
+Queue = Callable[..., Awaitable[Envelope]]
+MakeSender = Callable[..., EmailSender]
+
+MAIL_FROM = "no-reply@housing-portal.local"
+TEST_AUTHORITY_NAME = "Test Borough Council"
+
+
+async def _eventually(check: Check, *, within: float = 15.0, what: str = "condition") -> Any:
+    """Poll check until it returns something truthy, and return that; fail at the deadline."""
+    deadline = time.monotonic() + within
+    while True:
+        outcome = check()
+        if inspect.isawaitable(outcome):
+            outcome = await outcome
+        if outcome:
+            return outcome
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not reached within {within} s")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def eventually() -> Eventually:
+    """Polls a condition with a deadline: `await eventually(check, within=15, what=...)`."""
+    return _eventually
+
+
+@pytest.fixture
+def recipient() -> str:
+    """An address no other test sends to."""
+    return f"resident-{uuid.uuid4().hex[:12]}@example.org"
+
+
+@pytest.fixture
+async def mint_token(stack: Stack) -> AsyncIterator[MintToken]:
+    """Sign access tokens with the key identity publishes, as identity will at sign-in."""
+    identity = IdentitySettings()
+    mongo = Mongo(stack.mongo_url, identity.mongo_db)
+    keys = SigningKeys(
+        mongo,
+        secret=identity.signing_key_secret,
+        token_lifetime=timedelta(minutes=identity.access_token_minutes),
+    )
+
+    async def mint(
+        *, authority: str, roles: tuple[str, ...] = ("applicant",), lifetime: int = 600
+    ) -> str:
+        now = int(time.time())
+        return await keys.sign(
+            {
+                "iss": identity.token_issuer,
+                "sub": uuid.uuid4().hex,
+                "authority": authority,
+                "roles": list(roles),
+                "amr": ["pwd"],
+                "iat": now,
+                "exp": now + lifetime,
+                "jti": uuid.uuid4().hex,
+            }
+        )
+
+    yield mint
+    await mongo.close()
+
+
+@pytest.fixture
+async def publish(stack: Stack) -> AsyncIterator[Publish]:
+    """Publish real, validated envelopes to `portal.events`, persistent, keyed by type."""
+    connection = await aio_pika.connect(stack.amqp_url)
+    channel = await connection.channel(publisher_confirms=True)
+    exchange = await declare_exchange(channel)
+
+    async def send(
+        payload: EventPayload, *, authority: str = "watford", envelope: Envelope | None = None
+    ) -> Envelope:
+        envelope = envelope or Envelope.for_event(payload, authority=authority)
+        body = envelope.model_dump(mode="json")
+        validate_envelope(body)
+        await exchange.publish(
+            aio_pika.Message(
+                json.dumps(body).encode(),
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                message_id=str(envelope.id),
+                type=envelope.type,
+            ),
+            routing_key=envelope.type,
+        )
+        return envelope
+
+    yield send
+    await connection.close()
+
+
+@pytest.fixture
+async def read_mail(stack: Stack) -> AsyncIterator[ReadMail]:
+    """Messages the mail catcher holds for an address, waiting until `count` arrived."""
+    async with httpx.AsyncClient(base_url=stack.mail_url, timeout=40.0) as client:
+
+        async def read(to: str, *, count: int = 1, within: float = 20.0) -> list[dict[str, Any]]:
+            async def arrived() -> list[dict[str, Any]] | None:
+                response = await client.get("/api/messages", params={"to": to, "wait": 2})
+                response.raise_for_status()
+                found: list[dict[str, Any]] = response.json()
+                return found if len(found) >= count else None
+
+            found: list[dict[str, Any]] = await _eventually(
+                arrived, within=within, what=f"{count} email(s) to {to}"
+            )
+            return found
+
+        yield read
+
+
+@pytest.fixture
+async def service_mongo(stack: Stack) -> AsyncIterator[Mongo]:
+    """The running notifications service's own database."""
+    store = Mongo(stack.mongo_url, Settings().mongo_db)
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+async def delivery_of(service_mongo: Mongo) -> Callable[..., Awaitable[Document]]:
+    """The running service's delivery for an event, once it reaches one of the statuses."""
+
+    async def find(envelope: Envelope, *, status: str = "sent", within: float = 20.0) -> Document:
+        async def reached() -> Document | None:
+            return await service_mongo.db[DELIVERIES].find_one(
+                {"event_id": str(envelope.id), "status": status}
+            )
+
+        found: Document = await _eventually(
+            reached, within=within, what=f"delivery of {envelope.type} {status}"
+        )
+        return found
+
+    return find
+
+
+# In-process parts: a scratch database, the real consumer handler and sender, SMTP servers.
+
+
+@pytest.fixture
+async def mongo(stack: Stack, scratch_db_name: str) -> AsyncIterator[Mongo]:
+    """A notifications store of this test's own, with the delivery indexes and an authority."""
+    store = Mongo(stack.mongo_url, scratch_db_name)
+    await store.ensure_indexes(DELIVERY_INDEXES)
+    authority = AuthorityUpserted(
+        slug="test-council",
+        name=TEST_AUTHORITY_NAME,
+        kind="council",
+        status="active",
+        modules=["homelessness"],
+        uploads=UploadPolicy(max_bytes=1_000_000, allowed_extensions=[".pdf"]),
+        staff_two_factor_required=False,
+        branding=Branding(colour="#123456"),
+        contact=Contact(email="housing@test-council.example", phone="01234 567890"),
+        hosts=[],
+        revision=1,
+    )
+    copy = AuthorityCopy(store)
+
+    async def add(session: Any) -> bool:
+        return await copy.apply(authority, session)
+
+    await store.transaction(add)
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+def queue_email(mongo: Mongo) -> Queue:
+    """Run the real account-email handler on an event, in a transaction as the consumer does."""
+    subscription = account_emails_subscription(
+        mongo, templates=EmailTemplates(), mail_from=MAIL_FROM
+    )
+
+    async def queue(
+        payload: EventPayload,
+        *,
+        authority: str = "test-council",
+        envelope: Envelope | None = None,
+    ) -> Envelope:
+        envelope = envelope or Envelope.for_event(payload, authority=authority)
+        validated, parsed = validate_envelope(envelope.model_dump(mode="json"))
+
+        async def handle(session: Any) -> None:
+            await subscription.handler(validated, parsed, session)
+
+        await mongo.transaction(handle)
+        return envelope
+
+    return queue
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def spare_port() -> Callable[[], int]:
+    """Gives TCP ports nothing listens on right now."""
+    return _free_port
+
+
+class TestRelay:
+    """An SMTP server that keeps what it accepts, or answers RCPT with a refusal."""
+
+    __test__ = False  # not a test class
+
+    def __init__(self, *, refuse_recipient: str | None = None, refuse_times: int = 0) -> None:
+        self.refuse_recipient = refuse_recipient
+        self.refuse_times = refuse_times
+        self.refused = 0
+        self.messages: list[bytes] = []
+        self.server: asyncio.Server | None = None
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        """Refuse while told to, else accept the recipient."""
+        if self.refuse_recipient and (self.refuse_times == 0 or self.refused < self.refuse_times):
+            self.refused += 1
+            return self.refuse_recipient
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any
+    ) -> str:
+        """Keep the message."""
+        self.messages.append(bytes(envelope.original_content or envelope.content))
+        return "250 Message accepted for delivery"
+
+    async def start(self, port: int) -> None:
+        """Listen on the port."""
+        loop = asyncio.get_running_loop()
+        self.server = await loop.create_server(
+            lambda: SMTP(self, hostname="test-relay.local", loop=loop), host="127.0.0.1", port=port
+        )
+
+    async def stop(self) -> None:
+        """Stop listening."""
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+            self.server = None
+
+
+@pytest.fixture
+async def relays() -> AsyncIterator[Callable[..., TestRelay]]:
+    """Makes SMTP relays for a test and stops them afterwards."""
+    made: list[TestRelay] = []
+
+    def make(**options: Any) -> TestRelay:
+        relay = TestRelay(**options)
+        made.append(relay)
+        return relay
+
+    yield make
+    for relay in made:
+        await relay.stop()
+
+
+@pytest.fixture
+def service_tag() -> str:
+    """A service name of this test's own, so its metrics samples are its own."""
+    return f"notifications-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def make_sender(mongo: Mongo, service_tag: str) -> MakeSender:
+    """Builds the real sender on the test's store, with delays short enough for a test."""
+
+    def make(
+        *,
+        port: int,
+        max_attempts: int = 3,
+        retry_base: float = 0.05,
+        retry_max: float = 0.2,
+        claim: float = 5.0,
+        concurrency: int = 1,
+    ) -> EmailSender:
+        return EmailSender(
+            mongo,
+            SmtpRelay(host="127.0.0.1", port=port, timeout=2.0),
+            service=service_tag,
+            mail_from=MAIL_FROM,
+            max_attempts=max_attempts,
+            retry_base_seconds=retry_base,
+            retry_max_seconds=retry_max,
+            claim_seconds=claim,
+            poll_seconds=0.05,
+            concurrency=concurrency,
+        )
+
+    return make
+
+
+@pytest.fixture
+async def running() -> AsyncIterator[Callable[[EmailSender], None]]:
+    """Runs senders in the background for the test's duration."""
+    tasks: list[asyncio.Task[None]] = []
+
+    def start(sender: EmailSender) -> None:
+        tasks.append(asyncio.create_task(sender.run()))
+
+    yield start
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,141 @@
+"""Emails say what the event carries, safely: escaped in HTML, as written in plain text."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from contracts.envelope import Envelope
+from contracts.events.identity import ConfirmationRequested, StaffInvited
+from kit.mongo import Document
+from notifications.emails.account import UnusableLink, account_email
+from notifications.emails.rendering import (
+    EmailTemplates,
+    RenderedEmail,
+    authority_facts,
+    duration,
+    uk_time,
+)
+
+AUTHORITY: Document = {
+    "_id": "watford",
+    "name": "Watford Borough Council",
+    "contact": {
+        "email": "housing@watford.gov.uk",
+        "phone": "01923 226400",
+        "website": "https://www.watford.gov.uk/housing",
+    },
+    "branding": {"colour": "#7a1f5c"},
+}
+
+
+def render(payload: StaffInvited | ConfirmationRequested, authority: Document) -> RenderedEmail:
+    """Render an event's email as the consumer does."""
+    envelope = Envelope.for_event(payload, authority="watford")
+    email = account_email(envelope, payload)
+    return EmailTemplates().render(
+        email.template, {**email.facts, "authority": authority_facts(authority)}
+    )
+
+
+def invitation(**changes: object) -> StaffInvited:
+    """A staff invitation, with some fields changed."""
+    fields: dict[str, object] = {
+        "user_id": "user-secret-id-77",
+        "email": "new.officer@example.org",
+        "first_name": "Zoë",
+        "role": "landlord_admin",
+        "organisation_name": "Harrison's Huts & Homes",
+        "invited_by": "Chris <Harrison>",
+        "link": "https://watford.portal.example/invite?token=T0k&x=<y>",
+        "expires_at": datetime.now(UTC) + timedelta(days=7),
+    }
+    fields.update(changes)
+    return StaffInvited.model_validate(fields)
+
+
+class TestEscaping:
+    """Text from an event cannot become markup in the HTML part, and stays intact in text."""
+
+    def test_html_escapes_and_text_keeps_what_the_event_says(self) -> None:
+        email = render(invitation(first_name="<script>alert(1)</script>"), AUTHORITY)
+        assert "<script>" not in email.html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in email.html
+        assert "Chris &lt;Harrison&gt;" in email.html
+        assert "Harrison&#39;s Huts &amp; Homes" in email.html
+        assert (
+            'href="https://watford.portal.example/invite?token=T0k&amp;x=&lt;y&gt;"' in email.html
+        )
+        assert "Hello <script>alert(1)</script>," in email.text
+        assert "Chris <Harrison> has invited you" in email.text
+        assert "for Harrison's Huts & Homes" in email.text
+        assert "https://watford.portal.example/invite?token=T0k&x=<y>" in email.text
+        assert "as a landlord administrator" in email.text
+
+    def test_nothing_beyond_the_event_and_the_authority(self) -> None:
+        email = render(invitation(), AUTHORITY)
+        for body in (email.text, email.html):
+            assert "user-secret-id-77" not in body
+            assert "new.officer@example.org" not in body
+
+    def test_a_link_that_is_not_a_web_address_is_refused(self) -> None:
+        with pytest.raises(UnusableLink):
+            render(invitation(link="javascript:alert(1)"), AUTHORITY)
+
+    def test_an_authority_website_that_is_not_a_web_address_is_left_out(self) -> None:
+        odd: Document = {**AUTHORITY, "contact": {"website": "javascript:alert(1)"}}
+        email = render(invitation(), odd)
+        assert "javascript:" not in email.html
+        assert "Website:" not in email.text
+
+    def test_the_subject_is_one_line(self) -> None:
+        email = render(invitation(), {**AUTHORITY, "name": "Watford\r\nBcc: someone@example.org"})
+        assert "\n" not in email.subject
+        assert "\r" not in email.subject
+        assert email.subject.startswith("Watford Bcc: someone@example.org: ")
+
+
+class TestTimes:
+    """Times are shown in UK time and spans in plain words."""
+
+    @pytest.mark.parametrize(
+        ("moment", "shown"),
+        [
+            (datetime(2026, 1, 12, 9, 0, tzinfo=UTC), "9am on 12 January 2026"),
+            (datetime(2026, 7, 1, 14, 5, tzinfo=UTC), "3:05pm on 1 July 2026"),
+            (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), "12:30am on 29 March 2026"),
+            (datetime(2026, 10, 25, 11, 0, tzinfo=UTC), "11am on 25 October 2026"),
+            (datetime(2026, 6, 30, 23, 15, tzinfo=UTC), "12:15am on 1 July 2026"),
+        ],
+    )
+    def test_uk_time(self, moment: datetime, shown: str) -> None:
+        assert uk_time(moment) == shown
+
+    @pytest.mark.parametrize(
+        ("span", "words"),
+        [
+            (timedelta(minutes=1), "1 minute"),
+            (timedelta(minutes=10), "10 minutes"),
+            (timedelta(minutes=9, seconds=59), "10 minutes"),
+            (timedelta(hours=1), "60 minutes"),
+            (timedelta(hours=2), "2 hours"),
+            (timedelta(hours=24), "24 hours"),
+            (timedelta(days=7), "7 days"),
+            (timedelta(seconds=-5), "1 minute"),
+        ],
+    )
+    def test_duration(self, span: timedelta, words: str) -> None:
+        assert duration(span) == words
+
+    def test_confirmation_link_lifetime_is_counted_from_the_event(self) -> None:
+        occurred = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+        payload = ConfirmationRequested(
+            user_id="user-1",
+            email="a@example.org",
+            first_name="Ann",
+            link="https://watford.portal.example/confirm?token=x",
+            expires_at=occurred + timedelta(hours=24),
+        )
+        envelope = Envelope.for_event(payload, authority="watford", occurred_at=occurred)
+        email = account_email(envelope, payload)
+        assert email.facts["expires_in"] == "24 hours"
+        assert email.send_by == payload.expires_at
