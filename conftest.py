@@ -32,8 +32,21 @@ async def scratch_db_name(worker_tag: str, stack: Stack) -> AsyncIterator[str]:
     await client.close()
 
 
+@pytest.fixture(scope="session")
+def stack_gateway_url(stack: Stack) -> str:
+    """The gateway's base URL."""
+    return stack.gateway_url
+
+
 @pytest.fixture
 async def gateway(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for the gateway, as a user of the portal reaches it."""
-    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=15.0) as client:
+    # Each test stands for a client of its own (a documentation-range address, sent as a
+    # trusted proxy would), so rate limits per address apply per test, not to the whole run.
+    suffix = uuid.uuid4().hex
+    address = f"2001:db8:{suffix[:4]}:{suffix[4:8]}::{suffix[8:12]}"
+    headers = {"X-Forwarded-For": address}
+    async with httpx.AsyncClient(
+        base_url=stack.gateway_url, timeout=15.0, headers=headers
+    ) as client:
         yield client

@@ -53,6 +53,9 @@ def service_env(
         derived |= {
             "AUTHORITIES_SEED": str(settings.root / "deploy" / "authorities.yaml"),
             "DEFAULT_POOLS": json.dumps(pools),
+            # Local tools and tests reach the gateway over loopback and may say who they
+            # stand for; anywhere else only the real proxies in front are trusted.
+            "TRUSTED_PROXIES": json.dumps(["127.0.0.1", "::1"]),
         }
     env = dict(base)
     for key, value in derived.items():

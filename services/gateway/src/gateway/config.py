@@ -44,6 +44,23 @@ class Settings(ServiceSettings):
         ge=1024,
         description="Largest request body outside uploads (uploads use the authority's limit).",
     )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of proxies in front of the gateway whose X-Forwarded-For counts.",
+    )
+    rate_sign_in_per_address: str = Field(
+        default="30/60", description="Sign-in, code and reset requests per client address."
+    )
+    rate_api_per_address: str = Field(
+        default="2000/10", description="API requests per client address (COUNT/SECONDS)."
+    )
+    rate_api_per_user: str = Field(
+        default="1000/60", description="API requests per signed-in user (COUNT/SECONDS)."
+    )
+    rate_limit_state: Path | None = Field(
+        default=None,
+        description="File the workers share their counters in (default: per gateway, in /tmp).",
+    )
     upstream_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     upstream_read_timeout_seconds: float = Field(default=60.0, gt=0)
     upstream_connections: int = Field(default=200, ge=1)

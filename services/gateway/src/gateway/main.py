@@ -5,8 +5,10 @@ import re
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.api_document import serve as serve_api_document
 from gateway.config import settings
 from gateway.headers import SecurityHeaders
+from gateway.limits import RateLimiter, RequestRates, Rule, default_state_path
 from gateway.pools import UpstreamHealth
 from gateway.proxy import Proxy, send_error
 from gateway.registry.api import router as authorities_router
@@ -32,6 +34,13 @@ proxy = Proxy(
     read_timeout=settings.upstream_read_timeout_seconds,
     connections=settings.upstream_connections,
     json_limit=settings.body_limit_bytes,
+    rates=RequestRates(
+        RateLimiter(settings.rate_limit_state or default_state_path()),
+        sign_in_per_address=Rule.parse("sign_in_per_address", settings.rate_sign_in_per_address),
+        api_per_address=Rule.parse("api_per_address", settings.rate_api_per_address),
+        api_per_user=Rule.parse("api_per_user", settings.rate_api_per_user),
+        trusted_proxies=settings.trusted_proxies,
+    ),
 )
 
 
@@ -81,6 +90,8 @@ operations = create_app(
 
 API_PATH = re.compile(r"^/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
 
+API_DOCUMENT = re.compile(r"^/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/api/(?P<what>openapi\.json|docs)$")
+
 Target = tuple[str, str, str]
 
 
@@ -94,6 +105,7 @@ class Gateway:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.proxied = RequestMiddleware(self._proxy, service="gateway")
+        self.documented = RequestMiddleware(self._api_document, service="gateway")
 
     def target(self, scope: Scope) -> Target | None:
         """The authority, service and service path a request is for, if it is an API call."""
@@ -111,6 +123,9 @@ class Gateway:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            if API_DOCUMENT.match(scope["path"]) is not None:
+                await self.documented(scope, receive, send)
+                return
             target = self.target(scope)
             if target is not None:
                 slug, service, path = target
@@ -125,6 +140,11 @@ class Gateway:
     async def _proxy(self, scope: Scope, receive: Receive, send: Send) -> None:
         slug, service, path = scope["portal.target"]
         await proxy(scope, receive, send, slug=slug, service=service, path=path)
+
+    async def _api_document(self, scope: Scope, receive: Receive, send: Send) -> None:
+        match = API_DOCUMENT.match(scope["path"])
+        assert match is not None
+        await serve_api_document(scope, receive, send, slug=match["slug"], what=match["what"])
 
     async def _own_api(
         self, scope: Scope, receive: Receive, send: Send, *, slug: str, path: str

@@ -10,6 +10,8 @@ from typing import Any
 import aiohttp
 from starlette.types import Receive, Scope, Send
 
+from gateway.clients import client_address
+from gateway.limits import RequestRates, Verdict
 from gateway.registry.models import Authority
 from gateway.registry.view import RegistryView
 from gateway.routing import HIDDEN_PATHS, RoutingTable, is_public
@@ -93,6 +95,7 @@ class Proxy:
         read_timeout: float,
         connections: int,
         json_limit: int,
+        rates: RequestRates,
     ) -> None:
         self.registry = registry
         self.routing = routing
@@ -102,6 +105,7 @@ class Proxy:
         )
         self.connections = connections
         self.json_limit = json_limit
+        self.rates = rates
         self._session: aiohttp.ClientSession | None = None
 
     def body_limit(self, authority: Authority, service: str, method: str) -> int:
@@ -179,6 +183,11 @@ class Proxy:
             return
         context.authority.set(slug)
         method: str = scope["method"]
+        if await self._refuse_over_limit(
+            send, self.rates.check_address(scope, service=service, path=path), request_id
+        ):
+            return
+        user: str | None = None
         if not is_public(service, method, path):
             try:
                 header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
@@ -191,7 +200,8 @@ class Proxy:
                         headers={"WWW-Authenticate": 'Bearer realm="housing-portal"'},
                     )
                 principal = await self.verifier.verify(token.strip(), authority=slug)
-                context.user_id.set(principal.user_id)
+                user = principal.user_id
+                context.user_id.set(user)
             except AppError as error:
                 await send_error(
                     send,
@@ -202,6 +212,10 @@ class Proxy:
                     headers=error.headers,
                 )
                 return
+        if user is not None and await self._refuse_over_limit(
+            send, self.rates.check_user(user), request_id
+        ):
+            return
         limit = self.body_limit(authority, service, method)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
@@ -247,6 +261,20 @@ class Proxy:
             headers={"Retry-After": "5"},
         )
 
+    async def _refuse_over_limit(self, send: Send, verdict: Verdict, request_id: str) -> bool:
+        """Answer 429 if a limit refused the request; say whether it did."""
+        if verdict.allowed:
+            return False
+        await send_error(
+            send,
+            429,
+            "too_many_requests",
+            "Too many requests; try again shortly.",
+            request_id=request_id,
+            headers={"Retry-After": str(verdict.retry_after)},
+        )
+        return True
+
     async def _forward(
         self,
         scope: Scope,
@@ -264,11 +292,10 @@ class Proxy:
             if name.lower() not in HOP_BY_HOP
         ]
         raw = dict(scope["headers"])
-        client = scope.get("client")
         headers += [
             ("X-Request-ID", request_id),
             ("X-Authority", slug),
-            ("X-Forwarded-For", client[0] if client else ""),
+            ("X-Forwarded-For", client_address(scope, self.rates.trusted_proxies)),
             ("X-Forwarded-Proto", str(scope.get("scheme", "http"))),
             ("X-Forwarded-Host", raw.get(b"host", b"").decode("latin-1")),
         ]

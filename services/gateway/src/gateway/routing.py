@@ -9,8 +9,38 @@ from gateway.registry.models import Authority
 # Paths a client may call without a token, per service ("*": every service).
 PUBLIC_ROUTES: Mapping[str, frozenset[tuple[str, str]]] = {
     "*": frozenset({("GET", "/healthz"), ("GET", "/readyz")}),
-    "identity": frozenset({("GET", "/.well-known/jwks.json")}),
+    "identity": frozenset(
+        {
+            ("GET", "/.well-known/jwks.json"),
+            ("GET", "/password-rules"),
+            ("POST", "/accounts"),
+            ("POST", "/accounts/confirmation"),
+            ("POST", "/accounts/confirmation-requests"),
+            ("POST", "/sessions"),
+            ("POST", "/sessions/challenge"),
+            ("POST", "/sessions/challenge/email-code"),
+            ("POST", "/sessions/challenge/postponement"),
+            ("POST", "/sessions/challenge/enrolment"),
+            ("POST", "/sessions/challenge/enrolment/confirmation"),
+            ("POST", "/tokens/refresh"),
+            ("POST", "/tokens/revocation"),
+            ("POST", "/password-resets"),
+            ("POST", "/password-resets/completion"),
+            ("POST", "/staff-invitations/acceptance"),
+        }
+    ),
 }
+# Routes that guess at secrets (passwords, codes, reset links): limited per client address.
+SIGN_IN_ROUTE_PREFIXES: Mapping[str, tuple[str, ...]] = {
+    "identity": ("/sessions", "/tokens", "/accounts", "/password-resets", "/invitations"),
+}
+
+
+def is_sign_in_route(service: str, method: str, path: str) -> bool:
+    """Whether a request tries credentials, codes or links."""
+    return method == "POST" and path.startswith(SIGN_IN_ROUTE_PREFIXES.get(service, ()))
+
+
 # Paths that exist on every service but are for operators only, never proxied.
 HIDDEN_PATHS = frozenset({"/metrics"})
 
