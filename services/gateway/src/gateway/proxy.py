@@ -3,15 +3,17 @@
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from gateway.clients import client_address
 from gateway.limits import RequestRates, Verdict
+from gateway.metrics import GATEWAY_REQUESTS, UPSTREAM_LATENCY
 from gateway.registry.models import Authority
 from gateway.registry.view import RegistryView
 from gateway.routing import HIDDEN_PATHS, RoutingTable, is_public
@@ -137,15 +139,27 @@ class Proxy:
     ) -> None:
         """Serve one proxied request."""
         scope["route"] = ProxiedRoute(f"/{{authority}}/api/{service}")
-        await self._serve(
-            scope,
-            receive,
-            send,
-            slug=slug,
-            service=service,
-            path=path,
-            request_id=context.request_id.get() or context.accept_request_id(None),
-        )
+        status = 500
+
+        async def send_counted(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self._serve(
+                scope,
+                receive,
+                send_counted,
+                slug=slug,
+                service=service,
+                path=path,
+                request_id=context.request_id.get() or context.accept_request_id(None),
+            )
+        finally:
+            known = slug if self.registry.get(slug) is not None else "unknown"
+            GATEWAY_REQUESTS.labels(known, service, str(status)).inc()
 
     async def _serve(
         self,
@@ -245,6 +259,7 @@ class Proxy:
                     slug=slug,
                     request_id=request_id,
                     limit=limit,
+                    service=service,
                 )
                 return
             except UpstreamRefused:
@@ -285,6 +300,7 @@ class Proxy:
         slug: str,
         request_id: str,
         limit: int,
+        service: str,
     ) -> None:
         headers: list[tuple[str, str]] = [
             (name.decode("latin-1"), value.decode("latin-1"))
@@ -306,6 +322,7 @@ class Proxy:
         body = RequestBody(receive, limit=limit) if has_body else None
         data: Any = body.chunks() if body is not None else None
         started = False
+        forwarded_at = time.perf_counter()
         try:
             async with self.session().request(
                 scope["method"],
@@ -314,6 +331,7 @@ class Proxy:
                 data=data,
                 allow_redirects=False,
             ) as upstream:
+                UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - forwarded_at)
                 response_headers = [
                     (name.lower(), value)
                     for name, value in upstream.raw_headers
