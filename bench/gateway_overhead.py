@@ -1,24 +1,35 @@
-"""Gateway overhead: a cheap endpoint called directly and through the gateway, in one run.
+"""Gateway overhead: the same endpoints called directly, through the gateway and through nginx.
 
-Both targets run under gunicorn with the same worker count (PORTAL_WORKERS); the load comes
-from wrk on this machine. Results are printed and written to bench/results/ as JSON.
+The services and the gateway run under gunicorn with PORTAL_WORKERS workers, and nginx with as
+many worker processes; the load comes from wrk on this machine. Results are printed and
+written to bench/results/ as JSON.
 """
 
 import argparse
+import asyncio
 import json
 import os
 import platform
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 import urllib.request
+import uuid
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.nginx import reverse_proxy
 from bench.upstream_clients import compare
 
+from identity.config import Settings as IdentitySettings
+from identity.keys import SigningKeys
+from kit.mongo import Mongo
+from portalstack.endpoints import current_stack
 from portalstack.settings import StackSettings
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -80,30 +91,47 @@ def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
     return rps, p50, p99, requests, errors
 
 
+SPREAD_SCRIPT = """
+-- Spread requests over 64 client addresses (as the gateway's trusted proxies would report
+-- them) and, when tokens are given, over 64 users, so every limit is counted on every
+-- request without refusing the load.
+tokens = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  headers["X-Forwarded-For"] = "2001:db8::" .. (counter %% 64)
+  if #tokens > 0 then
+    headers["Authorization"] = "Bearer " .. tokens[(counter %% #tokens) + 1]
+  end
+  return wrk.format(nil, nil, headers)
+end
+"""
+USERS = 64
+
+
 def measure(
-    wrk: str, name: str, url: str, *, seconds: int, connections: int, threads: int
+    wrk: str,
+    name: str,
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int,
+    headers: dict[str, str],
+    script: Path,
 ) -> Measurement:
     """Warm up, then run wrk once against the URL."""
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
         if response.status != 200:
             raise SystemExit(f"{url} answered {response.status}")
-    subprocess.run(
-        [wrk, "-t", str(threads), "-c", str(connections), "-d", "2s", url],
-        check=True,
-        capture_output=True,
-    )
+    header_args = [arg for key, value in headers.items() for arg in ("-H", f"{key}: {value}")]
+    common = [wrk, "-t", str(threads), "-c", str(connections), "-s", str(script), *header_args]
+    subprocess.run([*common, "-d", "2s", url], check=True, capture_output=True)
     run = subprocess.run(
-        [
-            wrk,
-            "-t",
-            str(threads),
-            "-c",
-            str(connections),
-            "-d",
-            f"{seconds}s",
-            "--latency",
-            url,
-        ],
+        [*common, "-d", f"{seconds}s", "--latency", url],
         check=True,
         capture_output=True,
         text=True,
@@ -112,8 +140,47 @@ def measure(
     return Measurement(name, url, rps, p50, p99, requests, errors)
 
 
+async def access_tokens(authority: str, count: int) -> list[str]:
+    """Authority administrators' tokens, signed with identity's current key."""
+    settings = IdentitySettings()
+    stack = current_stack()
+    mongo = Mongo(stack.mongo_url, settings.mongo_db)
+    try:
+        keys = SigningKeys(
+            mongo,
+            secret=settings.signing_key_secret,
+            token_lifetime=timedelta(minutes=settings.access_token_minutes),
+        )
+        now = int(time.time())
+        return [
+            await keys.sign(
+                {
+                    "iss": settings.token_issuer,
+                    "sub": f"benchmark-{number}",
+                    "authority": authority,
+                    "roles": ["authority_admin"],
+                    "amr": ["pwd"],
+                    "iat": now,
+                    "exp": now + 3600,
+                    "jti": uuid.uuid4().hex,
+                }
+            )
+            for number in range(count)
+        ]
+    finally:
+        await mongo.close()
+
+
+def free_port() -> int:
+    """A port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def main() -> int:
-    """Measure, print and record the gateway's overhead."""
+    """Measure, print and record the gateway against direct calls and against nginx."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
@@ -124,47 +191,89 @@ def main() -> int:
     stack = StackSettings.from_env()
     host = stack.connect_host
     ports = stack.service_ports
-    direct = f"http://{host}:{ports['cases']}/healthz"
-    through = f"http://{host}:{ports['gateway']}/{arguments.authority}/api/cases/healthz"
     wrk = ensure_wrk()
+    tokens = asyncio.run(access_tokens(arguments.authority, USERS))
+    endpoints: dict[str, tuple[str, str, dict[str, str], list[str]]] = {
+        # A public route: routing, limits and streaming, no token.
+        "health": ("cases", "/healthz", {}, []),
+        # An authenticated route: the token is checked by the gateway and again by the service.
+        "authenticated": (
+            "notifications",
+            "/deliveries?limit=1",
+            # Called directly (or through nginx) a service also needs the authority header
+            # the gateway adds; the gateway replaces whatever a client sends.
+            {"Authorization": f"Bearer {tokens[0]}", "X-Authority": arguments.authority},
+            tokens,
+        ),
+    }
     options = {
         "seconds": arguments.seconds,
         "connections": arguments.connections,
         "threads": arguments.threads,
     }
-    results = [
-        measure(wrk, "direct", direct, **options),
-        measure(wrk, "gateway", through, **options),
-    ]
-    clients = compare(direct, seconds=arguments.seconds / 2)
-    ratio = results[1].requests_per_second / results[0].requests_per_second
-    print(f"{'target':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
-    for result in results:
-        print(
-            f"{result.name:<10}{result.requests_per_second:>12.0f}"
-            f"{result.p50_ms:>10.2f}{result.p99_ms:>10.2f}{result.errors:>8}"
-        )
-    print(f"gateway / direct throughput: {ratio:.2f}")
-    print("upstream client candidates, one process:")
+    report: dict[str, object] = {}
+    failed = False
+    with tempfile.TemporaryDirectory() as folder:
+        for endpoint, (service, path, headers, users) in endpoints.items():
+            script = Path(folder) / f"{endpoint}.lua"
+            quoted = ", ".join(f'"{token}"' for token in users)
+            script.write_text(SPREAD_SCRIPT % quoted, encoding="utf-8")
+            prefix = f"/{arguments.authority}/api/{service}/"
+            with reverse_proxy(
+                upstream=f"{host}:{ports[service]}",
+                prefix=prefix,
+                port=free_port(),
+                workers=stack.workers,
+            ) as nginx:
+                targets = {
+                    "direct": f"http://{host}:{ports[service]}{path}",
+                    "gateway": f"http://{host}:{ports['gateway']}{prefix.rstrip('/')}{path}",
+                    "nginx": f"{nginx}{prefix.rstrip('/')}{path}",
+                }
+                results = {
+                    name: measure(wrk, name, url, headers=headers, script=script, **options)
+                    for name, url in targets.items()
+                }
+            gateway, direct, nginx_result = results["gateway"], results["direct"], results["nginx"]
+            to_direct = gateway.requests_per_second / direct.requests_per_second
+            to_nginx = gateway.requests_per_second / nginx_result.requests_per_second
+            print(f"\n{endpoint}: {service} {path}")
+            print(f"{'target':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+            for result in results.values():
+                print(
+                    f"{result.name:<10}{result.requests_per_second:>12.0f}"
+                    f"{result.p50_ms:>10.2f}{result.p99_ms:>10.2f}{result.errors:>8}"
+                )
+            print(f"gateway / direct: {to_direct:.2f}   gateway / nginx: {to_nginx:.2f}")
+            failed = failed or any(result.errors for result in results.values())
+            report[endpoint] = {
+                "service": service,
+                "path": path,
+                "results": [asdict(result) for result in results.values()],
+                "gateway_to_direct_throughput": round(to_direct, 3),
+                "gateway_to_nginx_throughput": round(to_nginx, 3),
+            }
+    direct_health = f"http://{host}:{ports['cases']}/healthz"
+    clients = compare(direct_health, seconds=arguments.seconds / 2)
+    print("\nupstream client candidates, one process:")
     for client in clients:
         print(f"  {client.client:<10}{client.requests_per_second:>10.0f} req/s")
     print(f"fastest: {clients[0].client} (the gateway uses aiohttp)")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    report = {
+    document = {
         "benchmark": "gateway_overhead",
         "at": stamp,
         "machine": {"cpus": len(os.sched_getaffinity(0)), "python": platform.python_version()},
         "workers_per_service": stack.workers,
         "wrk": options,
-        "results": [asdict(result) for result in results],
-        "gateway_to_direct_throughput": round(ratio, 3),
+        "endpoints": report,
         "upstream_clients": [asdict(client) for client in clients],
     }
-    path = RESULTS / f"gateway-overhead-{stamp}.json"
-    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"written {path.relative_to(RESULTS.parent.parent)}")
-    return 1 if any(result.errors for result in results) else 0
+    written = RESULTS / f"gateway-overhead-{stamp}.json"
+    written.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(f"written {written.relative_to(RESULTS.parent.parent)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
