@@ -8,6 +8,7 @@ from contracts import EventPayload
 from contracts.events.authority import AuthorityUpserted, Branding, Contact, UploadPolicy
 from contracts.events.identity import (
     AccountDeactivated,
+    AccountReactivated,
     ConfirmationRequested,
     FactorAdded,
     PasswordChanged,
@@ -72,5 +73,6 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
             expires_at=NOW + timedelta(days=7),
         ),
         AccountDeactivated(user_id="6f1c2a", reason="restricted", until=NOW + timedelta(days=30)),
+        AccountReactivated(user_id="6f1c2a", reason="restriction_lifted"),
     ]
     return {type(example): example for example in examples}

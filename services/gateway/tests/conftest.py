@@ -81,13 +81,17 @@ async def mint_token(stack: Stack) -> AsyncIterator[MintToken]:
     )
 
     async def mint(
-        *, authority: str, roles: tuple[str, ...] = ("applicant",), lifetime: int = 600
+        *,
+        authority: str,
+        roles: tuple[str, ...] = ("applicant",),
+        lifetime: int = 600,
+        user: str | None = None,
     ) -> str:
         now = int(time.time())
         return await keys.sign(
             {
                 "iss": identity.token_issuer,
-                "sub": uuid.uuid4().hex,
+                "sub": user or uuid.uuid4().hex,
                 "authority": authority,
                 "roles": list(roles),
                 "amr": ["pwd"],

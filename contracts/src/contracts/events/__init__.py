@@ -3,6 +3,7 @@
 from contracts.events.authority import AuthorityUpserted
 from contracts.events.identity import (
     AccountDeactivated,
+    AccountReactivated,
     ConfirmationRequested,
     FactorAdded,
     PasswordChanged,
@@ -24,11 +25,13 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     FactorAdded,
     StaffInvited,
     AccountDeactivated,
+    AccountReactivated,
 )
 
 __all__ = [
     "PAYLOADS",
     "AccountDeactivated",
+    "AccountReactivated",
     "AuthorityUpserted",
     "ConfirmationRequested",
     "FactorAdded",

@@ -119,3 +119,13 @@ class AccountDeactivated(EventPayload):
     user_id: str = Field(min_length=1, max_length=64)
     reason: Literal["deactivated", "restricted"]
     until: AwareDatetime | None = None
+
+
+class AccountReactivated(EventPayload):
+    """An account made inactive, or a restricted person, may act for the authority again."""
+
+    event_type = "identity.account.reactivated"
+    event_version = 1
+
+    user_id: str = Field(min_length=1, max_length=64)
+    reason: Literal["reactivated", "restriction_lifted"]

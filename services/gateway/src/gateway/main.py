@@ -5,6 +5,8 @@ import re
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.access import INDEXES as ACCESS_INDEXES
+from gateway.access import BlockedMembers, access_subscription
 from gateway.api_document import serve as serve_api_document
 from gateway.config import settings
 from gateway.headers import SecurityHeaders
@@ -25,6 +27,7 @@ from kit.middleware import RequestMiddleware
 PROXIED = re.compile(r"^/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
 
 registry_view = RegistryView()
+blocked_members = BlockedMembers()
 upstream_health = UpstreamHealth(interval=settings.health_check_seconds)
 proxy = Proxy(
     registry_view,
@@ -41,6 +44,7 @@ proxy = Proxy(
         api_per_user=Rule.parse("api_per_user", settings.rate_api_per_user),
         trusted_proxies=settings.trusted_proxies,
     ),
+    blocked=blocked_members,
 )
 
 
@@ -56,6 +60,12 @@ async def _start(runtime: Runtime) -> None:
     )
     runtime.tasks.append(
         asyncio.create_task(upstream_health.keep_checking(), name="upstream-health")
+    )
+    blocked_members.mongo = runtime.mongo
+    runtime.tasks.append(
+        asyncio.create_task(
+            blocked_members.keep_fresh(settings.registry_refresh_seconds), name="blocked-members"
+        )
     )
     runtime.tasks.append(
         asyncio.create_task(
@@ -79,7 +89,8 @@ operations = create_app(
     description="The front door: the authority registry and routing of every request.",
     parts=ServiceParts(
         routers=[authorities_router],
-        indexes=INDEXES,
+        indexes=[*INDEXES, *ACCESS_INDEXES],
+        subscriptions=lambda runtime: [access_subscription(runtime.mongo)],
         readiness={"registry": _registry_loaded},
         on_start=_start,
         on_stop=_stop,

@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 from starlette.types import Message, Receive, Scope, Send
 
+from gateway.access import BlockedMembers
 from gateway.clients import client_address
 from gateway.limits import RequestRates, Verdict
 from gateway.metrics import GATEWAY_REQUESTS, UPSTREAM_LATENCY
@@ -98,6 +99,7 @@ class Proxy:
         connections: int,
         json_limit: int,
         rates: RequestRates,
+        blocked: BlockedMembers,
     ) -> None:
         self.registry = registry
         self.routing = routing
@@ -108,6 +110,7 @@ class Proxy:
         self.connections = connections
         self.json_limit = json_limit
         self.rates = rates
+        self.blocked = blocked
         self._session: aiohttp.ClientSession | None = None
 
     def body_limit(self, authority: Authority, service: str, method: str) -> int:
@@ -216,6 +219,13 @@ class Proxy:
                 principal = await self.verifier.verify(token.strip(), authority=slug)
                 user = principal.user_id
                 context.user_id.set(user)
+                if self.blocked.is_blocked(slug, user):
+                    raise AppError(
+                        "Your access to this service has been restricted or your account "
+                        "is inactive. Contact the housing team for help.",
+                        code="access_restricted",
+                        status=403,
+                    )
             except AppError as error:
                 await send_error(
                     send,

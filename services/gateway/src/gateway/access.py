@@ -1,0 +1,96 @@
+"""Members who may not act for an authority right now: deactivated or restricted.
+
+Identity announces deactivations and restrictions; the gateway keeps them and refuses those
+members' tokens at once, instead of waiting up to ten minutes for the tokens to expire.
+"""
+
+import asyncio
+from datetime import UTC, datetime
+
+from contracts.envelope import Envelope
+from contracts.events.identity import AccountDeactivated, AccountReactivated
+from contracts.payload import EventPayload
+from kit import logs
+from kit.events.consumer import Subscription
+from kit.mongo import Index, Mongo, Session
+
+BLOCKED = "blocked_members"
+INDEXES = [Index(BLOCKED, [("until", 1)], name="by_end")]
+
+log = logs.get_logger("gateway.access")
+
+
+def block_id(authority: str, user_id: str) -> str:
+    """The record id of one member of one authority."""
+    return f"{authority}:{user_id}"
+
+
+def access_subscription(mongo: Mongo) -> Subscription:
+    """Keeps the blocked members from identity's events."""
+    blocked = mongo.db[BLOCKED]
+
+    async def on_event(envelope: Envelope, payload: EventPayload, session: Session) -> None:
+        if isinstance(payload, AccountDeactivated):
+            await blocked.replace_one(
+                {"_id": block_id(envelope.authority, payload.user_id)},
+                {
+                    "authority": envelope.authority,
+                    "user_id": payload.user_id,
+                    "reason": payload.reason,
+                    "until": payload.until,
+                    "since": envelope.occurred_at,
+                },
+                upsert=True,
+                session=session,
+            )
+        elif isinstance(payload, AccountReactivated):
+            await blocked.delete_one(
+                {
+                    "_id": block_id(envelope.authority, payload.user_id),
+                    "since": {"$lte": envelope.occurred_at},
+                },
+                session=session,
+            )
+
+    return Subscription(
+        purpose="member-access",
+        bindings=[AccountDeactivated.event_type, AccountReactivated.event_type],
+        handler=on_event,
+    )
+
+
+class BlockedMembers:
+    """Each worker's in-memory copy of the blocked members, refreshed from the store."""
+
+    def __init__(self) -> None:
+        self.mongo: Mongo | None = None
+        self._blocked: dict[str, datetime | None] = {}
+
+    def is_blocked(self, authority: str, user_id: str) -> bool:
+        """Whether this member may not act for this authority now."""
+        key = block_id(authority, user_id)
+        if key not in self._blocked:
+            return False
+        until = self._blocked[key]
+        return until is None or until > datetime.now(UTC)
+
+    async def refresh(self) -> None:
+        """Load the current blocks."""
+        if self.mongo is None:
+            return
+        now = datetime.now(UTC)
+        records = await (
+            self.mongo.db[BLOCKED]
+            .find({"$or": [{"until": None}, {"until": {"$gt": now}}]})
+            .to_list(length=None)
+        )
+        self._blocked = {str(record["_id"]): record.get("until") for record in records}
+
+    async def keep_fresh(self, every_seconds: float) -> None:
+        """Refresh until cancelled; a failed refresh keeps the last good copy."""
+        while True:
+            try:
+                await self.refresh()
+            except Exception as exc:
+                log.warning("blocked members refresh failed", extra={"reason": repr(exc)})
+            await asyncio.sleep(every_seconds)
