@@ -9,6 +9,7 @@ from gateway.access import INDEXES as ACCESS_INDEXES
 from gateway.access import BlockedMembers, access_subscription
 from gateway.api_document import serve as serve_api_document
 from gateway.config import settings
+from gateway.cors import answer_preflight, is_preflight, request_origin, with_cors
 from gateway.headers import SecurityHeaders
 from gateway.limits import RateLimiter, RequestRates, Rule, default_state_path
 from gateway.pools import UpstreamHealth
@@ -121,6 +122,9 @@ class Gateway:
     def target(self, scope: Scope) -> Target | None:
         """The authority, service and service path a request is for, if it is an API call."""
         path: str = scope["path"]
+        document = API_DOCUMENT.match(path)
+        if document is not None:
+            return document["slug"], "gateway", f"/{document['what']}"
         match = PROXIED.match(path)
         if match is not None:
             return match["slug"], match["service"], match["path"] or "/"
@@ -134,19 +138,28 @@ class Gateway:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            if API_DOCUMENT.match(scope["path"]) is not None:
-                await self.documented(scope, receive, send)
-                return
             target = self.target(scope)
             if target is not None:
-                slug, service, path = target
-                if service == "gateway":
-                    await self._own_api(scope, receive, send, slug=slug, path=path)
+                authority = registry_view.get(target[0])
+                if authority is not None and authority.status == "active" and is_preflight(scope):
+                    await answer_preflight(send, request_origin(scope), authority)
                     return
-                scope["portal.target"] = target
-                await self.proxied(scope, receive, send)
+                await with_cors(self._api, scope, receive, send, authority=authority)
                 return
         await self.app(scope, receive, send)
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if API_DOCUMENT.match(scope["path"]) is not None:
+            await self.documented(scope, receive, send)
+            return
+        target = self.target(scope)
+        assert target is not None
+        slug, service, path = target
+        if service == "gateway":
+            await self._own_api(scope, receive, send, slug=slug, path=path)
+            return
+        scope["portal.target"] = target
+        await self.proxied(scope, receive, send)
 
     async def _proxy(self, scope: Scope, receive: Receive, send: Send) -> None:
         slug, service, path = scope["portal.target"]

@@ -1,6 +1,8 @@
 """An authority as the registry stores it."""
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
 
 from contracts.events.authority import (
     AuthorityKind,
@@ -12,6 +14,11 @@ from contracts.events.authority import (
     UploadPolicy,
 )
 from contracts.fields import AuthoritySlug, HostName, UniqueList
+
+Origin = Annotated[
+    str, StringConstraints(pattern=r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$", max_length=300)
+]
+"""A web origin as browsers send it: scheme, host and optional port, no path."""
 
 # Services that every authority has; the others need at least one case module.
 ALWAYS_ON = frozenset({"identity", "notifications"})
@@ -32,6 +39,11 @@ class Authority(BaseModel):
     branding: Branding
     contact: Contact = Contact()
     hosts: UniqueList[HostName] = []
+    cors_origins: UniqueList[Origin] = Field(
+        default_factory=list,
+        description="Web origins (scheme://host[:port]) whose pages may call this API.",
+        max_length=20,
+    )
     routes: dict[str, list[AnyHttpUrl]] = Field(
         default_factory=dict,
         description="This authority's own pool per service; others use the default pool.",
@@ -44,4 +56,4 @@ class Authority(BaseModel):
 
     def announcement(self) -> AuthorityUpserted:
         """The event that tells every service this authority's current state."""
-        return AuthorityUpserted.model_validate(self.model_dump(exclude={"routes"}))
+        return AuthorityUpserted.model_validate(self.model_dump(exclude={"routes", "cors_origins"}))

@@ -11,7 +11,7 @@ from contracts.events.authority import (
     UploadPolicy,
 )
 from contracts.fields import HostName, UniqueList
-from gateway.registry.models import Authority
+from gateway.registry.models import Authority, Origin
 
 
 class AuthorityChanges(BaseModel):
@@ -28,6 +28,7 @@ class AuthorityChanges(BaseModel):
     branding: Branding | None = None
     contact: Contact | None = None
     hosts: UniqueList[HostName] | None = Field(default=None, max_length=20)
+    cors_origins: UniqueList[Origin] | None = Field(default=None, max_length=20)
     routes: dict[str, list[AnyHttpUrl]] | None = None
 
 
