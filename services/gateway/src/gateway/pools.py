@@ -22,9 +22,15 @@ POOL_MEMBER_UP = Gauge(
 class UpstreamHealth:
     """Which upstream addresses take requests; a member that fails is out until it recovers."""
 
-    def __init__(self, *, interval: float = 1.0, timeout: float = 1.0) -> None:
+    def __init__(
+        self, *, interval: float = 1.0, timeout: float = 2.0, failures_to_remove: int = 3
+    ) -> None:
         self.interval = interval
         self.timeout = aiohttp.ClientTimeout(total=timeout)
+        # A busy member may answer one check late; only a run of failed checks takes it out.
+        # A refused connection is certain and takes it out at once (mark_down).
+        self.failures_to_remove = failures_to_remove
+        self._failures: dict[str, int] = {}
         self._down: set[str] = set()
         self._known: dict[str, float] = {}
 
@@ -70,8 +76,11 @@ class UpstreamHealth:
                 results = await asyncio.gather(*(self.check(session, url) for url in urls))
                 for url, healthy in zip(urls, results, strict=True):
                     if healthy:
+                        self._failures.pop(url, None)
                         self.mark_up(url)
-                    else:
+                        continue
+                    self._failures[url] = self._failures.get(url, 0) + 1
+                    if self._failures[url] >= self.failures_to_remove:
                         self.mark_down(url)
                 # Drop addresses no pool has used for a while (an authority moved pools).
                 stale = time.monotonic() - 600
