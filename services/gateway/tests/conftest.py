@@ -2,19 +2,14 @@
 
 import asyncio
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
 
 import pytest
 
 from gateway.config import Settings as GatewaySettings
-from identity.config import Settings as IdentitySettings
-from identity.keys import SigningKeys
 from kit.mongo import Document, Mongo
 from portalstack.endpoints import Stack
 
-MintToken = Callable[..., Awaitable[str]]
 WaitForCopies = Callable[..., Awaitable[dict[str, Document]]]
 
 # Each service's database holding its copy of the registry.
@@ -67,39 +62,3 @@ async def forget_authorities(gateway_mongo: Mongo) -> AsyncIterator[list[str]]:
         await gateway_mongo.db["authorities"].delete_one({"_id": slug})
         for database in COPIES.values():
             await gateway_mongo.client[database]["authorities"].delete_one({"_id": slug})
-
-
-@pytest.fixture
-async def mint_token(stack: Stack) -> AsyncIterator[MintToken]:
-    """Sign access tokens with the key identity publishes, as identity will at sign-in."""
-    identity = IdentitySettings()
-    mongo = Mongo(stack.mongo_url, identity.mongo_db)
-    keys = SigningKeys(
-        mongo,
-        secret=identity.signing_key_secret,
-        token_lifetime=timedelta(minutes=identity.access_token_minutes),
-    )
-
-    async def mint(
-        *,
-        authority: str,
-        roles: tuple[str, ...] = ("applicant",),
-        lifetime: int = 600,
-        user: str | None = None,
-    ) -> str:
-        now = int(time.time())
-        return await keys.sign(
-            {
-                "iss": identity.token_issuer,
-                "sub": user or uuid.uuid4().hex,
-                "authority": authority,
-                "roles": list(roles),
-                "amr": ["pwd"],
-                "iat": now,
-                "exp": now + lifetime,
-                "jti": uuid.uuid4().hex,
-            }
-        )
-
-    yield mint
-    await mongo.close()

@@ -7,7 +7,6 @@ import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 import aio_pika
@@ -19,8 +18,6 @@ from contracts.envelope import Envelope
 from contracts.events.authority import AuthorityUpserted, Branding, Contact, UploadPolicy
 from contracts.payload import EventPayload
 from contracts.registry import validate_envelope
-from identity.config import Settings as IdentitySettings
-from identity.keys import SigningKeys
 from kit.authorities import AuthorityCopy
 from kit.events.broker import declare_exchange
 from kit.mongo import Document, Mongo
@@ -31,7 +28,6 @@ from notifications.emails.rendering import EmailTemplates
 from notifications.emails.sender import EmailSender, SmtpRelay
 from portalstack.endpoints import Stack
 
-MintToken = Callable[..., Awaitable[str]]
 Check = Callable[[], Any]
 Eventually = Callable[..., Awaitable[Any]]
 Publish = Callable[..., Awaitable[Envelope]]
@@ -67,38 +63,6 @@ def eventually() -> Eventually:
 def recipient() -> str:
     """An address no other test sends to."""
     return f"resident-{uuid.uuid4().hex[:12]}@example.org"
-
-
-@pytest.fixture
-async def mint_token(stack: Stack) -> AsyncIterator[MintToken]:
-    """Sign access tokens with the key identity publishes, as identity will at sign-in."""
-    identity = IdentitySettings()
-    mongo = Mongo(stack.mongo_url, identity.mongo_db)
-    keys = SigningKeys(
-        mongo,
-        secret=identity.signing_key_secret,
-        token_lifetime=timedelta(minutes=identity.access_token_minutes),
-    )
-
-    async def mint(
-        *, authority: str, roles: tuple[str, ...] = ("applicant",), lifetime: int = 600
-    ) -> str:
-        now = int(time.time())
-        return await keys.sign(
-            {
-                "iss": identity.token_issuer,
-                "sub": uuid.uuid4().hex,
-                "authority": authority,
-                "roles": list(roles),
-                "amr": ["pwd"],
-                "iat": now,
-                "exp": now + lifetime,
-                "jti": uuid.uuid4().hex,
-            }
-        )
-
-    yield mint
-    await mongo.close()
 
 
 @pytest.fixture
