@@ -30,7 +30,12 @@ def service_env(
         "JWKS_URL": f"{settings.service_url('identity')}/.well-known/jwks.json",
         "TOKEN_ISSUER": "housing-portal",
     }
-    if name == "documents":
+    if name == "identity":
+        derived |= {
+            "DEMO_ACCOUNTS_FILE": str(settings.run_dir / "demo-accounts.txt"),
+            "PORTAL_URL": settings.service_url("gateway"),
+        }
+    elif name == "documents":
         derived |= {
             "S3_ENDPOINT": settings.s3_endpoint,
             "S3_ACCESS_KEY": settings.s3_access_key,

@@ -32,7 +32,7 @@ PUBLIC_ROUTES: Mapping[str, frozenset[tuple[str, str]]] = {
 }
 # Routes that guess at secrets (passwords, codes, reset links): limited per client address.
 SIGN_IN_ROUTE_PREFIXES: Mapping[str, tuple[str, ...]] = {
-    "identity": ("/sessions", "/tokens", "/accounts", "/password-resets", "/invitations"),
+    "identity": ("/sessions", "/tokens", "/accounts", "/password-resets", "/staff-invitations"),
 }
 
 

@@ -12,10 +12,18 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pymongo.errors import DuplicateKeyError
 
-from kit.mongo import Document, Mongo, Session
+from kit.mongo import Document, Index, Mongo, Session
 
 SIGNING_KEYS = "signing_keys"
 CURRENT = "current"
+# A new key is published this long before it signs anything. Verifiers refetch the key set
+# at most every few seconds, so by the time the first token signed with it arrives, any
+# refetch since it was published already has it.
+PUBLISH_AHEAD = timedelta(seconds=10)
+
+INDEXES = [
+    Index(SIGNING_KEYS, [("kind", 1), ("publish_until", 1)], name="signing_keys_published"),
+]
 
 
 def _b64url(raw: bytes) -> str:
@@ -70,30 +78,39 @@ class SigningKeys:
             return str(pointer["kid"])
         return str(record["_id"])
 
-    async def rotate(self) -> str:
-        """Make a new current key; the old one stays published until its tokens expire."""
+    async def rotate(self) -> tuple[str, datetime]:
+        """Publish a new key, signing from a little later; return its id and that moment."""
         record = self._new_key()
         now = record["created_at"]
+        signs_from = now + PUBLISH_AHEAD
 
         async def swap(session: Session) -> None:
             pointer = await self.collection.find_one({"_id": CURRENT}, session=session)
+            signing: str | None = None
             if pointer is not None:
-                await self.collection.update_one(
-                    {"_id": pointer["kid"]},
-                    {"$set": {"retired_at": now, "publish_until": now + self.token_lifetime * 2}},
+                signing = _signing_kid(pointer, now)
+                replaced = {str(pointer["kid"]), signing}
+                await self.collection.update_many(
+                    {"_id": {"$in": sorted(replaced)}},
+                    {
+                        "$set": {
+                            "retired_at": signs_from,
+                            "publish_until": signs_from + self.token_lifetime * 2,
+                        }
+                    },
                     session=session,
                 )
             await self.collection.insert_one(record, session=session)
             await self.collection.replace_one(
                 {"_id": CURRENT},
-                {"kid": record["_id"], "since": now},
+                {"kid": record["_id"], "since": signs_from, "previous": signing},
                 upsert=True,
                 session=session,
             )
 
         await self.mongo.transaction(swap)
         self._current = None
-        return str(record["_id"])
+        return str(record["_id"]), signs_from
 
     def _new_key(self) -> Document:
         private_key = Ed25519PrivateKey.generate()
@@ -133,7 +150,7 @@ class SigningKeys:
         pointer = await self.collection.find_one({"_id": CURRENT})
         if pointer is None:
             raise LookupError("no signing key yet")
-        kid = str(pointer["kid"])
+        kid = _signing_kid(pointer, datetime.now(UTC))
         if self._current is not None and self._current[0] == kid:
             return self._current
         record: Document | None = await self.collection.find_one({"_id": kid})
@@ -145,3 +162,11 @@ class SigningKeys:
         assert isinstance(loaded, Ed25519PrivateKey)
         self._current = (kid, loaded)
         return self._current
+
+
+def _signing_kid(pointer: Document, now: datetime) -> str:
+    """The key that signs now: the new one once its time has come, else the one before it."""
+    previous = pointer.get("previous")
+    if previous and pointer["since"] > now:
+        return str(previous)
+    return str(pointer["kid"])

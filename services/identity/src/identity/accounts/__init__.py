@@ -1,0 +1,1 @@
+"""Accounts: registration, email confirmation and the profile."""

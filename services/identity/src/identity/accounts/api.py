@@ -1,0 +1,172 @@
+"""Routes for registering, confirming the email address and the profile."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from identity.accounts.schemas import (
+    Accepted,
+    Confirmed,
+    EmailOnly,
+    LinkToken,
+    Profile,
+    ProfileChange,
+    Registration,
+    TwoFactorState,
+)
+from identity.accounts.service import AccountService
+from identity.client import Client
+from identity.dependencies import CurrentCaller
+from identity.factors.service import SIGN_IN_FACTORS
+from identity.once import Once
+from identity.responses import AUTHORITY_SCOPED, declared
+from identity.wiring import Identity, IdentityDep
+from kit.authorities import ActiveAuthority
+from kit.concurrency import require_match, set_etag
+from kit.errors import Unauthorized
+from kit.mongo import Document
+
+router = APIRouter(tags=["accounts"], dependencies=AUTHORITY_SCOPED)
+
+
+def account_service(
+    identity: IdentityDep, authority: ActiveAuthority, client: Client
+) -> AccountService:
+    """Accounts for this request's authority and client."""
+    return AccountService(identity, authority=authority, client=client)
+
+
+AccountServiceDep = Annotated[AccountService, Depends(account_service)]
+
+
+@router.post(
+    "/accounts",
+    response_model=Accepted,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Register",
+    responses=declared(404),
+)
+async def register(
+    body: Registration,
+    request: Request,
+    identity: IdentityDep,
+    authority: ActiveAuthority,
+    service: AccountServiceDep,
+) -> Accepted | JSONResponse:
+    """Make an applicant account here; the answer is the same whether or not the email is taken."""
+    once = Once.of(
+        request,
+        identity.idempotency,
+        caller="anonymous",
+        authority=str(authority["slug"]),
+        body=body.model_dump(exclude={"password"}),
+        status=status.HTTP_202_ACCEPTED,
+    )
+    return await once.run(
+        lambda: service.register(
+            email=body.email,
+            password=body.password,
+            first_name=body.first_name,
+            last_name=body.last_name,
+            once=once,
+        )
+    )
+
+
+@router.post(
+    "/accounts/confirmation",
+    response_model=Confirmed,
+    summary="Confirm the email address with the emailed link",
+    responses=declared(400, 404),
+)
+async def confirm(body: LinkToken, service: AccountServiceDep) -> Confirmed:
+    """The link works once, for 24 hours."""
+    return await service.confirm(body.token)
+
+
+@router.post(
+    "/accounts/confirmation-requests",
+    response_model=Accepted,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send a new confirmation link",
+    responses=declared(404),
+)
+async def resend_confirmation(body: EmailOnly, service: AccountServiceDep) -> Accepted:
+    """The same answer whatever the address; earlier links stop working."""
+    return await service.resend_confirmation(body.email)
+
+
+async def caller_account(caller: CurrentCaller, identity: IdentityDep) -> Document:
+    """The caller's account."""
+    account = await identity.accounts.get(caller.user_id)
+    if account is None:
+        raise Unauthorized()
+    return account
+
+
+CallerAccount = Annotated[Document, Depends(caller_account)]
+
+
+async def _profile(identity: Identity, account: Document, authority: str) -> Profile:
+    user_id = str(account["_id"])
+    membership = await identity.memberships.of(authority, user_id)
+    factors = await identity.factors.active(user_id)
+    methods = [kind for kind in SIGN_IN_FACTORS if kind in factors]
+    roles = [str(role) for role in (membership or {}).get("roles", [])]
+    if account.get("platform_admin"):
+        roles.append("platform_admin")
+    return Profile(
+        id=user_id,
+        email=str(account["email"]),
+        first_name=str(account["first_name"]),
+        last_name=str(account["last_name"]),
+        phone=account.get("phone"),
+        email_confirmed=account.get("email_confirmed_at") is not None,
+        status=str((membership or {}).get("status", "active")),
+        authority=authority,
+        roles=roles,
+        organisation_id=(membership or {}).get("organisation_id"),
+        two_factor=TwoFactorState(
+            enabled=bool(methods),
+            methods=list(methods),
+            recovery_codes_left=len(factors.get("recovery_codes", {}).get("unused", [])),
+        ),
+        created_at=account["created_at"],
+    )
+
+
+@router.get(
+    "/me",
+    response_model=Profile,
+    summary="My account",
+    responses=declared(401, 404),
+)
+async def read_profile(
+    response: Response, account: CallerAccount, identity: IdentityDep, authority: ActiveAuthority
+) -> Profile:
+    """Name, email, status, roles here and two-factor state; the ETag is for PATCH."""
+    set_etag(response, int(account["version"]))
+    return await _profile(identity, account, str(authority["slug"]))
+
+
+@router.patch(
+    "/me",
+    response_model=Profile,
+    summary="Change my name or phone number",
+    responses=declared(401, 404, 412, 428),
+)
+async def change_profile(
+    body: ProfileChange,
+    request: Request,
+    response: Response,
+    account: CallerAccount,
+    identity: IdentityDep,
+    authority: ActiveAuthority,
+    service: AccountServiceDep,
+) -> Profile:
+    """Send the ETag from GET /me as If-Match."""
+    require_match(request, int(account["version"]))
+    updated = await service.change_profile(account, body, version=int(account["version"]))
+    set_etag(response, int(updated["version"]))
+    return await _profile(identity, updated, str(authority["slug"]))

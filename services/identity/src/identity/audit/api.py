@@ -1,0 +1,81 @@
+"""Routes for the authority's audit log and a person's own security events."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from identity.audit import actions
+from identity.audit.schemas import AuditEvent, AuditPage, SecurityEvents
+from identity.dependencies import AuthorityAdmin, CurrentCaller
+from identity.pagination import Position
+from identity.responses import AUTHORITY_SCOPED, declared
+from identity.wiring import IdentityDep
+from kit.authorities import ActiveAuthority
+from kit.errors import AppError
+from kit.mongo import Document
+
+router = APIRouter(tags=["audit"], dependencies=AUTHORITY_SCOPED)
+
+
+def audit_event(record: Document) -> AuditEvent:
+    """A stored event as the API shows it."""
+    return AuditEvent(
+        id=str(record["_id"]),
+        at=record["at"],
+        authority=str(record["authority"]),
+        action=str(record["action"]),
+        outcome=str(record["outcome"]),
+        actor=record.get("actor"),
+        subject=record.get("subject"),
+        address=record.get("address"),
+        device=record.get("device"),
+        details=dict(record.get("details") or {}),
+    )
+
+
+@router.get(
+    "/audit-events",
+    response_model=AuditPage,
+    summary="This authority's security audit log",
+    responses=declared(400, 401, 403, 404),
+)
+async def audit_log(
+    _: AuthorityAdmin,
+    authority: ActiveAuthority,
+    identity: IdentityDep,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    user_id: Annotated[
+        str | None, Query(max_length=64, description="Events about this person.")
+    ] = None,
+) -> AuditPage:
+    """Newest first; pass `next_cursor` back as `cursor` for the next page."""
+    if action is not None and action not in actions.ALL:
+        raise AppError(
+            "There is no such action.", code="unknown_action", status=400, details=list(actions.ALL)
+        )
+    after = Position.decode(cursor) if cursor else None
+    found = await identity.audit.page(
+        str(authority["slug"]), after=after, limit=limit, action=action, subject=user_id
+    )
+    last = found[-1] if len(found) == limit else None
+    next_cursor = Position(at=last["at"], id=str(last["_id"])).encode() if last else None
+    return AuditPage(items=[audit_event(record) for record in found], next_cursor=next_cursor)
+
+
+@router.get(
+    "/me/security-events",
+    response_model=SecurityEvents,
+    summary="My recent sign-ins and security changes",
+    responses=declared(401, 404),
+)
+async def my_security_events(
+    caller: CurrentCaller,
+    _: ActiveAuthority,
+    identity: IdentityDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> SecurityEvents:
+    """Sign-ins, failures, factor and password changes, across every authority I belong to."""
+    found = await identity.audit.of_person(caller.user_id, limit=limit)
+    return SecurityEvents(items=[audit_event(record) for record in found])

@@ -1,0 +1,86 @@
+"""Stored audit events."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from identity.client import ClientInfo
+from identity.pagination import Position
+from kit.mongo import Document, Index, Session
+from kit.repository import AuthorityRepository
+
+AUDIT_EVENTS = "audit_events"
+
+INDEXES = [
+    Index(AUDIT_EVENTS, [("authority", 1), ("at", -1), ("_id", -1)], name="audit_by_time"),
+    Index(
+        AUDIT_EVENTS,
+        [("authority", 1), ("action", 1), ("at", -1), ("_id", -1)],
+        name="audit_by_action",
+    ),
+    Index(
+        AUDIT_EVENTS,
+        [("authority", 1), ("subject", 1), ("at", -1), ("_id", -1)],
+        name="audit_by_subject",
+    ),
+    Index(AUDIT_EVENTS, [("subject", 1), ("at", -1)], name="audit_of_person"),
+]
+
+
+class AuditLog(AuthorityRepository):
+    """The append-only security audit log of every authority."""
+
+    collection_name = AUDIT_EVENTS
+
+    async def record(
+        self,
+        *,
+        authority: str,
+        action: str,
+        outcome: str,
+        client: ClientInfo | None,
+        actor: str | None = None,
+        subject: str | None = None,
+        details: dict[str, Any] | None = None,
+        session: Session | None = None,
+    ) -> None:
+        """Append one event (inside the change's transaction when a session is given)."""
+        await self.insert(
+            authority,
+            {
+                "_id": uuid.uuid4().hex,
+                "at": datetime.now(UTC),
+                "action": action,
+                "outcome": outcome,
+                "actor": actor,
+                "subject": subject,
+                "address": client.address if client else None,
+                "device": client.device if client else None,
+                "details": details or {},
+            },
+            session=session,
+        )
+
+    async def page(
+        self,
+        authority: str,
+        *,
+        after: Position | None,
+        limit: int,
+        action: str | None = None,
+        subject: str | None = None,
+    ) -> list[Document]:
+        """One page of an authority's events, newest first."""
+        query: dict[str, Any] = {}
+        if action is not None:
+            query["action"] = action
+        if subject is not None:
+            query["subject"] = subject
+        if after is not None:
+            query.update(after.older("at"))
+        return await self.find_many(authority, query, sort=[("at", -1), ("_id", -1)], limit=limit)
+
+    async def of_person(self, user_id: str, *, limit: int) -> list[Document]:
+        """A person's own recent events in every authority (their own record, so not scoped)."""
+        cursor = self.collection.find({"subject": user_id}).sort([("at", -1)]).limit(limit)
+        return await cursor.to_list(length=limit)

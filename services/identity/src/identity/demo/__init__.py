@@ -1,0 +1,1 @@
+"""Demo accounts for trying the portal out on one machine."""

@@ -1,0 +1,83 @@
+"""Request dependencies shared by identity's routes: the caller and the roles they need."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+
+from identity.errors import SessionEnded
+from identity.wiring import IdentityDep
+from kit import context
+from kit.auth import CurrentPrincipal, Principal, bearer_token
+from kit.errors import Forbidden, Unauthorized
+
+STAFF_ROLES = frozenset(
+    {
+        "officer",
+        "manager",
+        "authority_admin",
+        "landlord_user",
+        "landlord_admin",
+        "platform_admin",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A signed-in person whose session is still going."""
+
+    principal: Principal
+    session_id: str
+
+    @property
+    def user_id(self) -> str:
+        """The caller's account id."""
+        return self.principal.user_id
+
+    @property
+    def authority(self) -> str:
+        """The authority the caller's token is for."""
+        return self.principal.authority
+
+    @property
+    def methods(self) -> list[str]:
+        """How the caller signed in (`pwd`, `otp`, `mfa`)."""
+        return list(self.principal.methods)
+
+
+async def current_caller(
+    request: Request, principal: CurrentPrincipal, identity: IdentityDep
+) -> Caller:
+    """The caller, refused when their session was ended (signed out, reset, restricted)."""
+    # The signature was checked by current_principal; this only reads the session id claim.
+    claims = jwt.decode(bearer_token(request), options={"verify_signature": False})
+    session_id = claims.get("sid")
+    if not isinstance(session_id, str):
+        raise Unauthorized("The access token is not valid.", code="token_invalid")
+    live = await identity.sessions.live(principal.authority, session_id)
+    if live is None or live["user_id"] != principal.user_id:
+        raise SessionEnded()
+    context.user_id.set(principal.user_id)
+    return Caller(principal=principal, session_id=session_id)
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def caller_with(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
+    """A dependency that lets through only callers holding one of the roles."""
+
+    async def check(caller: CurrentCaller) -> Caller:
+        if not caller.principal.has_any(*roles):
+            raise Forbidden()
+        return caller
+
+    return check
+
+
+AuthorityAdmin = Annotated[Caller, Depends(caller_with("authority_admin"))]
+PlatformAdmin = Annotated[Caller, Depends(caller_with("platform_admin"))]
+OrganisationManager = Annotated[Caller, Depends(caller_with("authority_admin", "landlord_admin"))]

@@ -1,0 +1,1 @@
+"""Second factors: one-time codes by email, authenticator apps (TOTP) and recovery codes."""

@@ -1,0 +1,1 @@
+"""Invitations: administrators bring staff and landlord users in; the link sets a password."""

@@ -1,0 +1,1 @@
+"""Memberships: a person's roles in each authority, joining another and switching."""

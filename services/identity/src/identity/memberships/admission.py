@@ -1,0 +1,51 @@
+"""Whether a person may act in an authority now, and with which roles."""
+
+from dataclasses import dataclass
+
+from identity.dependencies import STAFF_ROLES
+from identity.errors import AccessRestricted, AccountInactive, EmailNotConfirmed, NotAMember
+from identity.wiring import Identity
+from kit.mongo import Document
+
+
+@dataclass(frozen=True)
+class Admission:
+    """The roles and organisation a person acts with in one authority."""
+
+    roles: list[str]
+    organisation: str | None
+
+
+def two_factor_forced(authority: Document, roles: list[str]) -> bool:
+    """Whether the authority makes these roles sign in with a second factor."""
+    return bool(authority.get("staff_two_factor_required")) and bool(
+        STAFF_ROLES.intersection(roles)
+    )
+
+
+async def admit(identity: Identity, account: Document, authority: Document) -> Admission:
+    """The person's roles here; refuse an unconfirmed, absent, inactive or restricted member."""
+    if account.get("email_confirmed_at") is None:
+        raise EmailNotConfirmed()
+    slug = str(authority["slug"])
+    user_id = str(account["_id"])
+    membership = await identity.memberships.of(slug, user_id)
+    roles: list[str] = []
+    organisation: str | None = None
+    if membership is not None:
+        if membership.get("status") != "active":
+            raise AccountInactive()
+        roles = [str(role) for role in membership.get("roles", [])]
+        organisation = membership.get("organisation_id")
+    if account.get("platform_admin"):
+        roles.append("platform_admin")
+    if not roles:
+        raise NotAMember()
+    restriction = await identity.restrictions.in_force_for(slug, user_id)
+    if restriction is not None:
+        raise AccessRestricted(
+            authority_name=str(authority.get("name", slug)),
+            reason=str(restriction["reason"]),
+            until=restriction.get("until"),
+        )
+    return Admission(roles=roles, organisation=organisation)

@@ -1,0 +1,123 @@
+"""Routes for the caller's memberships and for administrators' member lists."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import JSONResponse
+
+from identity.accounts.repository import normalise_email
+from identity.client import Client
+from identity.dependencies import AuthorityAdmin, CurrentCaller
+from identity.memberships.schemas import (
+    JoinRequest,
+    Member,
+    MemberPage,
+    MyMembership,
+    MyMemberships,
+)
+from identity.memberships.service import MembershipService
+from identity.once import Once
+from identity.pagination import Position
+from identity.responses import AUTHORITY_SCOPED, declared
+from identity.wiring import IdentityDep
+from kit.authorities import ActiveAuthority
+
+router = APIRouter(tags=["memberships"], dependencies=AUTHORITY_SCOPED)
+
+
+def membership_service(identity: IdentityDep, client: Client) -> MembershipService:
+    """Memberships for this request's client."""
+    return MembershipService(identity, client=client)
+
+
+MembershipServiceDep = Annotated[MembershipService, Depends(membership_service)]
+
+
+@router.get(
+    "/me/memberships",
+    response_model=MyMemberships,
+    summary="The authorities I belong to",
+    responses=declared(401, 404),
+)
+async def my_memberships(
+    caller: CurrentCaller, _: ActiveAuthority, service: MembershipServiceDep
+) -> MyMemberships:
+    """With my roles in each, and any restriction in force."""
+    return await service.mine(caller)
+
+
+@router.post(
+    "/me/memberships",
+    response_model=MyMembership,
+    status_code=status.HTTP_201_CREATED,
+    summary="Apply to another authority that uses the portal",
+    responses=declared(401, 404, 409),
+)
+async def join(
+    body: JoinRequest,
+    request: Request,
+    caller: CurrentCaller,
+    authority: ActiveAuthority,
+    identity: IdentityDep,
+    service: MembershipServiceDep,
+) -> MyMembership | JSONResponse:
+    """Makes me an applicant there; then POST /sessions/switch for its tokens."""
+    once = Once.of(
+        request,
+        identity.idempotency,
+        caller=caller.user_id,
+        authority=str(authority["slug"]),
+        body=body.model_dump(),
+        status=status.HTTP_201_CREATED,
+    )
+    return await once.run(lambda: service.join(caller, body.authority, once=once))
+
+
+@router.get(
+    "/members",
+    response_model=MemberPage,
+    summary="People who belong to this authority",
+    responses=declared(400, 401, 403, 404),
+)
+async def members(
+    admin: AuthorityAdmin,
+    authority: ActiveAuthority,
+    identity: IdentityDep,
+    email: Annotated[str | None, Query(max_length=254)] = None,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> MemberPage:
+    """Newest first; `email` finds one person."""
+    slug = str(authority["slug"])
+    query: dict[str, Any] = {}
+    if email is not None:
+        account = await identity.accounts.by_email(normalise_email(email))
+        if account is None:
+            return MemberPage(items=[], next_cursor=None)
+        query["user_id"] = str(account["_id"])
+    if cursor is not None:
+        query.update(Position.decode(cursor).older("created_at"))
+    found = await identity.memberships.find_many(
+        slug, query, sort=[("created_at", -1), ("_id", -1)], limit=limit
+    )
+    accounts = await identity.accounts.many([str(record["user_id"]) for record in found])
+    items = []
+    for record in found:
+        person = accounts.get(str(record["user_id"]))
+        if person is None:
+            continue
+        items.append(
+            Member(
+                user_id=str(record["user_id"]),
+                email=str(person["email"]),
+                first_name=str(person["first_name"]),
+                last_name=str(person["last_name"]),
+                roles=[str(role) for role in record.get("roles", [])],
+                organisation_id=record.get("organisation_id"),
+                status=str(record.get("status", "active")),
+                joined_at=record["created_at"],
+            )
+        )
+    last = found[-1] if len(found) == limit else None
+    next_cursor = Position(at=last["created_at"], id=str(last["_id"])).encode() if last else None
+    return MemberPage(items=items, next_cursor=next_cursor)

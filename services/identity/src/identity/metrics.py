@@ -1,0 +1,9 @@
+"""Identity's own metrics; labels never carry an address, an email, a code or a token."""
+
+from prometheus_client import Counter
+
+SIGN_INS = Counter(
+    "portal_identity_sign_ins_total",
+    "Sign-in attempts by step and outcome.",
+    ["step", "outcome"],
+)

@@ -1,0 +1,1 @@
+"""Organisations (landlords) and the users their administrators manage."""

@@ -1,0 +1,1 @@
+"""Password policy, hashing, change and reset."""

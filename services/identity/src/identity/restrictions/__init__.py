@@ -1,0 +1,1 @@
+"""Restrictions: an authority stops a person using its portal, for a while or until lifted."""

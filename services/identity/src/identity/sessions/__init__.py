@@ -1,0 +1,1 @@
+"""Sessions: signing in, second-factor challenges, access and refresh tokens, signing out."""

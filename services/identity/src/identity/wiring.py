@@ -1,0 +1,115 @@
+"""Everything identity's request handlers use, made once when the service starts."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from identity.accounts.repository import Accounts
+from identity.audit.repository import AuditLog
+from identity.config import Settings
+from identity.credentials import SecretBox
+from identity.factors.repository import Factors
+from identity.invitations.repository import Invitations
+from identity.keys import SigningKeys
+from identity.links import LinkTokens
+from identity.memberships.repository import Memberships
+from identity.organisations.repository import Organisations
+from identity.restrictions.repository import Restrictions
+from identity.sessions.repository import Challenges, RefreshTokens, Sessions
+from identity.sessions.throttle import SignInThrottle
+from identity.sessions.tokens import AccessTokens
+from kit.app import Runtime
+from kit.authorities import AuthorityCopy
+from kit.errors import ServiceUnavailable
+from kit.events.outbox import Outbox
+from kit.idempotency import IdempotencyStore
+from kit.mongo import Mongo
+
+EXTRAS_KEY = "identity"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The identity service's stores, keys and settings."""
+
+    settings: Settings
+    mongo: Mongo
+    outbox: Outbox
+    keys: SigningKeys
+    box: SecretBox
+    access_tokens: AccessTokens
+    accounts: Accounts
+    memberships: Memberships
+    restrictions: Restrictions
+    factors: Factors
+    sessions: Sessions
+    refresh_tokens: RefreshTokens
+    challenges: Challenges
+    throttle: SignInThrottle
+    links: LinkTokens
+    audit: AuditLog
+    organisations: Organisations
+    invitations: Invitations
+    idempotency: IdempotencyStore
+    authorities: AuthorityCopy
+
+    @property
+    def refresh_lifetime(self) -> timedelta:
+        """How long an unused session lasts."""
+        return timedelta(days=self.settings.refresh_token_days)
+
+    @classmethod
+    def build(cls, runtime: Runtime, settings: Settings, keys: SigningKeys) -> "Identity":
+        """Make the stores on the running service's connections."""
+        return cls.on(runtime.mongo, runtime.outbox, settings=settings, keys=keys)
+
+    @classmethod
+    def on(
+        cls, mongo: Mongo, outbox: Outbox, *, settings: Settings, keys: SigningKeys
+    ) -> "Identity":
+        """Make the stores on a database connection."""
+        return cls(
+            settings=settings,
+            mongo=mongo,
+            outbox=outbox,
+            keys=keys,
+            box=SecretBox(settings.signing_key_secret),
+            access_tokens=AccessTokens(
+                keys,
+                issuer=settings.token_issuer,
+                lifetime_seconds=settings.access_token_minutes * 60,
+            ),
+            accounts=Accounts(mongo),
+            memberships=Memberships(mongo),
+            restrictions=Restrictions(mongo),
+            factors=Factors(mongo),
+            sessions=Sessions(mongo),
+            refresh_tokens=RefreshTokens(mongo),
+            challenges=Challenges(mongo),
+            throttle=SignInThrottle(
+                mongo,
+                threshold=settings.lockout_threshold,
+                lock_for=timedelta(minutes=settings.lockout_minutes),
+                address_limit=settings.address_failure_limit,
+            ),
+            links=LinkTokens(mongo, portal_url=settings.portal_url),
+            audit=AuditLog(mongo),
+            organisations=Organisations(mongo),
+            invitations=Invitations(mongo),
+            idempotency=IdempotencyStore(mongo),
+            authorities=AuthorityCopy(mongo),
+        )
+
+
+def get_identity(request: Request) -> Identity:
+    """The service's stores; unavailable until start-up has finished."""
+    runtime: Runtime = request.app.state.runtime
+    identity = runtime.extras.get(EXTRAS_KEY)
+    if not isinstance(identity, Identity):
+        raise ServiceUnavailable("The service is starting; try again in a moment.")
+    return identity
+
+
+IdentityDep = Annotated[Identity, Depends(get_identity)]

@@ -1,0 +1,96 @@
+"""The security audit log: administrators read their authority's, people their own (A9)."""
+
+from typing import Any
+
+from services.identity.tests.portal_client import Portal, error_code
+
+WRONG = "Wrong-Password-000!"
+
+
+class TestMySecurityEvents:
+    async def test_they_show_my_sign_ins_failures_and_changes(self, portal: Portal) -> None:
+        person = await portal.applicant("watford")
+        await portal.post("watford", "/sessions", {"email": person.email, "password": WRONG})
+        await portal.sign_in(person)
+
+        response = await portal.get("watford", "/me/security-events", person=person)
+
+        assert response.status_code == 200, response.text
+        events = response.json()["items"]
+        seen = [(event["action"], event["outcome"]) for event in events]
+        assert ("sign_in", "failure") in seen
+        assert ("sign_in", "success") in seen
+        assert ("account.registered", "success") in seen
+        assert ("sign_in.enrolment_postponed", "success") in seen
+        newest = events[0]
+        assert newest["authority"] == "watford"
+        assert newest["address"]
+        assert newest["device"] == "python-httpx"
+        assert events == sorted(events, key=lambda event: event["at"], reverse=True)
+        assert WRONG not in response.text
+        assert person.password not in response.text
+
+
+class TestTheAuthorityAuditLog:
+    async def test_administrators_page_through_it_newest_first(self, portal: Portal) -> None:
+        admin = await portal.demo("authority_admin", "rugby")
+        person = await portal.applicant("rugby")
+        for _ in range(3):
+            await portal.call("DELETE", "rugby", "/sessions/current", person=person)
+            await portal.sign_in(person)
+
+        pages: list[list[dict[str, Any]]] = []
+        cursor: str | None = None
+        for _ in range(3):
+            params: dict[str, Any] = {"limit": 2, "user_id": person.user_id, "action": "sign_in"}
+            if cursor:
+                params["cursor"] = cursor
+            response = await portal.get("rugby", "/audit-events", person=admin, params=params)
+            assert response.status_code == 200, response.text
+            pages.append(response.json()["items"])
+            cursor = response.json()["next_cursor"]
+
+        events = [event for page in pages for event in page]
+        assert [len(page) for page in pages] == [2, 2, 0]
+        assert len({event["id"] for event in events}) == 4
+        assert all(event["subject"] == person.user_id for event in events)
+        assert all(event["action"] == "sign_in" for event in events)
+        moments = [event["at"] for event in events]
+        assert moments == sorted(moments, reverse=True)
+        assert cursor is None
+
+    async def test_it_records_administrators_actions(self, portal: Portal) -> None:
+        admin = await portal.demo("authority_admin", "kingston")
+        invitation = await portal.invite(admin)
+
+        response = await portal.get(
+            "kingston",
+            "/audit-events",
+            person=admin,
+            params={"action": "staff.invited", "user_id": invitation["user_id"]},
+        )
+
+        assert response.status_code == 200
+        (event,) = response.json()["items"]
+        assert event["actor"] == admin.user_id
+        assert event["details"]["role"] == "officer"
+
+    async def test_only_administrators_read_it(self, portal: Portal) -> None:
+        person = await portal.applicant("kingston")
+
+        response = await portal.get("kingston", "/audit-events", person=person)
+
+        assert error_code(response, 403) == "forbidden"
+
+    async def test_a_bad_cursor_or_action_is_a_bad_request(self, portal: Portal) -> None:
+        admin = await portal.demo("authority_admin", "kingston")
+
+        cursor = await portal.get(
+            "kingston", "/audit-events", person=admin, params={"cursor": "not-a-cursor"}
+        )
+        action = await portal.get(
+            "kingston", "/audit-events", person=admin, params={"action": "teleport"}
+        )
+
+        assert error_code(cursor, 400) == "cursor_invalid"
+        assert error_code(action, 400) == "unknown_action"
