@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import os
 import textwrap
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,6 +19,7 @@ from portalstack.settings import INFRA, SERVICES, StackSettings
 ALL = (*INFRA, *SERVICES)
 INFRA_TIMEOUT = 90.0
 SERVICES_TIMEOUT = 120.0
+DEMO_ACCOUNTS_WAIT = 15.0
 
 
 class Stack:
@@ -61,6 +63,9 @@ class Stack:
         On failure (or Ctrl-C) everything started by this call is stopped again.
         """
         chosen = self.select(names)
+        if any(component.name == "identity" for component in chosen):
+            # Identity writes a fresh list once it has seeded the demo accounts.
+            (self.settings.run_dir / "demo-accounts.txt").unlink(missing_ok=True)
         # The gateway starts last: the services' queues must exist before it announces the
         # authorities, and it routes to services that are ready.
         phases = [
@@ -162,6 +167,13 @@ class Stack:
                 f"  smtp          {settings.connect_host}:{settings.smtp_port}",
             ]
         accounts = settings.run_dir / "demo-accounts.txt"
-        if services and accounts.exists():
-            lines += accounts.read_text().rstrip("\n").splitlines()
+        seeding = os.environ.get("IDENTITY_SEED_DEMO_ACCOUNTS", "true").lower()
+        if services and seeding not in {"false", "0", "no"}:
+            # Identity seeds the demo accounts once the gateway has announced the authorities,
+            # a moment after everything is ready.
+            deadline = time.monotonic() + DEMO_ACCOUNTS_WAIT
+            while not accounts.exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if accounts.exists():
+                lines += accounts.read_text().rstrip("\n").splitlines()
         return lines
