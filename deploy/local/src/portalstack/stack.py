@@ -63,9 +63,6 @@ class Stack:
         On failure (or Ctrl-C) everything started by this call is stopped again.
         """
         chosen = self.select(names)
-        if any(component.name == "identity" for component in chosen):
-            # Identity writes a fresh list once it has seeded the demo accounts.
-            (self.settings.run_dir / "demo-accounts.txt").unlink(missing_ok=True)
         # The gateway starts last: the services' queues must exist before it announces the
         # authorities, and it routes to services that are ready.
         phases = [
@@ -79,6 +76,10 @@ class Stack:
                 for component in components:
                     if component.launch():
                         started.append(component.name)
+                        if component.name == "identity":
+                            # A new identity writes a fresh list once it has seeded the demo
+                            # accounts, which waits for the gateway started after it.
+                            (self.settings.run_dir / "demo-accounts.txt").unlink(missing_ok=True)
                 self.wait_ready(components, timeout=timeout)
         except BaseException:
             if started:
