@@ -92,5 +92,5 @@ class TestTheAuthorityAuditLog:
             "kingston", "/audit-events", person=admin, params={"action": "teleport"}
         )
 
-        assert error_code(cursor, 400) == "cursor_invalid"
+        assert error_code(cursor, 400) == "invalid_cursor"
         assert error_code(action, 400) == "unknown_action"

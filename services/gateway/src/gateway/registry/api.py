@@ -1,6 +1,5 @@
 """Authority administration for platform administrators."""
 
-import base64
 import re
 from typing import Annotated
 
@@ -15,9 +14,10 @@ from gateway.registry.service import RegistryService, UnknownAuthority, UnknownS
 from kit.app import RuntimeDep
 from kit.auth import Principal, require_roles
 from kit.concurrency import require_match, set_etag
-from kit.errors import AppError, ErrorBody
+from kit.errors import ErrorBody
 from kit.idempotency import IdempotencyStore, StoredAnswer, idempotent_request
 from kit.mongo import Session
+from kit.pagination import InvalidCursor, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/authorities", tags=["authorities"])
 PlatformAdmin = Annotated[Principal, Depends(require_roles("platform_admin"))]
@@ -26,13 +26,6 @@ ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorBody, "description": "Not signed in"},
     403: {"model": ErrorBody, "description": "Not a platform administrator"},
 }
-
-
-class BadCursor(AppError):
-    """The cursor was not one this API gave out."""
-
-    code = "invalid_cursor"
-    message = "The cursor is not valid."
 
 
 def _registry(runtime: RuntimeDep) -> RegistryService:
@@ -48,21 +41,20 @@ def _check_routes(routes: dict[str, list[object]] | None) -> None:
         raise UnknownService(details={"services": unknown})
 
 
-def _encode(slug: str) -> str:
-    return base64.urlsafe_b64encode(slug.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> str:
-    try:
-        slug = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadCursor() from error
+def _after(cursor: str) -> str:
+    """The slug a page ended on."""
+    (slug,) = decode_cursor(cursor, parts=1)
     if not re.fullmatch(AUTHORITY_SLUG_PATTERN, slug):
-        raise BadCursor()
+        raise InvalidCursor()
     return slug
 
 
-@router.get("", response_model=AuthorityPage, summary="List authorities", responses=ERRORS)
+@router.get(
+    "",
+    response_model=AuthorityPage,
+    summary="List authorities",
+    responses={**ERRORS, 400: {"model": ErrorBody, "description": "The cursor is not valid"}},
+)
 async def list_authorities(
     _: PlatformAdmin,
     registry: Registry,
@@ -70,11 +62,11 @@ async def list_authorities(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AuthorityPage:
     """Every authority in slug order, a page at a time."""
-    after = _decode(cursor) if cursor else None
+    after = _after(cursor) if cursor else None
     items = await registry.store.page(after=after, limit=limit + 1)
     more = len(items) > limit
     items = items[:limit]
-    return AuthorityPage(items=items, next_cursor=_encode(items[-1].slug) if more else None)
+    return AuthorityPage(items=items, next_cursor=encode_cursor([items[-1].slug]) if more else None)
 
 
 @router.post(

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from identity.client import ClientInfo
-from identity.pagination import Position
 from kit.mongo import Document, Index, Session
+from kit.pagination import Position
 from kit.repository import AuthorityRepository
 
 AUDIT_EVENTS = "audit_events"

@@ -17,10 +17,10 @@ from identity.memberships.schemas import (
 )
 from identity.memberships.service import MembershipService
 from identity.once import Once
-from identity.pagination import Position
 from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.pagination import Position
 
 router = APIRouter(tags=["memberships"], dependencies=AUTHORITY_SCOPED)
 

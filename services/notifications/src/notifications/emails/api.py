@@ -8,9 +8,10 @@ from kit.app import RuntimeDep
 from kit.auth import Principal, require_roles
 from kit.authorities import ActiveAuthority
 from kit.errors import ErrorBody
+from kit.pagination import Position
 from notifications.emails.errors import DeliveryNotFound
 from notifications.emails.models import DeliveryStatus
-from notifications.emails.repository import DeliveryRepository, PageCursor
+from notifications.emails.repository import DeliveryRepository
 from notifications.emails.schemas import Delivery, DeliveryPage, DeliverySummary
 
 
@@ -51,7 +52,7 @@ async def list_deliveries(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> DeliveryPage:
     """List deliveries with their status; bodies are never returned."""
-    after = PageCursor.decode(cursor) if cursor is not None else None
+    after = Position.decode(cursor) if cursor is not None else None
     records = await deliveries.page(
         str(authority["_id"]), status=status, to=to, after=after, limit=limit + 1
     )
@@ -59,7 +60,7 @@ async def list_deliveries(
     next_cursor = None
     if len(records) > limit:
         last = records[limit - 1]
-        next_cursor = PageCursor(created_at=last["created_at"], delivery_id=last["_id"]).encode()
+        next_cursor = Position(at=last["created_at"], id=last["_id"]).encode()
     return DeliveryPage(items=items, next_cursor=next_cursor)
 
 

@@ -1,6 +1,6 @@
 """Errors of the email part of the notifications service."""
 
-from kit.errors import AppError, NotFound
+from kit.errors import NotFound
 
 
 class DeliveryNotFound(NotFound):
@@ -8,14 +8,6 @@ class DeliveryNotFound(NotFound):
 
     code = "delivery_not_found"
     message = "There is no email delivery with this id."
-
-
-class InvalidCursor(AppError):
-    """A page cursor that this service did not hand out."""
-
-    status = 400
-    code = "invalid_cursor"
-    message = "The page cursor is not valid; start again from the first page."
 
 
 class AuthorityNotKnownYet(RuntimeError):

@@ -1,19 +1,15 @@
 """All access to delivery records: queueing, the senders' claims and outcomes, and listing."""
 
-import base64
-import binascii
-import json
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ReturnDocument
 
 from kit.mongo import Document, Session
+from kit.pagination import Position
 from kit.repository import AuthorityRepository, scoped
-from notifications.emails.errors import InvalidCursor
 from notifications.emails.models import (
     DELIVERIES,
     FAILED,
@@ -27,33 +23,6 @@ from notifications.emails.rendering import RenderedEmail
 
 # What the delivery list and detail never return: the bodies may hold a link or a code.
 WITHOUT_CONTENT = {"content": 0, "claim": 0}
-
-
-@dataclass(frozen=True)
-class PageCursor:
-    """Where a page of the delivery list (newest first) continues."""
-
-    created_at: datetime
-    delivery_id: str
-
-    def encode(self) -> str:
-        """The opaque string handed to the client."""
-        raw = json.dumps({"t": self.created_at.isoformat(), "i": self.delivery_id})
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, value: str) -> "PageCursor":
-        """Read a cursor back; anything this service did not make is refused."""
-        try:
-            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-            fields = json.loads(raw)
-            moment = datetime.fromisoformat(fields["t"])
-            delivery_id = fields["i"]
-        except (binascii.Error, ValueError, KeyError, TypeError) as exc:
-            raise InvalidCursor() from exc
-        if moment.tzinfo is None or not isinstance(delivery_id, str) or len(delivery_id) > 64:
-            raise InvalidCursor()
-        return cls(created_at=moment, delivery_id=delivery_id)
 
 
 class DeliveryRepository(AuthorityRepository):
@@ -195,7 +164,7 @@ class DeliveryRepository(AuthorityRepository):
         *,
         status: DeliveryStatus | None,
         to: str | None,
-        after: PageCursor | None,
+        after: Position | None,
         limit: int,
     ) -> list[Document]:
         """One page of an authority's deliveries, newest first, without their bodies."""
@@ -205,10 +174,7 @@ class DeliveryRepository(AuthorityRepository):
         if to is not None:
             query["to_key"] = to.lower()
         if after is not None:
-            query["$or"] = [
-                {"created_at": {"$lt": after.created_at}},
-                {"created_at": after.created_at, "_id": {"$lt": after.delivery_id}},
-            ]
+            query.update(after.older("created_at"))
         cursor = (
             self.collection.find(scoped(authority, query), WITHOUT_CONTENT)
             .sort([("created_at", -1), ("_id", -1)])
