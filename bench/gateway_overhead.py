@@ -12,7 +12,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from identity.config import Settings as IdentitySettings
 from identity.keys import SigningKeys
 from kit.mongo import Mongo
 from portalstack.endpoints import current_stack
+from portalstack.processes import free_port
 from portalstack.settings import StackSettings
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -169,14 +169,6 @@ async def access_tokens(authority: str, count: int) -> list[str]:
         ]
     finally:
         await mongo.close()
-
-
-def free_port() -> int:
-    """A port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def main() -> int:

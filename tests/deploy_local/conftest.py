@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from portalstack.processes import free_port
 from portalstack.settings import SERVICES, StackSettings
 from portalstack.stack import ALL, Stack
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def isolated_settings(data_dir: Path) -> StackSettings:

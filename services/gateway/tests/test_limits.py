@@ -1,9 +1,6 @@
 """Rate limits: per client address on sign-in routes and the API, per user, across workers."""
 
 import asyncio
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,17 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from portalstack.processes import free_port, stop_group
 from portalstack.services import service_env
 from portalstack.settings import StackSettings
 
 MintToken = Callable[..., Awaitable[str]]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def address() -> str:
@@ -92,8 +83,8 @@ def strict_gateway(tmp_path: Path) -> Iterator[str]:
         assert time.monotonic() < deadline, f"gateway did not start; see {log}"
         time.sleep(0.1)
     yield url
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
+    stop_group(process.pid, timeout=20)
+    process.wait()
 
 
 class TestSignInLimit:

@@ -5,7 +5,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from portalstack.processes import free_port, stop_group
 from portalstack.services import service_env
 from portalstack.settings import StackSettings
 
@@ -25,13 +25,6 @@ ADMIN_API = "/watford/api/gateway/authorities"
 HEALTH_SERIES = re.compile(
     r'^portal_http_request_duration_seconds_count\{[^}]*route="/healthz"[^}]*\} (\S+)$', re.M
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -83,12 +76,9 @@ class CasesInstance:
             self.process.wait()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        if self.process is not None:
+            stop_group(self.process.pid, timeout=10)
+            self.process.wait()
 
     def health_requests(self) -> float:
         """How many /healthz requests this instance has answered."""

@@ -3,8 +3,6 @@
 import asyncio
 import hashlib
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from portalstack.processes import free_port, stop_group
 from portalstack.services import service_env
 from portalstack.settings import StackSettings
 
@@ -24,13 +23,6 @@ HERE = Path(__file__).resolve().parent
 BIG = 200 * 1024 * 1024
 UPLOAD_LIMIT = 300 * 1024 * 1024
 PATTERN = bytes(range(256)) * 256
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def wait_until_ready(url: str, log: Path) -> None:
@@ -53,13 +45,8 @@ def start(argv: list[str], *, env: dict[str, str], log: Path) -> subprocess.Pope
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    stop_group(process.pid, timeout=10)
+    process.wait()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import aio_pika
@@ -27,6 +27,7 @@ from notifications.emails.models import DELIVERIES, DELIVERY_INDEXES
 from notifications.emails.rendering import EmailTemplates
 from notifications.emails.sender import EmailSender, SmtpRelay
 from portalstack.endpoints import Stack
+from portalstack.processes import free_port
 
 Check = Callable[[], Any]
 Eventually = Callable[..., Awaitable[Any]]
@@ -196,17 +197,20 @@ def queue_email(mongo: Mongo) -> Queue:
     return queue
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+@pytest.fixture
+def refusing_port() -> Iterator[int]:
+    """A port that refuses connections for the whole test: bound, never listening, so no
+    other process can start a server on it meanwhile."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        port: int = held.getsockname()[1]
+        yield port
 
 
 @pytest.fixture
 def spare_port() -> Callable[[], int]:
     """Gives TCP ports nothing listens on right now."""
-    return _free_port
+    return free_port
 
 
 class TestRelay:

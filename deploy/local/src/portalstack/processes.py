@@ -190,6 +190,14 @@ def stop_group_orphans(pgid: int, *, timeout: float) -> None:
             return
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now, for a server started next."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def port_open(host: str, port: int, *, timeout: float = 0.5) -> bool:
     """Whether something accepts TCP connections on host:port."""
     try:

@@ -69,11 +69,11 @@ class TestRelayDown:
         running: Start,
         eventually: Eventually,
         recipient: str,
-        spare_port: Callable[[], int],
+        refusing_port: int,
         service_tag: str,
     ) -> None:
         envelope = await queue_email(sign_in_code(recipient))
-        sender = make_sender(port=spare_port(), max_attempts=4, retry_base=0.1, retry_max=0.4)
+        sender = make_sender(port=refusing_port, max_attempts=4, retry_base=0.1, retry_max=0.4)
         started = datetime.now(UTC)
         running(sender)
 
