@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from pydantic_settings import BaseSettings
 
+SERVICE_DOCKERFILE = "deploy/docker/service.Dockerfile"
+
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?message}, ${NAME?message}, $NAME and $$.
 _INTERPOLATION = re.compile(
     r"\$\$|\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}"
@@ -101,7 +103,7 @@ def command_text(definition: Mapping[str, Any], key: str) -> str:
 
 
 class TestEveryServiceIsInCompose:
-    """Each folder under services/ is a compose service built from its own Dockerfile."""
+    """Each folder under services/ is a compose service built from the service Dockerfile."""
 
     def test_service_exists(self, svc: str, compose_services: dict[str, Any]) -> None:
         """The service is defined."""
@@ -110,12 +112,13 @@ class TestEveryServiceIsInCompose:
     def test_built_from_its_dockerfile(
         self, svc: str, compose_services: dict[str, Any], repo_root: Path
     ) -> None:
-        """The build context is the repository root and the Dockerfile is the service's own."""
+        """The build context is the repository root and the image is built for this service."""
         build = compose_services[svc].get("build")
         assert isinstance(build, dict), f"{svc} has no build section"
         assert (repo_root / build.get("context", ".")).resolve() == repo_root
-        assert build.get("dockerfile") == f"services/{svc}/Dockerfile"
-        assert (repo_root / "services" / svc / "Dockerfile").is_file()
+        assert build.get("dockerfile") == SERVICE_DOCKERFILE
+        assert (repo_root / SERVICE_DOCKERFILE).is_file()
+        assert build.get("args") == {"SERVICE": svc}
         image = interpolate(str(compose_services[svc].get("image", "")), {})
         assert image.split(":", 1)[0] == f"housing-portal/{svc}"
 

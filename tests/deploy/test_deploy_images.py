@@ -1,4 +1,4 @@
-"""Each service's Dockerfile installs that service from paths the build context holds."""
+"""The service Dockerfile, built for each service, installs it from paths the context holds."""
 
 import json
 import re
@@ -13,6 +13,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 BASE_IMAGE = "python:3.11-slim"
+SERVICE_DOCKERFILE = "deploy/docker/service.Dockerfile"
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,14 @@ class Copy:
     destination: PurePosixPath
 
 
-def parse_dockerfile(path: Path) -> list[list[Instruction]]:
-    """The instructions of a Dockerfile, one list per build stage."""
+def parse_dockerfile(path: Path, *, build_args: dict[str, str]) -> list[list[Instruction]]:
+    """The instructions of a Dockerfile built with these arguments, one list per build stage."""
+    text = path.read_text(encoding="utf-8")
+    for name, value in build_args.items():
+        text = text.replace("${" + name + "}", value)
     stages: list[list[Instruction]] = []
     pending = ""
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -137,10 +141,10 @@ def sent_to_builder(rules: list[tuple[bool, re.Pattern[str]]], relative: str) ->
 
 @pytest.fixture
 def stages(svc: str, repo_root: Path) -> list[list[Instruction]]:
-    """The build stages of the service's Dockerfile."""
-    dockerfile = repo_root / "services" / svc / "Dockerfile"
-    assert dockerfile.is_file(), f"services/{svc} has no Dockerfile"
-    return parse_dockerfile(dockerfile)
+    """The build stages of the service Dockerfile, built for this service."""
+    dockerfile = repo_root / SERVICE_DOCKERFILE
+    assert dockerfile.is_file(), f"{SERVICE_DOCKERFILE} is missing"
+    return parse_dockerfile(dockerfile, build_args={"SERVICE": svc})
 
 
 @pytest.fixture(scope="session")

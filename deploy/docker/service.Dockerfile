@@ -1,6 +1,8 @@
-# Image of the cases service; build from the repository root:
-#   docker build -f services/cases/Dockerfile -t housing-portal/cases .
+# Image of one portal service, chosen by the SERVICE build argument; build from the repository
+# root, e.g.:  docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=cases \
+#                 -t housing-portal/cases .
 FROM python:3.11-slim AS build
+ARG SERVICE
 
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -11,18 +13,20 @@ WORKDIR /src
 COPY constraints.txt constraints.txt
 COPY contracts contracts
 COPY kit kit
-COPY services/cases services/cases
+COPY services/${SERVICE} services/${SERVICE}
 # Regular (not editable) installs, so the runtime stage needs only the virtual environment.
-RUN pip install --constraint constraints.txt ./contracts ./kit ./services/cases
+RUN pip install --constraint constraints.txt ./contracts ./kit ./services/${SERVICE}
 
 
 FROM python:3.11-slim
+ARG SERVICE
 
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus \
-    WEB_CONCURRENCY=2
+    WEB_CONCURRENCY=2 \
+    SERVICE=${SERVICE}
 
 RUN groupadd --system --gid 10001 portal \
     && useradd --system --uid 10001 --gid portal --no-create-home \
@@ -30,6 +34,8 @@ RUN groupadd --system --gid 10001 portal \
 
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
+# The gateway seeds its authority registry from this file (GATEWAY_AUTHORITIES_SEED).
+COPY deploy/authorities.yaml deploy/authorities.yaml
 
 USER 10001:10001
 EXPOSE 8000
@@ -40,4 +46,4 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=6 \
 # The metrics folder is emptied on every start: prometheus-client's multiprocess files from a
 # previous run would otherwise be summed into the new one. exec keeps gunicorn as PID 1 so it
 # receives SIGTERM and drains its workers.
-CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec gunicorn cases.main:app -k uvicorn_worker.UvicornWorker --no-control-socket -b 0.0.0.0:8000 -w \"${WEB_CONCURRENCY:-2}\""]
+CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec gunicorn ${SERVICE}.main:app -k uvicorn_worker.UvicornWorker --no-control-socket -b 0.0.0.0:8000 -w \"${WEB_CONCURRENCY:-2}\""]
