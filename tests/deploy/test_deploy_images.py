@@ -235,7 +235,7 @@ class TestDockerfile:
         """gunicorn serves `<svc>.main:app` on port 8000 with uvicorn workers, as the brief says."""
         final = stages[-1]
         command = " ".join(only(final, "CMD").words())
-        assert f"exec gunicorn {svc}.main:app -k uvicorn_worker.UvicornWorker" in command
+        assert f"exec gunicorn {svc}.main:app -k kit.server.Worker" in command
         assert "--no-control-socket" in command
         assert "-b 0.0.0.0:8000" in command
         assert '-w "${WEB_CONCURRENCY:-2}"' in command

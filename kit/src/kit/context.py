@@ -1,7 +1,7 @@
 """Per-request context carried into logs and events."""
 
+import random
 import re
-import uuid
 from contextvars import ContextVar
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -15,4 +15,6 @@ def accept_request_id(value: str | None) -> str:
     """Keep a caller's request id when it is well-formed, else make a new one."""
     if value and _REQUEST_ID.match(value):
         return value
-    return uuid.uuid4().hex
+    # A trace id, not a secret: 128 random bits without a system call (random is reseeded in
+    # every forked worker).
+    return f"{random.getrandbits(128):032x}"

@@ -1,6 +1,8 @@
 """ASGI middleware: request ids, request context, timing metrics and access logs."""
 
+import logging
 import time
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -11,6 +13,39 @@ from kit.metrics import REQUEST_DURATION
 access_log = logs.get_logger("kit.access")
 
 UNMATCHED_ROUTE = "unmatched"
+UNLOGGED_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
+
+# Each (service, method, route, status) series, looked up once rather than on every request.
+_durations: dict[tuple[str, str, str, str], Any] = {}
+
+
+def record_request(service: str, method: str, route: str, status: int, elapsed: float) -> None:
+    """Measure one answered request and write its access-log line."""
+    key = (service, method, route, str(status))
+    series = _durations.get(key)
+    if series is None:
+        series = _durations[key] = REQUEST_DURATION.labels(*key)
+    series.observe(elapsed)
+    if route in UNLOGGED_ROUTES or not access_log.isEnabledFor(logging.INFO):
+        return
+    # Made directly: the logger would otherwise walk the stack for a caller nobody reads.
+    access_log.handle(
+        access_log.makeRecord(
+            access_log.name,
+            logging.INFO,
+            __file__,
+            0,
+            "request",
+            (),
+            None,
+            extra={
+                "method": method,
+                "route": route,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 2),
+            },
+        )
+    )
 
 
 class RequestMiddleware:
@@ -59,21 +94,13 @@ class RequestMiddleware:
                 raise
             await unexpected_error_response(exc)(scope, receive, send_with_request_id)
         finally:
-            elapsed = time.perf_counter() - started
             route = scope.get("route")
-            template = getattr(route, "path", None) or UNMATCHED_ROUTE
-            REQUEST_DURATION.labels(self.service, scope["method"], template, str(status)).observe(
-                elapsed
+            record_request(
+                self.service,
+                scope["method"],
+                getattr(route, "path", None) or UNMATCHED_ROUTE,
+                status,
+                time.perf_counter() - started,
             )
-            if template not in {"/healthz", "/readyz", "/metrics"}:
-                access_log.info(
-                    "request",
-                    extra={
-                        "method": scope["method"],
-                        "route": template,
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 2),
-                    },
-                )
             context.request_id.reset(tokens[0])
             context.authority.reset(tokens[1])

@@ -60,7 +60,7 @@ def strict_gateway(tmp_path: Path) -> Iterator[str]:
                 "gunicorn",
                 "gateway.main:app",
                 "-k",
-                "uvicorn_worker.UvicornWorker",
+                "kit.server.Worker",
                 "-w",
                 "2",
                 "-b",

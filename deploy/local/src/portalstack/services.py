@@ -87,13 +87,16 @@ def service(settings: StackSettings, name: str) -> ProcessComponent:
             settings.tool("gunicorn"),
             f"{name}.main:app",
             "-k",
-            "uvicorn_worker.UvicornWorker",
+            "kit.server.Worker",
             "-w",
             str(settings.workers),
             "-b",
             f"{settings.host}:{port}",
             # gunicorn 27 shares one control socket by default: two instances clash.
             "--no-control-socket",
+            # Longer than the gateway keeps an idle connection, so the gateway closes first.
+            "--keep-alive",
+            "30",
         ],
         ports=[port],
         env=service_env(settings, name),

@@ -15,7 +15,6 @@ import aiohttp
 from starlette.types import Receive, Scope, Send
 
 from gateway.config import settings
-from gateway.proxy import ProxiedRoute
 from gateway.registry.models import Authority
 from gateway.registry.view import RegistryView
 from gateway.routing import HIDDEN_PATHS, is_public
@@ -33,6 +32,13 @@ WHAT = frozenset({"openapi.json", "docs"})
 
 Json = dict[str, Any]
 ComponentKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class DocumentRoute:
+    """The route template the API document's requests are measured and logged under."""
+
+    path: str
 
 
 @dataclass(frozen=True)
@@ -513,7 +519,7 @@ def _portal() -> tuple[ApiDocument, RegistryView]:
 
 async def serve(scope: Scope, receive: Receive, send: Send, *, slug: str, what: str) -> None:
     """Answer `/{authority}/api/openapi.json` (the merged document) or `/docs` (its page)."""
-    scope["route"] = ProxiedRoute(f"/{{authority}}/api/{what if what in WHAT else 'unknown'}")
+    scope["route"] = DocumentRoute(f"/{{authority}}/api/{what if what in WHAT else 'unknown'}")
     headers = dict(scope["headers"])
     request_id = context.request_id.get() or context.accept_request_id(
         headers.get(b"x-request-id", b"").decode("latin-1") or None

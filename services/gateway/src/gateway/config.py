@@ -63,7 +63,15 @@ class Settings(ServiceSettings):
     )
     upstream_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     upstream_read_timeout_seconds: float = Field(default=60.0, gt=0)
-    upstream_connections: int = Field(default=200, ge=1)
+    upstream_connections: int = Field(
+        default=200, ge=1, description="Most connections open to each upstream address."
+    )
+    upstream_idle_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long an idle upstream connection is kept; below the services' "
+        "keep-alive, so the gateway drops a connection before the service does.",
+    )
 
 
 settings = Settings()

@@ -42,24 +42,30 @@ async def answer_preflight(send: Send, origin: str | None, authority: Authority)
     await send({"type": "http.response.body", "body": b""})
 
 
+def cors_headers(origin: str | None, authority: Authority | None) -> list[tuple[bytes, bytes]]:
+    """What makes a response readable by the requesting origin, if the authority lists it."""
+    if origin is None or authority is None or origin not in authority.cors_origins:
+        return []
+    return [
+        (b"access-control-allow-origin", origin.encode("latin-1")),
+        (b"access-control-allow-credentials", b"true"),
+        (b"access-control-expose-headers", EXPOSED_HEADERS),
+        (b"vary", b"origin"),
+    ]
+
+
 async def with_cors(
     app: ASGIApp, scope: Scope, receive: Receive, send: Send, *, authority: Authority | None
 ) -> None:
     """Run the request; mark the response readable by a listed origin."""
-    origin = request_origin(scope)
-    if origin is None or authority is None or origin not in authority.cors_origins:
+    added = cors_headers(request_origin(scope), authority)
+    if not added:
         await app(scope, receive, send)
         return
 
     async def send_with_cors(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message["headers"] = [
-                *message.get("headers", []),
-                (b"access-control-allow-origin", origin.encode("latin-1")),
-                (b"access-control-allow-credentials", b"true"),
-                (b"access-control-expose-headers", EXPOSED_HEADERS),
-                (b"vary", b"origin"),
-            ]
+            message["headers"] = [*message.get("headers", []), *added]
         await send(message)
 
     await app(scope, receive, send_with_cors)

@@ -26,6 +26,16 @@ def behind_tls(scope: Scope) -> bool:
     return False
 
 
+def security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The headers every response to this request carries."""
+    extra = list(API_HEADERS)
+    if scope["path"].endswith("/docs"):
+        extra = [(k, DOCS_CSP if k == b"content-security-policy" else v) for k, v in extra]
+    if behind_tls(scope):
+        extra.append(HSTS)
+    return extra
+
+
 class SecurityHeaders:
     """Adds the headers, keeping any the response set itself."""
 
@@ -36,11 +46,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = list(API_HEADERS)
-        if scope["path"].endswith("/docs"):
-            extra = [(k, DOCS_CSP if k == b"content-security-policy" else v) for k, v in extra]
-        if behind_tls(scope):
-            extra.append(HSTS)
+        extra = security_headers(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

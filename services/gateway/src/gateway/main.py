@@ -9,8 +9,14 @@ from gateway.access import INDEXES as ACCESS_INDEXES
 from gateway.access import BlockedMembers, access_subscription
 from gateway.api_document import serve as serve_api_document
 from gateway.config import settings
-from gateway.cors import answer_preflight, is_preflight, request_origin, with_cors
-from gateway.headers import SecurityHeaders
+from gateway.cors import (
+    answer_preflight,
+    cors_headers,
+    is_preflight,
+    request_origin,
+    with_cors,
+)
+from gateway.headers import SecurityHeaders, security_headers
 from gateway.limits import RateLimiter, RequestRates, Rule, default_state_path
 from gateway.pools import UpstreamHealth
 from gateway.proxy import Proxy, send_error
@@ -37,6 +43,7 @@ proxy = Proxy(
     connect_timeout=settings.upstream_connect_timeout_seconds,
     read_timeout=settings.upstream_read_timeout_seconds,
     connections=settings.upstream_connections,
+    idle_timeout=settings.upstream_idle_seconds,
     json_limit=settings.body_limit_bytes,
     rates=RequestRates(
         RateLimiter(settings.rate_limit_state or default_state_path()),
@@ -116,8 +123,8 @@ class Gateway:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.proxied = RequestMiddleware(self._proxy, service="gateway")
         self.documented = RequestMiddleware(self._api_document, service="gateway")
+        self.secured = SecurityHeaders(self._not_proxied)
 
     def target(self, scope: Scope) -> Target | None:
         """The authority, service and service path a request is for, if it is an API call."""
@@ -137,6 +144,29 @@ class Gateway:
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not is_preflight(scope):
+            target = self.target(scope)
+            if target is not None and target[1] != "gateway":
+                # Every service call: the proxy adds the security and CORS headers itself.
+                slug, service, path = target
+                authority = registry_view.get(slug)
+                extra = security_headers(scope)
+                if authority is not None and authority.status == "active":
+                    extra += cors_headers(request_origin(scope), authority)
+                await proxy(
+                    scope,
+                    receive,
+                    send,
+                    slug=slug,
+                    service=service,
+                    path=path,
+                    extra_headers=extra,
+                )
+                return
+        await self.secured(scope, receive, send)
+
+    async def _not_proxied(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Preflights, the gateway's own API, the API document and operational routes."""
         if scope["type"] == "http":
             target = self.target(scope)
             if target is not None:
@@ -158,12 +188,7 @@ class Gateway:
         if service == "gateway":
             await self._own_api(scope, receive, send, slug=slug, path=path)
             return
-        scope["portal.target"] = target
-        await self.proxied(scope, receive, send)
-
-    async def _proxy(self, scope: Scope, receive: Receive, send: Send) -> None:
-        slug, service, path = scope["portal.target"]
-        await proxy(scope, receive, send, slug=slug, service=service, path=path)
+        await proxy(scope, receive, send, slug=slug, service=service, path=path, extra_headers=[])
 
     async def _api_document(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = API_DOCUMENT.match(scope["path"])
@@ -199,4 +224,4 @@ class Gateway:
         await self.app(child, receive, send)
 
 
-app = SecurityHeaders(Gateway(operations))
+app = Gateway(operations)

@@ -5,10 +5,8 @@ import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway.access import BlockedMembers
@@ -18,9 +16,18 @@ from gateway.metrics import GATEWAY_REQUESTS, UPSTREAM_LATENCY
 from gateway.registry.models import Authority
 from gateway.registry.view import RegistryView
 from gateway.routing import HIDDEN_PATHS, RoutingTable, is_public
+from gateway.upstream import (
+    Headers,
+    UpstreamClient,
+    UpstreamError,
+    UpstreamRefused,
+    UpstreamResponse,
+    UpstreamTimeout,
+)
 from kit import context
 from kit.auth import TokenVerifier
-from kit.errors import AppError
+from kit.errors import AppError, unexpected_error_response
+from kit.middleware import record_request
 
 HOP_BY_HOP = frozenset(
     {
@@ -39,6 +46,8 @@ HOP_BY_HOP = frozenset(
         b"x-forwarded-for",
         b"x-forwarded-host",
         b"x-forwarded-proto",
+        # The gateway answers a client's 100-continue itself when it reads the body.
+        b"expect",
     }
 )
 RESPONSE_HOP_BY_HOP = frozenset(
@@ -52,7 +61,8 @@ RESPONSE_HOP_BY_HOP = frozenset(
         b"x-request-id",
     }
 )
-CHUNK = 64 * 1024
+# Answers up to this size are read whole and sent in one piece; larger ones are streamed.
+SMALL_BODY = 64 * 1024
 # Room for multipart boundaries and form fields around an uploaded file.
 MULTIPART_ALLOWANCE = 1024 * 1024
 
@@ -78,13 +88,6 @@ async def send_error(
     await send({"type": "http.response.body", "body": body})
 
 
-@dataclass(frozen=True)
-class ProxiedRoute:
-    """The route template a proxied request is measured and logged under."""
-
-    path: str
-
-
 class Proxy:
     """Resolves the authority, checks the token, picks the upstream and streams both ways."""
 
@@ -97,6 +100,7 @@ class Proxy:
         connect_timeout: float,
         read_timeout: float,
         connections: int,
+        idle_timeout: float,
         json_limit: int,
         rates: RequestRates,
         blocked: BlockedMembers,
@@ -104,14 +108,16 @@ class Proxy:
         self.registry = registry
         self.routing = routing
         self.verifier = verifier
-        self.timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=connect_timeout, sock_read=read_timeout
+        self.client = UpstreamClient(
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            connections=connections,
+            idle_timeout=idle_timeout,
         )
-        self.connections = connections
         self.json_limit = json_limit
         self.rates = rates
         self.blocked = blocked
-        self._session: aiohttp.ClientSession | None = None
+        self._counted: dict[tuple[str, str, str], Any] = {}
 
     def body_limit(self, authority: Authority, service: str, method: str) -> int:
         """Largest body accepted: uploads to documents use the authority's limit."""
@@ -119,50 +125,68 @@ class Proxy:
             return authority.uploads.max_bytes + MULTIPART_ALLOWANCE
         return self.json_limit
 
-    def session(self) -> aiohttp.ClientSession:
-        """The shared upstream connection pool (made on first use, inside the event loop)."""
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(
-                    limit=self.connections, limit_per_host=self.connections, ttl_dns_cache=300
-                ),
-                timeout=self.timeout,
-                auto_decompress=False,
-                skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
-            )
-        return self._session
-
     async def close(self) -> None:
         """Close the upstream connections."""
-        if self._session is not None:
-            await self._session.close()
+        await self.client.close()
 
     async def __call__(
-        self, scope: Scope, receive: Receive, send: Send, *, slug: str, service: str, path: str
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        slug: str,
+        service: str,
+        path: str,
+        extra_headers: Headers,
     ) -> None:
-        """Serve one proxied request."""
-        scope["route"] = ProxiedRoute(f"/{{authority}}/api/{service}")
-        status = 500
+        """Serve one proxied request: its request id, headers, measures and access log.
 
-        async def send_counted(message: Message) -> None:
-            nonlocal status
+        `extra_headers` (security and CORS headers) go on every response unless the service
+        set a header of the same name itself.
+        """
+        route = f"/{{authority}}/api/{service}"
+        request_id = context.accept_request_id(_header(scope, b"x-request-id"))
+        tokens = (context.request_id.set(request_id), context.authority.set(None))
+        added = [*extra_headers, (b"x-request-id", request_id.encode())]
+        status = 500
+        responded = False
+        started = time.perf_counter()
+
+        async def respond(message: Message) -> None:
+            nonlocal status, responded
             if message["type"] == "http.response.start":
+                responded = True
                 status = int(message["status"])
+                headers: Headers = message["headers"]
+                present = {name for name, _ in headers}
+                headers.extend(header for header in added if header[0] not in present)
             await send(message)
 
         try:
             await self._serve(
                 scope,
                 receive,
-                send_counted,
+                respond,
                 slug=slug,
                 service=service,
                 path=path,
-                request_id=context.request_id.get() or context.accept_request_id(None),
+                request_id=request_id,
             )
+        except Exception as exc:
+            if responded:
+                raise  # the status is sent: the connection is cut instead
+            await unexpected_error_response(exc)(scope, receive, respond)
         finally:
             known = slug if self.registry.get(slug) is not None else "unknown"
-            GATEWAY_REQUESTS.labels(known, service, str(status)).inc()
+            key = (known, service, str(status))
+            counter = self._counted.get(key)
+            if counter is None:
+                counter = self._counted[key] = GATEWAY_REQUESTS.labels(*key)
+            counter.inc()
+            record_request("gateway", scope["method"], route, status, time.perf_counter() - started)
+            context.request_id.reset(tokens[0])
+            context.authority.reset(tokens[1])
 
     async def _serve(
         self,
@@ -265,14 +289,15 @@ class Proxy:
                     scope,
                     receive,
                     send,
-                    upstream + path,
+                    upstream,
+                    path,
                     slug=slug,
                     request_id=request_id,
                     limit=limit,
                     service=service,
                 )
                 return
-            except UpstreamRefused:
+            except UpstreamUnreachable:
                 self.routing.health.mark_down(upstream)
                 refused = upstream
                 if _has_body(scope):
@@ -305,76 +330,59 @@ class Proxy:
         scope: Scope,
         receive: Receive,
         send: Send,
-        url: str,
+        upstream: str,
+        path: str,
         *,
         slug: str,
         request_id: str,
         limit: int,
         service: str,
     ) -> None:
-        headers: list[tuple[str, str]] = [
-            (name.decode("latin-1"), value.decode("latin-1"))
-            for name, value in scope["headers"]
-            if name.lower() not in HOP_BY_HOP
+        headers: Headers = [
+            (name, value) for name, value in scope["headers"] if name not in HOP_BY_HOP
         ]
-        raw = dict(scope["headers"])
+        host = b""
+        chunked = False
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value
+            elif name == b"transfer-encoding":
+                chunked = True
         headers += [
-            ("X-Request-ID", request_id),
-            ("X-Authority", slug),
-            ("X-Forwarded-For", client_address(scope, self.rates.trusted_proxies)),
-            ("X-Forwarded-Proto", str(scope.get("scheme", "http"))),
-            ("X-Forwarded-Host", raw.get(b"host", b"").decode("latin-1")),
+            (b"x-request-id", request_id.encode()),
+            (b"x-authority", slug.encode()),
+            (
+                b"x-forwarded-for",
+                client_address(scope, self.rates.trusted_proxies).encode("latin-1"),
+            ),
+            (b"x-forwarded-proto", str(scope.get("scheme", "http")).encode("latin-1")),
+            (b"x-forwarded-host", host),
         ]
-        has_body = _has_body(scope)
+        if chunked:
+            headers.append((b"transfer-encoding", b"chunked"))
+        target = path.encode("utf-8")
         query: bytes = scope.get("query_string", b"")
         if query:
-            url = f"{url}?{query.decode('latin-1')}"
-        body = RequestBody(receive, limit=limit) if has_body else None
-        data: Any = body.chunks() if body is not None else None
-        started = False
+            target += b"?" + query
+        body = RequestBody(receive, limit=limit) if chunked or _has_body(scope) else None
         forwarded_at = time.perf_counter()
         try:
-            async with self.session().request(
+            response = await self.client.request(
+                upstream,
                 scope["method"],
-                url,
-                headers=headers,
-                data=data,
-                allow_redirects=False,
-            ) as upstream:
-                UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - forwarded_at)
-                response_headers = [
-                    (name.lower(), value)
-                    for name, value in upstream.raw_headers
-                    if name.lower() not in RESPONSE_HOP_BY_HOP
-                ]
-                response_headers.append((b"x-request-id", request_id.encode()))
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": upstream.status,
-                        "headers": response_headers,
-                    }
-                )
-                started = True
-                if upstream.content_length is not None and upstream.content_length <= CHUNK:
-                    await send({"type": "http.response.body", "body": await upstream.read()})
-                    return
-                finished = await _stream_unless_client_leaves(
-                    upstream, send, receive if body is None or body.done else None
-                )
-                if not finished:
-                    upstream.close()  # the client left: stop pulling from the service
-        except (TimeoutError, aiohttp.ClientError, BodyTooLarge) as error:
-            if started:
-                raise  # the status is already sent: the connection is cut instead
+                target,
+                headers,
+                body=body.chunks() if body is not None else None,
+                chunked=chunked,
+            )
+        except UpstreamRefused as error:
+            raise UpstreamUnreachable(upstream) from error
+        except ClientGone:
+            return  # nobody is left to answer
+        except (UpstreamError, BodyTooLarge) as error:
             if body is not None and body.too_large:
                 await _refuse_too_large(send, limit, request_id=request_id)
-                return
-            if isinstance(error, aiohttp.ClientConnectorError) and not isinstance(
-                error, aiohttp.ClientConnectorCertificateError
-            ):
-                raise UpstreamRefused(url) from error
-            if isinstance(error, TimeoutError):
+            elif isinstance(error, UpstreamTimeout):
                 await send_error(
                     send,
                     504,
@@ -382,15 +390,31 @@ class Proxy:
                     "The service took too long to answer.",
                     request_id=request_id,
                 )
-                return
-            await send_error(
-                send,
-                503,
-                "upstream_unavailable",
-                "This service is temporarily unavailable.",
-                request_id=request_id,
-                headers={"Retry-After": "5"},
-            )
+            else:
+                await send_error(
+                    send,
+                    503,
+                    "upstream_unavailable",
+                    "This service is temporarily unavailable.",
+                    request_id=request_id,
+                    headers={"Retry-After": "5"},
+                )
+            return
+        UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - forwarded_at)
+        response_headers = [
+            (name, value) for name, value in response.headers if name not in RESPONSE_HOP_BY_HOP
+        ]
+        await send(
+            {"type": "http.response.start", "status": response.status, "headers": response_headers}
+        )
+        if response.complete or _small(response):
+            await send({"type": "http.response.body", "body": await response.read()})
+            return
+        finished = await _stream_unless_client_leaves(
+            response, send, receive if body is None or body.done else None
+        )
+        if not finished:
+            response.abandon()  # the client left: stop pulling from the service
 
 
 async def _refuse_too_large(send: Send, limit: int, *, request_id: str) -> None:
@@ -401,6 +425,14 @@ async def _refuse_too_large(send: Send, limit: int, *, request_id: str) -> None:
         f"The request is larger than the {limit} bytes accepted here.",
         request_id=request_id,
     )
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    """A request header's value, if the client sent it."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -414,7 +446,15 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-class UpstreamRefused(Exception):
+def _small(response: UpstreamResponse) -> bool:
+    """Whether the answer's declared length is small enough to pass on in one piece."""
+    for name, value in response.headers:
+        if name == b"content-length":
+            return value.isdigit() and int(value) <= SMALL_BODY
+    return False
+
+
+class UpstreamUnreachable(Exception):
     """The upstream did not accept the connection, so it received nothing."""
 
 
@@ -427,12 +467,12 @@ def _has_body(scope: Scope) -> bool:
 
 
 async def _stream_unless_client_leaves(
-    upstream: aiohttp.ClientResponse, send: Send, receive: Receive | None
+    upstream: UpstreamResponse, send: Send, receive: Receive | None
 ) -> bool:
     """Relay the response body; stop early if the client disconnects. Say if it finished."""
 
     async def relay() -> None:
-        async for chunk in upstream.content.iter_chunked(CHUNK):
+        async for chunk in upstream.chunks():
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
 
