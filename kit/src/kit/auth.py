@@ -96,14 +96,44 @@ class JwksCache:
 
 
 class TokenVerifier:
-    """Checks an access token's signature, expiry, issuer and authority."""
+    """Checks an access token's signature, expiry, issuer and authority.
 
-    def __init__(self, jwks: JwksCache, *, issuer: str) -> None:
+    A token whose signature checked out is remembered until it expires (up to `remember`
+    tokens), so a client's next calls cost a lookup rather than a signature check. Its key
+    must still be published: a withdrawn key stops its tokens as soon as the key set is
+    fetched again.
+    """
+
+    def __init__(self, jwks: JwksCache, *, issuer: str, remember: int = 10_000) -> None:
         self.jwks = jwks
         self.issuer = issuer
+        self.remember = remember
+        self._verified: dict[str, tuple[Principal, float, str]] = {}
 
     async def verify(self, token: str, *, authority: str) -> Principal:
         """The principal the token names, if it is valid for this authority."""
+        known = self._verified.get(token)
+        if known is not None:
+            principal, expires, kid = known
+            if time.time() < expires:
+                try:
+                    await self.jwks.key(kid)
+                except Unauthorized:
+                    self._verified.pop(token, None)
+                    raise
+                if principal.authority != authority:
+                    raise Forbidden(
+                        "This token was issued for another authority.", code="wrong_authority"
+                    )
+                return principal
+            self._verified.pop(token, None)
+        principal, expires, kid = await self._check(token, authority=authority)
+        if len(self._verified) >= self.remember:
+            self._verified.pop(next(iter(self._verified)), None)  # the oldest remembered
+        self._verified[token] = (principal, expires, kid)
+        return principal
+
+    async def _check(self, token: str, *, authority: str) -> tuple[Principal, float, str]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -129,7 +159,7 @@ class TokenVerifier:
         if not isinstance(roles, list):
             raise Unauthorized("The access token is not valid.", code="token_invalid")
         org = claims.get("org")
-        return Principal(
+        principal = Principal(
             user_id=str(claims["sub"]),
             authority=authority,
             roles=frozenset(str(role) for role in roles if role in ROLES),
@@ -137,6 +167,7 @@ class TokenVerifier:
             methods=tuple(str(method) for method in claims.get("amr", [])),
             token_id=str(claims["jti"]),
         )
+        return principal, float(claims["exp"]), str(header["kid"])
 
 
 def bearer_token(request: Request) -> str:

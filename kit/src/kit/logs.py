@@ -4,38 +4,46 @@ import asyncio
 import json
 import logging
 import sys
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from kit import context
 
 _RESERVED = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message"}
+_encode = json.JSONEncoder(default=str).encode
+
+
+def _entry(created: float, level: str, logger: str, message: str) -> dict[str, Any]:
+    """The fields every line starts with, the request's context included."""
+    entry: dict[str, Any] = {
+        "time": datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds"),
+        "level": level,
+        "logger": logger,
+        "message": message,
+    }
+    for key, var in (
+        ("request_id", context.request_id),
+        ("authority", context.authority),
+        ("user_id", context.user_id),
+    ):
+        value = var.get()
+        if value:
+            entry[key] = value
+    return entry
 
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, var in (
-            ("request_id", context.request_id),
-            ("authority", context.authority),
-            ("user_id", context.user_id),
-        ):
-            value = var.get()
-            if value:
-                entry[key] = value
+        entry = _entry(record.created, record.levelname.lower(), record.name, record.getMessage())
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return _encode(entry)
 
 
 class TurnFlushingHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -78,10 +86,49 @@ class TurnFlushingHandler(logging.StreamHandler):  # type: ignore[type-arg]
         self._flush_scheduled = False
         self.flush()
 
+    def write_line(self, line: str) -> None:
+        """Write an already formatted INFO line, flushed at the end of this turn."""
+        self.stream.write(line + self.terminator)
+        if not self._flush_scheduled:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self.flush()
+                return
+            self._flush_scheduled = True
+            loop.call_soon(self._flush_turn)
+
+
+_handler: TurnFlushingHandler | None = None
+
+
+def info_line(logger: logging.Logger, message: str, fields: dict[str, Any]) -> None:
+    """An INFO record with these fields, as `logger.info(message, extra=fields)` writes it.
+
+    With the handler `configure` installs alone in place, the line is formatted and written
+    directly, without building a LogRecord: the access log writes one per request.
+    """
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    handler = _handler
+    if handler is None or logger.handlers or logging.getLogger().handlers != [handler]:
+        logger.handle(
+            logger.makeRecord(logger.name, logging.INFO, "", 0, message, (), None, extra=fields)
+        )
+        return
+    entry = _entry(time.time(), "info", logger.name, message)
+    entry.update(fields)
+    handler.write_line(_encode(entry))
+
 
 def configure(service: str, level: str = "INFO") -> None:
     """Send every logger's records to stderr as JSON."""
-    handler = TurnFlushingHandler()
+    # The JSON lines show no thread or process names: spare every record looking them up.
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    global _handler
+    handler = _handler = TurnFlushingHandler()
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

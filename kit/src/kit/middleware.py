@@ -1,50 +1,33 @@
 """ASGI middleware: request ids, request context, timing metrics and access logs."""
 
-import logging
 import time
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kit import context, logs
 from kit.errors import unexpected_error_response
-from kit.metrics import REQUEST_DURATION
+from kit.metrics import REQUEST_DURATION, series
 
 access_log = logs.get_logger("kit.access")
 
 UNMATCHED_ROUTE = "unmatched"
 UNLOGGED_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 
-# Each (service, method, route, status) series, looked up once rather than on every request.
-_durations: dict[tuple[str, str, str, str], Any] = {}
-
 
 def record_request(service: str, method: str, route: str, status: int, elapsed: float) -> None:
     """Measure one answered request and write its access-log line."""
-    key = (service, method, route, str(status))
-    series = _durations.get(key)
-    if series is None:
-        series = _durations[key] = REQUEST_DURATION.labels(*key)
-    series.observe(elapsed)
-    if route in UNLOGGED_ROUTES or not access_log.isEnabledFor(logging.INFO):
+    series(REQUEST_DURATION, service, method, route, str(status)).observe(elapsed)
+    if route in UNLOGGED_ROUTES:
         return
-    # Made directly: the logger would otherwise walk the stack for a caller nobody reads.
-    access_log.handle(
-        access_log.makeRecord(
-            access_log.name,
-            logging.INFO,
-            __file__,
-            0,
-            "request",
-            (),
-            None,
-            extra={
-                "method": method,
-                "route": route,
-                "status": status,
-                "duration_ms": round(elapsed * 1000, 2),
-            },
-        )
+    logs.info_line(
+        access_log,
+        "request",
+        {
+            "method": method,
+            "route": route,
+            "status": status,
+            "duration_ms": round(elapsed * 1000, 2),
+        },
     )
 
 

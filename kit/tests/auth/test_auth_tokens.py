@@ -306,3 +306,26 @@ class TestKeysUnavailable:
 
         assert isinstance(error, ServiceUnavailable)
         assert (error.status, error.code) == (503, "service_unavailable")
+
+
+class TestRememberedToken:
+    async def test_is_still_forbidden_for_another_authority(
+        self, mint: MintToken, jwks_url: str
+    ) -> None:
+        verifier = verifier_for(jwks_url)
+        token = mint(authority="rugby")
+        await verifier.verify(token, authority="rugby")
+
+        error = await refused(verifier, token, authority="watford")
+
+        assert isinstance(error, Forbidden)
+        assert (error.status, error.code) == (403, "wrong_authority")
+
+    async def test_is_refused_once_it_expires(self, mint: MintToken, jwks_url: str) -> None:
+        verifier = verifier_for(jwks_url)
+        token = mint(lifetime=2)
+        assert (await verifier.verify(token, authority="rugby")).authority == "rugby"
+
+        await asyncio.sleep(2.1)
+
+        assert_unauthorized(await refused(verifier, token), "token_expired")

@@ -131,11 +131,14 @@ class RequestRates:
         self.api_per_address = api_per_address
         self.api_per_user = api_per_user
 
-    def check_address(self, scope: Scope, *, service: str, path: str) -> Verdict:
+    def client(self, scope: Scope) -> str:
+        """The client's address, as the gateway's trusted proxies report it."""
+        return client_address(scope, self.trusted_proxies)
+
+    def check_address(self, address: str, *, method: str, service: str, path: str) -> Verdict:
         """Count a request against its client address's limits (before any sign-in check)."""
-        address = client_address(scope, self.trusted_proxies)
         checks = [self.api_per_address]
-        if is_sign_in_route(service, scope["method"], path):
+        if is_sign_in_route(service, method, path):
             checks.append(self.sign_in_per_address)
         return self._hit(checks, address)
 

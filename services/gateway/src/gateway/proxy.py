@@ -5,12 +5,10 @@ import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway.access import BlockedMembers
-from gateway.clients import client_address
 from gateway.limits import RequestRates, Verdict
 from gateway.metrics import GATEWAY_REQUESTS, UPSTREAM_LATENCY
 from gateway.registry.models import Authority
@@ -27,6 +25,7 @@ from gateway.upstream import (
 from kit import context
 from kit.auth import TokenVerifier
 from kit.errors import AppError, unexpected_error_response
+from kit.metrics import series
 from kit.middleware import record_request
 
 HOP_BY_HOP = frozenset(
@@ -117,7 +116,6 @@ class Proxy:
         self.json_limit = json_limit
         self.rates = rates
         self.blocked = blocked
-        self._counted: dict[tuple[str, str, str], Any] = {}
 
     def body_limit(self, authority: Authority, service: str, method: str) -> int:
         """Largest body accepted: uploads to documents use the authority's limit."""
@@ -179,11 +177,7 @@ class Proxy:
             await unexpected_error_response(exc)(scope, receive, respond)
         finally:
             known = slug if self.registry.get(slug) is not None else "unknown"
-            key = (known, service, str(status))
-            counter = self._counted.get(key)
-            if counter is None:
-                counter = self._counted[key] = GATEWAY_REQUESTS.labels(*key)
-            counter.inc()
+            series(GATEWAY_REQUESTS, known, service, str(status)).inc()
             record_request("gateway", scope["method"], route, status, time.perf_counter() - started)
             context.request_id.reset(tokens[0])
             context.authority.reset(tokens[1])
@@ -224,9 +218,9 @@ class Proxy:
             return
         context.authority.set(slug)
         method: str = scope["method"]
-        if await self._refuse_over_limit(
-            send, self.rates.check_address(scope, service=service, path=path), request_id
-        ):
+        address = self.rates.client(scope)
+        verdict = self.rates.check_address(address, method=method, service=service, path=path)
+        if await self._refuse_over_limit(send, verdict, request_id):
             return
         user: str | None = None
         if not is_public(service, method, path):
@@ -295,6 +289,7 @@ class Proxy:
                     request_id=request_id,
                     limit=limit,
                     service=service,
+                    address=address,
                 )
                 return
             except UpstreamUnreachable:
@@ -337,6 +332,7 @@ class Proxy:
         request_id: str,
         limit: int,
         service: str,
+        address: str,
     ) -> None:
         headers: Headers = [
             (name, value) for name, value in scope["headers"] if name not in HOP_BY_HOP
@@ -351,10 +347,7 @@ class Proxy:
         headers += [
             (b"x-request-id", request_id.encode()),
             (b"x-authority", slug.encode()),
-            (
-                b"x-forwarded-for",
-                client_address(scope, self.rates.trusted_proxies).encode("latin-1"),
-            ),
+            (b"x-forwarded-for", address.encode("latin-1")),
             (b"x-forwarded-proto", str(scope.get("scheme", "http")).encode("latin-1")),
             (b"x-forwarded-host", host),
         ]
@@ -400,7 +393,7 @@ class Proxy:
                     headers={"Retry-After": "5"},
                 )
             return
-        UPSTREAM_LATENCY.labels(service).observe(time.perf_counter() - forwarded_at)
+        series(UPSTREAM_LATENCY, service).observe(time.perf_counter() - forwarded_at)
         response_headers = [
             (name, value) for name, value in response.headers if name not in RESPONSE_HOP_BY_HOP
         ]
