@@ -133,7 +133,20 @@ def measure(
         if response.status != 200:
             raise SystemExit(f"{url} answered {response.status}")
     header_args = [arg for key, value in headers.items() for arg in ("-H", f"{key}: {value}")]
-    common = [wrk, "-t", str(threads), "-c", str(connections), "-s", str(script), *header_args]
+    # A slow answer is measured, not dropped: wrk's default 2 s timeout would count a store
+    # that falls behind as socket errors.
+    common = [
+        wrk,
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "--timeout",
+        "30s",
+        "-s",
+        str(script),
+        *header_args,
+    ]
     subprocess.run([*common, "-d", "2s", url], check=True, capture_output=True)
     run = subprocess.run(
         [*common, "-d", f"{seconds}s", "--latency", url],
