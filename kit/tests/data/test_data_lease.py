@@ -77,3 +77,23 @@ class TestLease:
 
         assert await cases.hold() is True
         assert await documents.hold() is True
+
+    async def test_quick_calls_write_only_when_a_third_has_gone_by(self, mongo: Mongo) -> None:
+        holder = Lease(mongo, "outbox-relay:quiet", seconds=3.0)
+        other = Lease(mongo, "outbox-relay:quiet", seconds=3.0)
+        leases = mongo.db[Lease.collection_name]
+        assert await holder.hold() is True
+        written = await leases.find_one({"_id": holder.name})
+        assert written is not None
+
+        for _ in range(5):
+            assert await holder.hold() is True
+            assert await other.hold() is False
+        assert await leases.find_one({"_id": holder.name}) == written
+
+        await asyncio.sleep(1.1)
+        assert await holder.hold() is True
+        renewed = await leases.find_one({"_id": holder.name})
+        assert renewed is not None
+        assert renewed["expires_at"] > written["expires_at"]
+        assert renewed["holder"] == holder.holder

@@ -370,12 +370,13 @@ class TestServiceDown:
         pools = {service: [stack.service_urls[service]] for service in SERVICES}
         pools["cases"] = [refusing_address]
         pools["documents"] = [silent_address]
+        # Long enough for a live service on a busy test machine, short next to a hung one.
         document = ApiDocument(
-            pools, own_api=lambda: own_documents["gateway"], version="1", fetch_timeout=0.5
+            pools, own_api=lambda: own_documents["gateway"], version="1", fetch_timeout=2.0
         )
         started = time.monotonic()
         rendered = await document.for_authority(watford)
-        assert time.monotonic() - started < 3.0
+        assert time.monotonic() - started < 4.0
         merged = rendered.document
         assert "did not answer just now: cases, documents" in merged["info"]["description"]
         assert [tag["name"] for tag in merged["tags"]] == ["identity", "notifications", "gateway"]
