@@ -71,7 +71,16 @@ class TurnFlushingHandler(logging.StreamHandler):  # type: ignore[type-arg]
             return
         if record.levelno >= logging.WARNING:
             self.flush()
-            return
+        else:
+            self._flush_by_end_of_turn()
+
+    def write_line(self, line: str) -> None:
+        """Write an already formatted INFO line, flushed at the end of this turn."""
+        with self.lock:  # type: ignore[union-attr]  # made by the Handler constructor
+            self.stream.write(line + self.terminator)
+        self._flush_by_end_of_turn()
+
+    def _flush_by_end_of_turn(self) -> None:
         if self._flush_scheduled:
             return
         try:
@@ -85,18 +94,6 @@ class TurnFlushingHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def _flush_turn(self) -> None:
         self._flush_scheduled = False
         self.flush()
-
-    def write_line(self, line: str) -> None:
-        """Write an already formatted INFO line, flushed at the end of this turn."""
-        self.stream.write(line + self.terminator)
-        if not self._flush_scheduled:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                self.flush()
-                return
-            self._flush_scheduled = True
-            loop.call_soon(self._flush_turn)
 
 
 _handler: TurnFlushingHandler | None = None
