@@ -106,3 +106,14 @@ class TestTokenCheck:
         # The gateway let it through: the service itself answers that the route does not exist.
         assert_error(response, 404, "not_found")
         assert "x-request-id" in response.headers
+
+    async def test_the_path_reaches_the_service_as_the_client_encoded_it(
+        self, gateway: httpx.AsyncClient, mint_token: MintToken
+    ) -> None:
+        token = await mint_token(authority="watford")
+        response = await gateway.get(
+            "/watford/api/cases/no%20such/route%2Fhere",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        # Decoded, the space would break the request line and the service would answer 400.
+        assert_error(response, 404, "not_found")

@@ -353,7 +353,7 @@ class Proxy:
         ]
         if chunked:
             headers.append((b"transfer-encoding", b"chunked"))
-        target = path.encode("utf-8")
+        target = _raw_target(scope, path)
         query: bytes = scope.get("query_string", b"")
         if query:
             target += b"?" + query
@@ -418,6 +418,19 @@ async def _refuse_too_large(send: Send, limit: int, *, request_id: str) -> None:
         f"The request is larger than the {limit} bytes accepted here.",
         request_id=request_id,
     )
+
+
+def _raw_target(scope: Scope, path: str) -> bytes:
+    """The service path as the client wrote it (still percent-encoded).
+
+    `path` is the decoded rest of the URL after `/{authority}/api/{service}` (or `/api/{service}`
+    on an authority's own host name); the same number of segments is taken off the raw path.
+    """
+    full: str = scope["path"]
+    raw: bytes = scope.get("raw_path") or full.encode("utf-8")
+    segments = full[: len(full) - len(path)].count("/")
+    parts = raw.split(b"/", segments + 1)
+    return b"/" + parts[-1] if len(parts) == segments + 2 else b"/"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
