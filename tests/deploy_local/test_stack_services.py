@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,6 +110,10 @@ class TestServiceProcess:
         assert list(metrics.iterdir()) == []
         pid = probe_service.pid_file.running_pid()
         assert pid is not None
+        # Ready once one worker answers; the others may still be starting.
+        deadline = time.monotonic() + 15
+        while len(group_members(pid)) < 1 + settings.workers and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert len(group_members(pid)) == 1 + settings.workers
 
         assert probe_service.stop() == f"stopped (pid {pid})"
