@@ -10,11 +10,10 @@ from identity.accounts.recipient import recipient
 from identity.accounts.repository import normalise_email
 from identity.accounts.schemas import Accepted, Confirmed, ProfileChange
 from identity.audit import actions
-from identity.client import ClientInfo
 from identity.once import Once
 from identity.passwords.hashing import hash_password, spend_hashing_time
 from identity.passwords.policy import require_strong
-from identity.wiring import Identity
+from identity.serving import ForAuthority
 from kit.errors import NotFound, PreconditionFailed
 from kit.mongo import Document, Session
 
@@ -36,13 +35,8 @@ SIGN_IN_PAGE = "sign-in"
 FORGOTTEN_PASSWORD_PAGE = "account/forgotten-password"
 
 
-class AccountService:
+class AccountService(ForAuthority):
     """Accounts within one authority's portal."""
-
-    def __init__(self, identity: Identity, *, authority: Document, client: ClientInfo) -> None:
-        self.identity = identity
-        self.slug = str(authority["slug"])
-        self.client = client
 
     async def register(
         self, *, email: str, password: str, first_name: str, last_name: str, once: Once
@@ -100,7 +94,7 @@ class AccountService:
             self.slug, user_id=user_id, roles=["applicant"], session=session
         )
         await self._ask_confirmation(session, account)
-        await self._audit(actions.ACCOUNT_REGISTERED, user_id, session=session)
+        await self._audit(actions.ACCOUNT_REGISTERED, "success", user_id, session=session)
         await once.remember(session, REGISTERED)
 
     async def _tell_owner(self, session: Session, account: Document, *, once: Once) -> None:
@@ -121,7 +115,7 @@ class AccountService:
                 authority=self.slug,
                 subject=user_id,
             )
-        await self._audit(actions.REGISTRATION_ATTEMPTED, user_id, session=session)
+        await self._audit(actions.REGISTRATION_ATTEMPTED, "success", user_id, session=session)
         await once.remember(session, REGISTERED)
 
     async def _ask_confirmation(
@@ -153,7 +147,7 @@ class AccountService:
                 await self.identity.accounts.update(
                     use.user_id, {"email_confirmed_at": datetime.now(UTC)}, session=session
                 )
-            await self._audit(actions.ACCOUNT_CONFIRMED, use.user_id, session=session)
+            await self._audit(actions.ACCOUNT_CONFIRMED, "success", use.user_id, session=session)
 
         await self.identity.mongo.transaction(use)
         return Confirmed()
@@ -174,7 +168,7 @@ class AccountService:
 
         async def send(session: Session) -> None:
             await self._ask_confirmation(session, account)
-            await self._audit(actions.CONFIRMATION_RESENT, user_id, session=session)
+            await self._audit(actions.CONFIRMATION_RESENT, "success", user_id, session=session)
 
         await self.identity.mongo.transaction(send)
         return CONFIRMATION_SENT
@@ -201,29 +195,11 @@ class AccountService:
                 raise PreconditionFailed(details={"current_etag": f'"{account["version"]}"'})
             await self._audit(
                 actions.PROFILE_UPDATED,
+                "success",
                 user_id,
+                {"fields": sorted(changes)},
                 session=session,
-                details={"fields": sorted(changes)},
             )
             return updated
 
         return await self.identity.mongo.transaction(save)
-
-    async def _audit(
-        self,
-        action: str,
-        user_id: str,
-        *,
-        session: Session,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        await self.identity.audit.record(
-            authority=self.slug,
-            action=action,
-            outcome="success",
-            client=self.client,
-            actor=user_id,
-            subject=user_id,
-            details=details,
-            session=session,
-        )

@@ -14,7 +14,6 @@ from pymongo.errors import DuplicateKeyError
 from contracts.events.identity import FactorAdded, FactorKind, SignInCodeIssued
 from identity.accounts.recipient import recipient
 from identity.audit import actions
-from identity.client import ClientInfo
 from identity.credentials import random_code
 from identity.errors import (
     CodeInvalid,
@@ -23,7 +22,7 @@ from identity.errors import (
     FactorNotFound,
     FactorRequired,
 )
-from identity.wiring import Identity
+from identity.serving import ForAuthority
 from kit.errors import Conflict
 from kit.mongo import Document, Session
 
@@ -80,14 +79,8 @@ class TotpSetup:
     qr_svg: str
 
 
-class FactorService:
+class FactorService(ForAuthority):
     """A person's second factors, within the authority they are acting in."""
-
-    def __init__(self, identity: Identity, *, authority: Document, client: ClientInfo) -> None:
-        self.identity = identity
-        self.authority = authority
-        self.slug = str(authority["slug"])
-        self.client = client
 
     def recovery_digest(self, code: str) -> str:
         """The stored form of a recovery code."""
@@ -289,16 +282,3 @@ class FactorService:
             )
 
         await self.identity.mongo.transaction(delete)
-
-    async def _audit(
-        self, action: str, outcome: str, user_id: str, details: dict[str, str]
-    ) -> None:
-        await self.identity.audit.record(
-            authority=self.slug,
-            action=action,
-            outcome=outcome,
-            client=self.client,
-            actor=user_id,
-            subject=user_id,
-            details=details,
-        )

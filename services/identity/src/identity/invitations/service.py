@@ -8,12 +8,11 @@ from contracts.events.identity import Role, StaffInvited
 from identity.accounts.recipient import recipient
 from identity.accounts.repository import normalise_email
 from identity.audit import actions
-from identity.client import ClientInfo
 from identity.errors import AlreadyMember, WrongPassword
 from identity.invitations.schemas import InvitationAccepted, InvitationView
 from identity.passwords.hashing import hash_password, verify_password
 from identity.passwords.policy import require_strong
-from identity.wiring import Identity
+from identity.serving import ForAuthority
 from kit.errors import NotFound
 from kit.mongo import Document, Session
 
@@ -38,13 +37,8 @@ def invitation_view(record: Document) -> InvitationView:
     )
 
 
-class InvitationService:
+class InvitationService(ForAuthority):
     """Invitations of one authority."""
-
-    def __init__(self, identity: Identity, *, authority: Document, client: ClientInfo) -> None:
-        self.identity = identity
-        self.slug = str(authority["slug"])
-        self.client = client
 
     async def inviter_name(self, user_id: str) -> str:
         """How an invitation names who sent it."""

@@ -19,6 +19,7 @@ from identity.organisations.schemas import (
     OrganisationView,
 )
 from identity.passwords.service import PasswordService
+from identity.serving import ForAuthority
 from identity.wiring import Identity
 from kit.errors import Conflict
 from kit.mongo import Document, Session
@@ -54,14 +55,11 @@ def organisation_user(membership: Document, account: Document) -> OrganisationUs
     )
 
 
-class OrganisationService:
+class OrganisationService(ForAuthority):
     """Organisations of one authority."""
 
     def __init__(self, identity: Identity, *, authority: Document, client: ClientInfo) -> None:
-        self.identity = identity
-        self.authority = authority
-        self.slug = str(authority["slug"])
-        self.client = client
+        super().__init__(identity, authority=authority, client=client)
         self.invitations = InvitationService(identity, authority=authority, client=client)
 
     async def create(

@@ -12,6 +12,7 @@ from identity.client import ClientInfo
 from identity.errors import PasswordsDoNotMatch, PasswordTooWeak, WrongPassword
 from identity.passwords.hashing import hash_password, verify_password
 from identity.passwords.policy import require_strong
+from identity.serving import ForAuthority
 from identity.wiring import Identity
 from kit.errors import NotFound
 from kit.mongo import Document, Session
@@ -26,13 +27,8 @@ RESET_SENT = Accepted(
 RESEND_AFTER = timedelta(seconds=60)
 
 
-class PasswordService:
+class PasswordService(ForAuthority):
     """Passwords within one authority's portal."""
-
-    def __init__(self, identity: Identity, *, authority: Document, client: ClientInfo) -> None:
-        self.identity = identity
-        self.slug = str(authority["slug"])
-        self.client = client
 
     async def change(
         self, account: Document, *, current: str, new: str, confirm: str, keep_session: str
@@ -161,19 +157,6 @@ class PasswordService:
 
         await self._store(account, new, by_reset=True, keep_session=None, first=use_link)
         await self.identity.throttle.release(email=str(account["email"]))
-
-    async def _audit(
-        self, action: str, outcome: str, user_id: str, details: dict[str, str]
-    ) -> None:
-        await self.identity.audit.record(
-            authority=self.slug,
-            action=action,
-            outcome=outcome,
-            client=self.client,
-            actor=user_id,
-            subject=user_id,
-            details=details,
-        )
 
 
 async def require_password(

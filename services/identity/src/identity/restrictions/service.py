@@ -4,12 +4,11 @@ from datetime import UTC, datetime
 
 from contracts.events.identity import AccountDeactivated, AccountReactivated
 from identity.audit import actions
-from identity.client import ClientInfo
 from identity.dependencies import Caller
 from identity.errors import MemberNotFound
 from identity.once import Once
 from identity.restrictions.schemas import RestrictionView
-from identity.wiring import Identity
+from identity.serving import ForAuthority
 from kit.errors import AppError, Conflict, NotFound
 from kit.mongo import Document, Session
 
@@ -31,13 +30,8 @@ def restriction_view(record: Document) -> RestrictionView:
     )
 
 
-class RestrictionService:
+class RestrictionService(ForAuthority):
     """Restrictions of one authority."""
-
-    def __init__(self, identity: Identity, *, authority: Document, client: ClientInfo) -> None:
-        self.identity = identity
-        self.slug = str(authority["slug"])
-        self.client = client
 
     async def restrict(
         self, caller: Caller, *, user_id: str, reason: str, until: datetime | None, once: Once

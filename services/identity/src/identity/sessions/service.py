@@ -6,7 +6,6 @@ from typing import Any
 from contracts.events.identity import SignInCodeIssued
 from identity.accounts.repository import normalise_email
 from identity.audit import actions
-from identity.client import ClientInfo
 from identity.credentials import digest, random_code, random_token
 from identity.dependencies import Caller
 from identity.errors import (
@@ -31,6 +30,7 @@ from identity.factors.service import (
 from identity.memberships.admission import Admission, admit, two_factor_forced
 from identity.metrics import SIGN_INS
 from identity.passwords.hashing import hash_password, needs_rehash, verify_password
+from identity.serving import ForAuthority
 from identity.sessions.schemas import (
     ChallengeView,
     CodeSent,
@@ -41,7 +41,6 @@ from identity.sessions.schemas import (
     TokenPair,
 )
 from identity.sessions.tokens import Grant
-from identity.wiring import Identity
 from kit.authorities import AuthorityNotFound
 from kit.errors import AppError, NotFound
 from kit.mongo import Document, Session
@@ -51,14 +50,8 @@ SECOND_FACTOR_METHODS = ["pwd", "otp", "mfa"]
 PASSWORD_ONLY = ["pwd"]
 
 
-class SignIn:
+class SignIn(ForAuthority):
     """Sign-in and session operations for one authority and one client."""
-
-    def __init__(self, identity: Identity, *, authority: Document, client: ClientInfo) -> None:
-        self.identity = identity
-        self.authority = authority
-        self.slug = str(authority["slug"])
-        self.client = client
 
     # Password step
 
@@ -494,19 +487,6 @@ class SignIn:
             via="switch",
             action=actions.SESSION_SWITCHED,
             details={"from_authority": self.slug},
-        )
-
-    async def _audit(
-        self, action: str, outcome: str, subject: str | None, details: dict[str, Any]
-    ) -> None:
-        await self.identity.audit.record(
-            authority=self.slug,
-            action=action,
-            outcome=outcome,
-            client=self.client,
-            actor=subject,
-            subject=subject,
-            details=details,
         )
 
 

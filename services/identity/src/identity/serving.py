@@ -1,0 +1,38 @@
+"""What every identity use case starts from: the stores, the authority served, the caller."""
+
+from typing import Any
+
+from identity.client import ClientInfo
+from identity.wiring import Identity
+from kit.mongo import Document, Session
+
+
+class ForAuthority:
+    """A use case run for one authority at one client's request."""
+
+    def __init__(self, identity: Identity, *, authority: Document, client: ClientInfo) -> None:
+        self.identity = identity
+        self.authority = authority
+        self.slug = str(authority["slug"])
+        self.client = client
+
+    async def _audit(
+        self,
+        action: str,
+        outcome: str,
+        user_id: str | None,
+        details: dict[str, Any] | None = None,
+        *,
+        session: Session | None = None,
+    ) -> None:
+        """Record something a person did to their own account, from this client."""
+        await self.identity.audit.record(
+            authority=self.slug,
+            action=action,
+            outcome=outcome,
+            client=self.client,
+            actor=user_id,
+            subject=user_id,
+            details=details,
+            session=session,
+        )
