@@ -19,7 +19,7 @@ from gateway.cors import (
 from gateway.headers import SecurityHeaders, security_headers
 from gateway.limits import RateLimiter, RequestRates, Rule, default_state_path
 from gateway.pools import UpstreamHealth
-from gateway.proxy import Proxy, send_error
+from gateway.proxy import Proxy, request_header, send_authority_not_found
 from gateway.registry.api import router as authorities_router
 from gateway.registry.repository import INDEXES
 from gateway.registry.seed import load_seed
@@ -201,16 +201,8 @@ class Gateway:
         """The gateway's own routes, for one authority, as if they were a service's."""
         authority = registry_view.get(slug)
         if authority is None or authority.status != "active":
-            request_id = context.accept_request_id(
-                dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1") or None
-            )
-            await send_error(
-                send,
-                404,
-                "authority_not_found",
-                "There is no housing service at this address.",
-                request_id=request_id,
-            )
+            request_id = context.accept_request_id(request_header(scope, b"x-request-id"))
+            await send_authority_not_found(send, request_id=request_id)
             return
         headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"x-authority"]
         headers.append((b"x-authority", slug.encode()))

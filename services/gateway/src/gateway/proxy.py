@@ -24,6 +24,7 @@ from gateway.upstream import (
 )
 from kit import context
 from kit.auth import TokenVerifier
+from kit.authorities import AuthorityNotFound
 from kit.errors import AppError, unexpected_error_response
 from kit.metrics import series
 from kit.middleware import record_request
@@ -87,6 +88,17 @@ async def send_error(
     await send({"type": "http.response.body", "body": body})
 
 
+async def send_authority_not_found(send: Send, *, request_id: str) -> None:
+    """Answer that no active authority has this address."""
+    await send_error(
+        send,
+        AuthorityNotFound.status,
+        AuthorityNotFound.code,
+        AuthorityNotFound.message,
+        request_id=request_id,
+    )
+
+
 class Proxy:
     """Resolves the authority, checks the token, picks the upstream and streams both ways."""
 
@@ -144,7 +156,7 @@ class Proxy:
         set a header of the same name itself.
         """
         route = f"/{{authority}}/api/{service}"
-        request_id = context.accept_request_id(_header(scope, b"x-request-id"))
+        request_id = context.accept_request_id(request_header(scope, b"x-request-id"))
         tokens = (context.request_id.set(request_id), context.authority.set(None))
         added = [*extra_headers, (b"x-request-id", request_id.encode())]
         status = 500
@@ -205,13 +217,7 @@ class Proxy:
             return
         authority = self.registry.get(slug)
         if authority is None or authority.status != "active":
-            await send_error(
-                send,
-                404,
-                "authority_not_found",
-                "There is no housing service at this address.",
-                request_id=request_id,
-            )
+            await send_authority_not_found(send, request_id=request_id)
             return
         if not self.routing.knows(service) or not authority.serves(service) or path in HIDDEN_PATHS:
             await send_error(send, 404, "not_found", "Not found.", request_id=request_id)
@@ -433,7 +439,7 @@ def _raw_target(scope: Scope, path: str) -> bytes:
     return b"/" + parts[-1] if len(parts) == segments + 2 else b"/"
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def request_header(scope: Scope, name: bytes) -> str | None:
     """A request header's value, if the client sent it."""
     for key, value in scope["headers"]:
         if key == name:
