@@ -9,14 +9,12 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange
 
-from kit import logs
 from kit.events.broker import Broker, declare_exchange
 from kit.events.outbox import OUTBOX, Outbox
 from kit.lease import Lease
+from kit.loops import keep_working
 from kit.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from kit.mongo import Document, Mongo
-
-log = logs.get_logger("kit.events.relay")
 
 PUBLISH_TIMEOUT_SECONDS = 10.0
 
@@ -60,35 +58,22 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Publish until cancelled; survive broker and store outages."""
-        failures = 0
+
+        async def publish() -> bool:
+            return await self.publish_pending() >= self.batch_size
+
         try:
-            while True:
-                try:
-                    published = await self.publish_pending()
-                    failures = 0
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    failures += 1
-                    delay = min(0.2 * 2**failures, 5.0)
-                    log.warning(
-                        "outbox relay failed, retrying",
-                        extra={"reason": repr(exc), "retry_in": delay},
-                    )
-                    await self._drop_channel()
-                    await asyncio.sleep(delay)
-                    continue
-                if published < self.batch_size:
-                    await self._wait()
+            await keep_working(
+                publish,
+                name="outbox relay",
+                wake=self.outbox.pending,
+                poll_seconds=self.poll_seconds,
+                after_failure=self._drop_channel,
+            )
         finally:
             with contextlib.suppress(Exception):
                 await self.lease.release()
             await self._drop_channel()
-
-    async def _wait(self) -> None:
-        self.outbox.pending.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.outbox.pending.wait(), self.poll_seconds)
 
     async def publish_pending(self) -> int:
         """Publish one batch if this worker holds the relay lease; return how many were sent."""

@@ -18,6 +18,7 @@ from email.utils import format_datetime
 import aiosmtplib
 
 from kit import logs
+from kit.loops import keep_working
 from kit.mongo import Document, Mongo
 from notifications.config import Settings
 from notifications.emails.metrics import EMAIL_BACKLOG, EMAIL_DELIVERIES
@@ -192,26 +193,9 @@ class EmailSender:
             group.create_task(self._report_backlog(), name="email-backlog")
 
     async def _lane(self) -> None:
-        failures = 0
-        while True:
-            try:
-                worked = await self.send_next()
-                failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                failures += 1
-                delay = min(0.2 * 2**failures, 5.0)
-                log.warning(
-                    "email sender failed, retrying",
-                    extra={"reason": repr(exc), "retry_in": delay},
-                )
-                await asyncio.sleep(delay)
-                continue
-            if not worked:
-                self._due.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._due.wait(), self.poll_seconds)
+        await keep_working(
+            self.send_next, name="email sender", wake=self._due, poll_seconds=self.poll_seconds
+        )
 
     async def _report_backlog(self) -> None:
         while True:

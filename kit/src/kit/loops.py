@@ -1,0 +1,48 @@
+"""Background loops that work through a backlog: again at once while there is more, else on
+a wake-up or the next poll, and after a failure with a growing pause."""
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+from kit import logs
+
+log = logs.get_logger("kit.loops")
+
+FIRST_PAUSE_SECONDS = 0.4
+LONGEST_PAUSE_SECONDS = 5.0
+
+
+async def keep_working(
+    step: Callable[[], Awaitable[bool]],
+    *,
+    name: str,
+    wake: asyncio.Event,
+    poll_seconds: float,
+    after_failure: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Run `step` until cancelled; it says whether more work is waiting.
+
+    With nothing waiting, the loop sleeps until `wake` is set or `poll_seconds` pass. A step
+    that raises is logged and tried again after a pause that doubles up to 5 s (first running
+    `after_failure`, e.g. to drop a broken connection).
+    """
+    failures = 0
+    while True:
+        try:
+            more = await step()
+            failures = 0
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            failures += 1
+            delay = min(FIRST_PAUSE_SECONDS * 2 ** (failures - 1), LONGEST_PAUSE_SECONDS)
+            log.warning(f"{name} failed, retrying", extra={"reason": repr(exc), "retry_in": delay})
+            if after_failure is not None:
+                await after_failure()
+            await asyncio.sleep(delay)
+            continue
+        if not more:
+            wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), poll_seconds)
