@@ -9,6 +9,7 @@ from contracts.events.identity import (
     PasswordChanged,
     PasswordResetRequested,
     RegistrationAttempted,
+    SessionEnded,
     SignInCodeIssued,
     StaffInvited,
 )
@@ -26,6 +27,7 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     StaffInvited,
     AccountDeactivated,
     AccountReactivated,
+    SessionEnded,
 )
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "PasswordChanged",
     "PasswordResetRequested",
     "RegistrationAttempted",
+    "SessionEnded",
     "SignInCodeIssued",
     "StaffInvited",
 ]

@@ -129,3 +129,29 @@ class AccountReactivated(EventPayload):
 
     user_id: str = Field(min_length=1, max_length=64)
     reason: Literal["reactivated", "restriction_lifted"]
+
+
+SessionEndReason = Literal[
+    "signed_out",
+    "password_reset",
+    "password_changed",
+    "refresh_token_reused",
+    "refused",
+    "deactivated",
+    "restricted",
+]
+
+
+class SessionEnded(EventPayload):
+    """A sign-in session ended: its access tokens must be refused everywhere at once."""
+
+    event_type = "identity.session.ended"
+    event_version = 1
+
+    user_id: str = Field(min_length=1, max_length=64)
+    session_id: str = Field(min_length=1, max_length=64)
+    reason: SessionEndReason
+    ended_at: AwareDatetime
+    tokens_expire_by: AwareDatetime = Field(
+        description="When the last access token of the session expires; forget it after that."
+    )

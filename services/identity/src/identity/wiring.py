@@ -17,6 +17,7 @@ from identity.links import LinkTokens
 from identity.memberships.repository import Memberships
 from identity.organisations.repository import Organisations
 from identity.restrictions.repository import Restrictions
+from identity.sessions.ending import SessionEnding
 from identity.sessions.repository import Challenges, RefreshTokens, Sessions
 from identity.sessions.throttle import SignInThrottle
 from identity.sessions.tokens import AccessTokens
@@ -45,6 +46,7 @@ class Identity:
     restrictions: Restrictions
     factors: Factors
     sessions: Sessions
+    ending: SessionEnding
     refresh_tokens: RefreshTokens
     challenges: Challenges
     throttle: SignInThrottle
@@ -70,6 +72,7 @@ class Identity:
         cls, mongo: Mongo, outbox: Outbox, *, settings: Settings, keys: SigningKeys
     ) -> "Identity":
         """Make the stores on a database connection."""
+        sessions = Sessions(mongo)
         return cls(
             settings=settings,
             mongo=mongo,
@@ -85,7 +88,13 @@ class Identity:
             memberships=Memberships(mongo),
             restrictions=Restrictions(mongo),
             factors=Factors(mongo),
-            sessions=Sessions(mongo),
+            sessions=sessions,
+            ending=SessionEnding(
+                mongo,
+                sessions,
+                outbox,
+                token_lifetime=timedelta(minutes=settings.access_token_minutes),
+            ),
             refresh_tokens=RefreshTokens(mongo),
             challenges=Challenges(mongo),
             throttle=SignInThrottle(

@@ -209,7 +209,7 @@ class OrganisationService(ForAuthority):
             )
             assert updated is not None
             if not active and membership.get("status") == "active":
-                await self.identity.sessions.end_all_here(
+                await self.identity.ending.all_here(
                     self.slug, user_id, reason="deactivated", session=session
                 )
                 await self.identity.outbox.add(

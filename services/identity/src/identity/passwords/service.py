@@ -75,7 +75,7 @@ class PasswordService(ForAuthority):
                 # The link reached the inbox, which is what confirming proves.
                 changes["email_confirmed_at"] = now
             await self.identity.accounts.update(user_id, changes, session=session)
-            await self.identity.sessions.end_all_everywhere(
+            await self.identity.ending.all_everywhere(
                 user_id,
                 reason="password_reset" if by_reset else "password_changed",
                 keep=keep_session,

@@ -59,7 +59,7 @@ class RestrictionService(ForAuthority):
                 created_by=caller.user_id,
                 session=session,
             )
-            await self.identity.sessions.end_all_here(
+            await self.identity.ending.all_here(
                 self.slug, user_id, reason="restricted", session=session
             )
             await self.identity.outbox.add(

@@ -1,6 +1,7 @@
 """Stored sessions, their refresh tokens, and sign-in challenges."""
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -114,56 +115,28 @@ class Sessions(AuthorityRepository):
             session=session,
         )
 
-    async def end(
+    async def end_going(
         self,
-        authority: str,
-        session_id: str,
+        query: Mapping[str, Any],
         *,
         reason: str,
-        user_id: str | None = None,
         session: Session | None = None,
-    ) -> bool:
-        """End one session; say whether it was still going."""
-        query: dict[str, Any] = {"_id": session_id, "ended_at": None}
-        if user_id is not None:
-            query["user_id"] = user_id
-        ended = await self.update_one(
-            authority,
-            query,
-            {"$set": {"ended_at": datetime.now(UTC), "end_reason": reason}},
+    ) -> list[Document]:
+        """End the sessions still going that match; return what was ended (ids and owners)."""
+        going = await self.collection.find(
+            {**query, "ended_at": None},
+            projection={"_id": 1, "authority": 1, "user_id": 1},
+            session=session,
+        ).to_list(length=None)
+        if not going:
+            return []
+        now = datetime.now(UTC)
+        await self.collection.update_many(
+            {"_id": {"$in": [record["_id"] for record in going]}, "ended_at": None},
+            {"$set": {"ended_at": now, "end_reason": reason}},
             session=session,
         )
-        return ended is not None
-
-    async def end_all_here(
-        self,
-        authority: str,
-        user_id: str,
-        *,
-        reason: str,
-        keep: str | None = None,
-        session: Session | None = None,
-    ) -> int:
-        """End the person's sessions in one authority, except `keep`."""
-        query: dict[str, Any] = {"authority": authority, "user_id": user_id, "ended_at": None}
-        if keep is not None:
-            query["_id"] = {"$ne": keep}
-        result = await self.collection.update_many(
-            query, {"$set": {"ended_at": datetime.now(UTC), "end_reason": reason}}, session=session
-        )
-        return result.modified_count
-
-    async def end_all_everywhere(
-        self, user_id: str, *, reason: str, keep: str | None = None, session: Session | None = None
-    ) -> int:
-        """End the person's sessions in every authority (after a password reset), except `keep`."""
-        query: dict[str, Any] = {"user_id": user_id, "ended_at": None}
-        if keep is not None:
-            query["_id"] = {"$ne": keep}
-        result = await self.collection.update_many(
-            query, {"$set": {"ended_at": datetime.now(UTC), "end_reason": reason}}, session=session
-        )
-        return result.modified_count
+        return [{**record, "ended_at": now} for record in going]
 
 
 class RefreshTokens:

@@ -409,7 +409,7 @@ class SignIn(ForAuthority):
         try:
             admission = await admit(self.identity, account, self.authority)
         except AppError:
-            await self.identity.sessions.end(self.slug, session_id, reason="refused")
+            await self.identity.ending.one(self.slug, session_id, reason="refused")
             raise
         replacement = random_token()
 
@@ -439,7 +439,7 @@ class SignIn(ForAuthority):
         return await self._tokens(user_id, admission, methods, session_id, replacement)
 
     async def _end_for_reuse(self, session_id: str, user_id: str) -> None:
-        await self.identity.sessions.end(self.slug, session_id, reason="refresh_token_reused")
+        await self.identity.ending.one(self.slug, session_id, reason="refresh_token_reused")
         await self._audit(
             actions.REFRESH_TOKEN_REUSED, "failure", user_id, {"session_id": session_id}
         )
@@ -451,7 +451,7 @@ class SignIn(ForAuthority):
         if record is None or record["authority"] != self.slug:
             return
         session_id = str(record["session_id"])
-        if await self.identity.sessions.end(self.slug, session_id, reason="signed_out"):
+        if await self.identity.ending.one(self.slug, session_id, reason="signed_out"):
             await self._audit(
                 actions.SESSION_ENDED, "success", str(record["user_id"]), {"session_id": session_id}
             )
@@ -459,7 +459,7 @@ class SignIn(ForAuthority):
     async def end(self, caller: Caller, session_id: str) -> None:
         """End one of the caller's own sessions (the current one, too)."""
         target = caller.session_id if session_id == "current" else session_id
-        ended = await self.identity.sessions.end(
+        ended = await self.identity.ending.one(
             self.slug, target, reason="signed_out", user_id=caller.user_id
         )
         if not ended:
