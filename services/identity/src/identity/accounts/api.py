@@ -93,7 +93,7 @@ async def confirm(body: LinkToken, service: AccountServiceDep) -> Confirmed:
     responses=declared(404),
 )
 async def resend_confirmation(body: EmailOnly, service: AccountServiceDep) -> Accepted:
-    """The same answer whatever the address; earlier links stop working."""
+    """The same answer whatever the address; earlier links keep working until they expire."""
     return await service.resend_confirmation(body.email)
 
 

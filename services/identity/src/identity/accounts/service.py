@@ -123,8 +123,14 @@ class AccountService(ForAuthority):
     ) -> None:
         user_id = str(account["_id"])
         slug = authority or self.slug
+        # Earlier links keep working: emails can arrive in any order, and whichever the person
+        # follows proves the same inbox, so confirming with any of them is harmless.
         link = await self.identity.links.issue(
-            session, purpose="confirm_email", user_id=user_id, authority=slug
+            session,
+            purpose="confirm_email",
+            user_id=user_id,
+            authority=slug,
+            replace_earlier=False,
         )
         await self.identity.outbox.add(
             session,
