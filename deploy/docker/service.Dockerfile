@@ -45,5 +45,6 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=6 \
 
 # The metrics folder is emptied on every start: prometheus-client's multiprocess files from a
 # previous run would otherwise be summed into the new one. exec keeps gunicorn as PID 1 so it
-# receives SIGTERM and drains its workers.
-CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec gunicorn ${SERVICE}.main:app -k kit.server.Worker --no-control-socket --keep-alive 30 -b 0.0.0.0:8000 -w \"${WEB_CONCURRENCY:-2}\""]
+# receives SIGTERM and drains its workers. The gateway, given GATEWAY_OPERATIONS_PORT, also
+# listens there: the only port its metrics are served on, never published.
+CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec gunicorn ${SERVICE}.main:app -k kit.server.Worker --no-control-socket --keep-alive 30 -b 0.0.0.0:8000 ${GATEWAY_OPERATIONS_PORT:+-b 0.0.0.0:$GATEWAY_OPERATIONS_PORT} -w \"${WEB_CONCURRENCY:-2}\""]

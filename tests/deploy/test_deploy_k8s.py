@@ -258,6 +258,21 @@ class TestServices:
             assert check["path"] == path
             assert container_port(container, check["port"]) == 8000
 
+    def test_metrics_are_scraped_where_they_are_served(
+        self, svc: str, base_objects: list[dict[str, Any]]
+    ) -> None:
+        """Pods are scraped on a declared port; the gateway's is its operations port, unrouted."""
+        deployment = named(base_objects, "Deployment", svc)
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        container = container_of(deployment)
+        port = container_port(container, int(annotations["prometheus.io/port"]))
+        if svc != "gateway":
+            assert port == 8000
+            return
+        assert port == int(config_value(base_objects, container, "GATEWAY_OPERATIONS_PORT"))
+        routed = {entry["port"] for entry in named(base_objects, "Service", svc)["spec"]["ports"]}
+        assert port not in routed, "the gateway's metrics port must not be behind its Service"
+
     def test_locked_down_with_a_writable_tmp(
         self, svc: str, base_objects: list[dict[str, Any]]
     ) -> None:

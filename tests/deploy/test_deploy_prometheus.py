@@ -23,12 +23,23 @@ def targets_of(job: dict[str, Any]) -> list[str]:
     return [target for group in job.get("static_configs", []) for target in group["targets"]]
 
 
-def test_every_service_is_scraped(svc: str, scrape_jobs: dict[str, dict[str, Any]]) -> None:
-    """Each service has its own job reading /metrics on its container port."""
+def metrics_port(compose_services: dict[str, Any], svc: str) -> str:
+    """The container port a service serves /metrics on: the gateway's operations port."""
+    if svc != "gateway":
+        return "8000"
+    port = compose_services["gateway"]["environment"]["GATEWAY_OPERATIONS_PORT"]
+    assert str(port) != "8000", "the gateway's public port must not serve its metrics"
+    return str(port)
+
+
+def test_every_service_is_scraped(
+    svc: str, scrape_jobs: dict[str, dict[str, Any]], compose_services: dict[str, Any]
+) -> None:
+    """Each service has its own job reading /metrics on the port that serves it."""
     assert svc in scrape_jobs, f"no scrape job for {svc}"
     job = scrape_jobs[svc]
     assert job.get("metrics_path", "/metrics") == "/metrics"
-    assert targets_of(job) == [f"{svc}:8000"]
+    assert targets_of(job) == [f"{svc}:{metrics_port(compose_services, svc)}"]
 
 
 def test_targets_are_compose_services(

@@ -14,7 +14,8 @@ from portalstack.stack import ALL, Stack
 
 def isolated_settings(data_dir: Path) -> StackSettings:
     """Settings whose every port is free and whose data lives in data_dir."""
-    names = ["MONGO", "AMQP", "S3", "SMTP", "MAIL_HTTP", *(name.upper() for name in SERVICES)]
+    names = ["MONGO", "AMQP", "S3", "SMTP", "MAIL_HTTP", "GATEWAY_OPERATIONS"]
+    names += [name.upper() for name in SERVICES]
     environ = {f"PORTAL_{name}_PORT": str(free_port()) for name in names}
     environ["PORTAL_DATA_DIR"] = str(data_dir)
     return StackSettings.from_env(environ)

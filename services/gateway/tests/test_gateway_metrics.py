@@ -24,8 +24,8 @@ class TestGatewayMetrics:
     async def test_requests_latency_pools_and_refusals_are_counted(
         self, gateway: httpx.AsyncClient, stack: Stack
     ) -> None:
-        async with httpx.AsyncClient(base_url=stack.gateway_url) as direct:
-            before = (await direct.get("/metrics")).text
+        async with httpx.AsyncClient(base_url=stack.gateway_operations_url) as operations:
+            before = (await operations.get("/metrics")).text
             for _ in range(5):
                 assert (await gateway.get("/kingston/api/notifications/healthz")).status_code == 200
             assert (await gateway.get("/nowhere/api/cases/healthz")).status_code == 404
@@ -37,7 +37,7 @@ class TestGatewayMetrics:
                 for _ in range(31)
             ]
             assert statuses[-1] == 429
-            after = (await direct.get("/metrics")).text
+            after = (await operations.get("/metrics")).text
 
         def grew(name: str, **labels: str) -> float:
             return sample(after, name, **labels) - sample(before, name, **labels)

@@ -9,9 +9,14 @@ MONGO_OPTIONS = "retryWrites=false&directConnection=true"
 
 @dataclass(frozen=True)
 class Stack:
-    """Addresses of the servers `portalstack ensure` started (or found running)."""
+    """Addresses of the servers `portalstack ensure` started (or found running).
+
+    `gateway_url` is the public address; `service_urls` are the internal ones, the gateway's
+    being its operations listener (metrics and its own API document).
+    """
 
     gateway_url: str
+    gateway_operations_url: str
     service_urls: dict[str, str]
     mongo_url: str
     amqp_url: str
@@ -27,8 +32,10 @@ def current_stack() -> Stack:
     host = settings.connect_host
     return Stack(
         gateway_url=f"http://{host}:{settings.service_ports['gateway']}",
+        gateway_operations_url=settings.gateway_operations_url,
         service_urls={
-            name: f"http://{host}:{port}" for name, port in settings.service_ports.items()
+            **{name: f"http://{host}:{port}" for name, port in settings.service_ports.items()},
+            "gateway": settings.gateway_operations_url,
         },
         mongo_url=f"mongodb://{host}:{settings.mongo_port}/?{MONGO_OPTIONS}",
         amqp_url=settings.amqp_url,

@@ -57,6 +57,7 @@ def service_env(
         }
         derived |= {
             "AUTHORITIES_SEED": str(settings.root / "deploy" / "authorities.yaml"),
+            "OPERATIONS_PORT": str(settings.gateway_operations_port),
             "DEFAULT_POOLS": json.dumps(pools),
             # Local tools and tests reach the gateway over loopback and may say who they
             # stand for; anywhere else only the real proxies in front are trusted.
@@ -74,6 +75,9 @@ def service(settings: StackSettings, name: str) -> ProcessComponent:
     """One service as gunicorn with uvicorn workers, ready when /readyz answers 200."""
     port = settings.service_ports[name]
     folder = settings.run_dir / "prometheus" / name
+    # The gateway also listens on its operations port, where alone its metrics are served.
+    ports = [port, settings.gateway_operations_port] if name == "gateway" else [port]
+    binds = [arg for extra in ports for arg in ("-b", f"{settings.host}:{extra}")]
 
     def empty_metrics_dir() -> None:
         # Files left by an earlier run would be summed into this run's metrics.
@@ -90,15 +94,14 @@ def service(settings: StackSettings, name: str) -> ProcessComponent:
             "kit.server.Worker",
             "-w",
             str(settings.workers),
-            "-b",
-            f"{settings.host}:{port}",
+            *binds,
             # gunicorn 27 shares one control socket by default: two instances clash.
             "--no-control-socket",
             # Longer than the gateway keeps an idle connection, so the gateway closes first.
             "--keep-alive",
             "30",
         ],
-        ports=[port],
+        ports=ports,
         env=service_env(settings, name),
         probe=lambda: http_status(settings.connect_host, port, "/readyz") == 200,
         prepare=empty_metrics_dir,

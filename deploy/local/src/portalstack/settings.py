@@ -36,6 +36,7 @@ class StackSettings:
     host: str
     workers: int
     service_ports: Mapping[str, int]
+    gateway_operations_port: int
     mongo_port: int
     amqp_port: int
     amqp_vhost: str
@@ -63,6 +64,7 @@ class StackSettings:
                 name: _int(env, f"PORTAL_{name.upper()}_PORT", port)
                 for name, port in defaults.items()
             },
+            gateway_operations_port=_int(env, "PORTAL_GATEWAY_OPERATIONS_PORT", 8009),
             mongo_port=_int(env, "PORTAL_MONGO_PORT", 27017),
             amqp_port=_int(env, "PORTAL_AMQP_PORT", 5672),
             amqp_vhost=env.get("PORTAL_AMQP_VHOST") or "/",
@@ -130,6 +132,11 @@ class StackSettings:
     def service_url(self, name: str) -> str:
         """Base URL of one service."""
         return f"http://{self.connect_host}:{self.service_ports[name]}"
+
+    @property
+    def gateway_operations_url(self) -> str:
+        """Base URL of the gateway's internal listener: its metrics and its own API document."""
+        return f"http://{self.connect_host}:{self.gateway_operations_port}"
 
     def display_url(self, port: int) -> str:
         """Address printed for people."""

@@ -15,9 +15,10 @@ import aiohttp
 from starlette.types import Receive, Scope, Send
 
 from gateway.config import settings
+from gateway.operators import is_operator_path
 from gateway.registry.models import Authority
 from gateway.registry.view import RegistryView
-from gateway.routing import HIDDEN_PATHS, is_public
+from gateway.routing import is_public
 from kit import context, logs
 from kit.errors import error_response
 
@@ -210,7 +211,7 @@ def merge(
     operation_ids: set[str] = set()
     for service, document in sources.items():
         for path, item in (document.get("paths") or {}).items():
-            if path in HIDDEN_PATHS or not isinstance(item, dict):
+            if is_operator_path(path) or not isinstance(item, dict):
                 continue
             exposed: Json = {}
             for key, value in item.items():

@@ -31,6 +31,11 @@ class Settings(ServiceSettings):
         description="Upstream addresses of each service for authorities without their own pool.",
     )
     registry_refresh_seconds: float = Field(default=1.0, gt=0)
+    operations_port: int | None = Field(
+        default=8009,
+        description="Port of the internal listener that alone serves the gateway's metrics and "
+        "its own API documents; never published to clients.",
+    )
     announce_seconds: float = Field(
         default=300.0,
         gt=0,

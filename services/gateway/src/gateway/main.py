@@ -18,8 +18,9 @@ from gateway.cors import (
 )
 from gateway.headers import SecurityHeaders, security_headers
 from gateway.limits import RateLimiter, RequestRates, Rule, default_state_path
+from gateway.operators import is_operator_path, on_operations_port
 from gateway.pools import UpstreamHealth
-from gateway.proxy import Proxy, request_header, send_authority_not_found
+from gateway.proxy import Proxy, request_header, send_authority_not_found, send_not_found
 from gateway.registry.api import router as authorities_router
 from gateway.registry.repository import INDEXES
 from gateway.registry.seed import load_seed
@@ -176,6 +177,9 @@ class Gateway:
                     return
                 await with_cors(self._api, scope, receive, send, authority=authority)
                 return
+            if is_operator_path(scope["path"]) and not on_operations_port(scope):
+                await send_not_found(send, request_id=_request_id(scope))
+                return
         await self.app(scope, receive, send)
 
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -201,8 +205,11 @@ class Gateway:
         """The gateway's own routes, for one authority, as if they were a service's."""
         authority = registry_view.get(slug)
         if authority is None or authority.status != "active":
-            request_id = context.accept_request_id(request_header(scope, b"x-request-id"))
-            await send_authority_not_found(send, request_id=request_id)
+            await send_authority_not_found(send, request_id=_request_id(scope))
+            return
+        if is_operator_path(path):
+            # Operators read the gateway's own on its operations port, never per authority.
+            await send_not_found(send, request_id=_request_id(scope))
             return
         headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"x-authority"]
         headers.append((b"x-authority", slug.encode()))
@@ -214,6 +221,11 @@ class Gateway:
             headers=headers,
         )
         await self.app(child, receive, send)
+
+
+def _request_id(scope: Scope) -> str:
+    """The client's request id if acceptable, else a new one."""
+    return context.accept_request_id(request_header(scope, b"x-request-id"))
 
 
 app = Gateway(operations)

@@ -11,9 +11,10 @@ from starlette.types import Message, Receive, Scope, Send
 from gateway.access import BlockedMembers
 from gateway.limits import RequestRates, Verdict
 from gateway.metrics import GATEWAY_REQUESTS, UPSTREAM_LATENCY
+from gateway.operators import is_operator_path
 from gateway.registry.models import Authority
 from gateway.registry.view import RegistryView
-from gateway.routing import HIDDEN_PATHS, RoutingTable, is_public
+from gateway.routing import RoutingTable, is_public
 from gateway.upstream import (
     Headers,
     UpstreamClient,
@@ -97,6 +98,11 @@ async def send_authority_not_found(send: Send, *, request_id: str) -> None:
         AuthorityNotFound.message,
         request_id=request_id,
     )
+
+
+async def send_not_found(send: Send, *, request_id: str) -> None:
+    """Answer that nothing is served at this address."""
+    await send_error(send, 404, "not_found", "Not found.", request_id=request_id)
 
 
 class Proxy:
@@ -219,8 +225,12 @@ class Proxy:
         if authority is None or authority.status != "active":
             await send_authority_not_found(send, request_id=request_id)
             return
-        if not self.routing.knows(service) or not authority.serves(service) or path in HIDDEN_PATHS:
-            await send_error(send, 404, "not_found", "Not found.", request_id=request_id)
+        if (
+            not self.routing.knows(service)
+            or not authority.serves(service)
+            or is_operator_path(path)
+        ):
+            await send_not_found(send, request_id=request_id)
             return
         context.authority.set(slug)
         method: str = scope["method"]

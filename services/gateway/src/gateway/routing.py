@@ -41,10 +41,6 @@ def is_sign_in_route(service: str, method: str, path: str) -> bool:
     return method == "POST" and path.startswith(SIGN_IN_ROUTE_PREFIXES.get(service, ()))
 
 
-# Paths that exist on every service but are for operators only, never proxied.
-HIDDEN_PATHS = frozenset({"/metrics"})
-
-
 def is_public(service: str, method: str, path: str) -> bool:
     """Whether a route may be called without an access token."""
     key = ("GET" if method == "HEAD" else method, path)
