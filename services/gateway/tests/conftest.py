@@ -1,16 +1,30 @@
-"""Fixtures for gateway tests: tokens signed with identity's real key, registry clean-up."""
+"""Fixtures for gateway tests: registry clean-up, and a stand-in upstream in an authority's pool."""
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 
 from gateway.config import Settings as GatewaySettings
 from kit.mongo import Document, Mongo
 from portalstack.endpoints import Stack
+from portalstack.processes import free_port, stop_group
 
 WaitForCopies = Callable[..., Awaitable[dict[str, Document]]]
+MintToken = Callable[..., Awaitable[str]]
+StartServer = Callable[..., str]
+
+ADMIN_API = "/watford/api/gateway/authorities"
+HERE = Path(__file__).resolve().parent
+# The sink's authority accepts uploads this large.
+UPLOAD_LIMIT = 300 * 1024 * 1024
 
 # Each service's database holding its copy of the registry.
 COPIES = {
@@ -62,3 +76,71 @@ async def forget_authorities(gateway_mongo: Mongo) -> AsyncIterator[list[str]]:
         await gateway_mongo.db["authorities"].delete_one({"_id": slug})
         for database in COPIES.values():
             await gateway_mongo.client[database]["authorities"].delete_one({"_id": slug})
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[StartServer]:
+    """Starts a server process, waits until its /readyz answers, and stops it after the test."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(argv: list[str], *, env: dict[str, str], port: int) -> str:
+        log = tmp_path / f"server-{port}.log"
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        started.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    return url
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{url} did not start; see {log}")
+
+    yield start
+    for process in started:
+        stop_group(process.pid, timeout=10)
+        process.wait()
+
+
+@pytest.fixture
+def sink(start_server: StartServer) -> str:
+    """The stand-in upstream (upstream_sink.py), on a spare port."""
+    port = free_port()
+    argv = [sys.executable, "-m", "uvicorn", "upstream_sink:app", "--app-dir", str(HERE)]
+    argv += ["--port", str(port), "--no-access-log"]
+    return start_server(argv, env=dict(os.environ), port=port)
+
+
+@pytest.fixture
+async def sink_authority(
+    gateway: httpx.AsyncClient,
+    mint_token: MintToken,
+    forget_authorities: list[str],
+    sink: str,
+) -> tuple[str, dict[str, str]]:
+    """An authority whose documents and cases pools are the sink; its slug and a user's headers."""
+    slug = f"test-{uuid.uuid4().hex[:10]}"
+    forget_authorities.append(slug)
+    admin = await mint_token(authority="watford", roles=("platform_admin",))
+    body = {
+        "slug": slug,
+        "name": "Streaming District Council",
+        "kind": "council",
+        "modules": ["homelessness"],
+        "uploads": {"max_bytes": UPLOAD_LIMIT, "allowed_extensions": [".pdf"]},
+        "branding": {"colour": "#335577"},
+        "routes": {"documents": [sink], "cases": [sink]},
+    }
+    created = await gateway.post(ADMIN_API, json=body, headers={"Authorization": f"Bearer {admin}"})
+    assert created.status_code == 201, created.text
+    deadline = time.monotonic() + 10
+    while (await gateway.get(f"/{slug}/api/documents/healthz")).status_code != 200:
+        assert time.monotonic() < deadline, "the authority was never routed"
+        await asyncio.sleep(0.1)
+    user = await mint_token(authority=slug, lifetime=1800)
+    return slug, {"Authorization": f"Bearer {user}"}

@@ -2,95 +2,21 @@
 
 import asyncio
 import hashlib
-import os
-import subprocess
 import sys
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
-import pytest
 
-from portalstack.processes import free_port, stop_group
+from portalstack.processes import free_port
 from portalstack.services import service_env
 from portalstack.settings import StackSettings
 
-MintToken = Callable[..., Awaitable[str]]
-ADMIN_API = "/watford/api/gateway/authorities"
-HERE = Path(__file__).resolve().parent
+StartServer = Callable[..., str]
 BIG = 200 * 1024 * 1024
-UPLOAD_LIMIT = 300 * 1024 * 1024
+UPLOAD_LIMIT = 300 * 1024 * 1024  # what the sink's authority accepts (conftest.py)
 PATTERN = bytes(range(256)) * 256
-
-
-def wait_until_ready(url: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} did not start; see {log}")
-
-
-def start(argv: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    stop_group(process.pid, timeout=10)
-    process.wait()
-
-
-@pytest.fixture
-def sink(tmp_path: Path) -> Iterator[str]:
-    """The stand-in upstream, on a spare port."""
-    port = free_port()
-    log = tmp_path / "sink.log"
-    argv = [sys.executable, "-m", "uvicorn", "upstream_sink:app", "--app-dir", str(HERE)]
-    argv += ["--port", str(port), "--no-access-log"]
-    process = start(argv, env=dict(os.environ), log=log)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_ready(url, log)
-    yield url
-    stop(process)
-
-
-@pytest.fixture
-async def sink_authority(
-    gateway: httpx.AsyncClient,
-    mint_token: MintToken,
-    forget_authorities: list[str],
-    sink: str,
-) -> tuple[str, dict[str, str]]:
-    """An authority whose documents pool is the sink; yields its slug and a user's headers."""
-    slug = f"test-{uuid.uuid4().hex[:10]}"
-    forget_authorities.append(slug)
-    admin = await mint_token(authority="watford", roles=("platform_admin",))
-    body = {
-        "slug": slug,
-        "name": "Streaming District Council",
-        "kind": "council",
-        "modules": ["homelessness"],
-        "uploads": {"max_bytes": UPLOAD_LIMIT, "allowed_extensions": [".pdf"]},
-        "branding": {"colour": "#335577"},
-        "routes": {"documents": [sink], "cases": [sink]},
-    }
-    created = await gateway.post(ADMIN_API, json=body, headers={"Authorization": f"Bearer {admin}"})
-    assert created.status_code == 201, created.text
-    deadline = time.monotonic() + 10
-    while (await gateway.get(f"/{slug}/api/documents/healthz")).status_code != 200:
-        assert time.monotonic() < deadline, "the authority was never routed"
-        await asyncio.sleep(0.1)
-    user = await mint_token(authority=slug, lifetime=1800)
-    return slug, {"Authorization": f"Bearer {user}"}
 
 
 def gateway_memory() -> int:
@@ -225,7 +151,7 @@ class TestBodyLimits:
 class TestTimeouts:
     async def test_an_upstream_slower_than_the_read_timeout_gives_504(
         self,
-        tmp_path: Path,
+        start_server: StartServer,
         sink_authority: tuple[str, dict[str, str]],
     ) -> None:
         slug, headers = sink_authority
@@ -234,28 +160,22 @@ class TestTimeouts:
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         env["GATEWAY_UPSTREAM_READ_TIMEOUT_SECONDS"] = "1"
         port = free_port()
-        log = tmp_path / "gateway.log"
-        process = start(
+        url = start_server(
             [sys.executable, "-m", "uvicorn", "gateway.main:app", "--port", str(port)],
             env=env,
-            log=log,
+            port=port,
         )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_ready(url, log)
-            async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-                deadline = time.monotonic() + 10
-                while (await client.get(f"/{slug}/api/documents/healthz")).status_code != 200:
-                    assert time.monotonic() < deadline
-                    await asyncio.sleep(0.1)
-                slow = await client.get(
-                    f"/{slug}/api/documents/slow", params={"seconds": "3"}, headers=headers
-                )
-                assert slow.status_code == 504
-                assert slow.json()["error"]["code"] == "upstream_timeout"
-                quick = await client.get(
-                    f"/{slug}/api/documents/slow", params={"seconds": "0.1"}, headers=headers
-                )
-                assert quick.status_code == 200
-        finally:
-            stop(process)
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            deadline = time.monotonic() + 10
+            while (await client.get(f"/{slug}/api/documents/healthz")).status_code != 200:
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.1)
+            slow = await client.get(
+                f"/{slug}/api/documents/slow", params={"seconds": "3"}, headers=headers
+            )
+            assert slow.status_code == 504
+            assert slow.json()["error"]["code"] == "upstream_timeout"
+            quick = await client.get(
+                f"/{slug}/api/documents/slow", params={"seconds": "0.1"}, headers=headers
+            )
+            assert quick.status_code == 200
