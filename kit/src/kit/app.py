@@ -188,6 +188,9 @@ def create_app(
         description=description,
         version=version,
         lifespan=lifespan,
+        # A redirect to the slash-less path would be built from the Host header, which behind
+        # the gateway names this service's internal address: a wrong slash is a 404 instead.
+        redirect_slashes=False,
         responses={
             422: {"model": ErrorBody, "description": "Invalid input"},
             500: {"model": ErrorBody, "description": "Unexpected error"},

@@ -86,6 +86,29 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     elif path == "/slow":
         await asyncio.sleep(float(query.get("seconds", "1")))
         await _json(send, 200, {"slept": True})
+    elif path == "/moved":
+        # Points elsewhere as a service would, naming itself by the Host it was reached at.
+        host = dict(scope["headers"]).get(b"host", b"").decode()
+        targets = {
+            "absolute": f"http://{host}/files?page=2",
+            "network-path": f"//{host}/files",
+            "path": "/files#top",
+            "relative": "files",
+            "elsewhere": "https://www.gov.uk/housing",
+        }
+        target = targets[query["to"]].encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 302,
+                "headers": [
+                    (b"location", target),
+                    (b"content-location", target),
+                    (b"content-length", b"0"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
     elif path == "/stats":
         await _json(send, 200, stats)
     else:

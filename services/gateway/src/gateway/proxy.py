@@ -10,6 +10,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from gateway.access import BlockedMembers
 from gateway.limits import RequestRates, Verdict
+from gateway.locations import names_a_location, public_headers, upstream_origins
 from gateway.metrics import GATEWAY_REQUESTS, UPSTREAM_LATENCY
 from gateway.operators import is_operator_path
 from gateway.registry.models import Authority
@@ -301,7 +302,7 @@ class Proxy:
                     send,
                     upstream,
                     path,
-                    slug=slug,
+                    authority=authority,
                     request_id=request_id,
                     limit=limit,
                     service=service,
@@ -344,7 +345,7 @@ class Proxy:
         upstream: str,
         path: str,
         *,
-        slug: str,
+        authority: Authority,
         request_id: str,
         limit: int,
         service: str,
@@ -362,7 +363,7 @@ class Proxy:
                 chunked = True
         headers += [
             (b"x-request-id", request_id.encode()),
-            (b"x-authority", slug.encode()),
+            (b"x-authority", authority.slug.encode()),
             (b"x-forwarded-for", address.encode("latin-1")),
             (b"x-forwarded-proto", str(scope.get("scheme", "http")).encode("latin-1")),
             (b"x-forwarded-host", host),
@@ -413,6 +414,14 @@ class Proxy:
         response_headers = [
             (name, value) for name, value in response.headers if name not in RESPONSE_HOP_BY_HOP
         ]
+        if names_a_location(response_headers):
+            # A service names itself by the address it was reached at: an internal one.
+            response_headers = public_headers(
+                response_headers,
+                api_root=_api_root(scope, authority.slug),
+                service=service,
+                upstreams=upstream_origins(self.routing.pools(authority), answering=service),
+            )
         await send(
             {"type": "http.response.start", "status": response.status, "headers": response_headers}
         )
@@ -434,6 +443,12 @@ async def _refuse_too_large(send: Send, limit: int, *, request_id: str) -> None:
         f"The request is larger than the {limit} bytes accepted here.",
         request_id=request_id,
     )
+
+
+def _api_root(scope: Scope, slug: str) -> str:
+    """Where the services are mounted for this request: under the authority, or its own host."""
+    root = f"/{slug}/api/"
+    return root if str(scope["path"]).startswith(root) else "/api/"
 
 
 def _raw_target(scope: Scope, path: str) -> bytes:

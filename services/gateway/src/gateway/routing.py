@@ -72,6 +72,11 @@ class RoutingTable:
             return [str(url).rstrip("/") for url in own]
         return self.default_pools.get(service, [])
 
+    def pools(self, authority: Authority) -> dict[str, list[str]]:
+        """Every service's upstream addresses for this authority."""
+        services = set(self.default_pools) | set(authority.routes)
+        return {service: self.pool(authority, service) for service in services}
+
     def pick(self, authority: Authority, service: str, *, avoid: str | None = None) -> str | None:
         """The next healthy upstream of the pool, or None if no member takes requests."""
         pool = self.pool(authority, service)
