@@ -89,6 +89,7 @@ async def mint_token(stack: Stack) -> AsyncIterator[MintToken]:
                 "iat": now,
                 "exp": now + lifetime,
                 "jti": uuid.uuid4().hex,
+                "sid": uuid.uuid4().hex,
             }
         )
 

@@ -187,6 +187,7 @@ async def access_tokens(authority: str, count: int) -> list[str]:
                     "iat": now,
                     "exp": now + 3600,
                     "jti": uuid.uuid4().hex,
+                    "sid": uuid.uuid4().hex,
                 }
             )
             for number in range(count)

@@ -14,6 +14,7 @@ from kit import logs
 from kit.auth import JwksCache, TokenVerifier
 from kit.authorities import authority_subscription
 from kit.errors import ErrorBody, install_error_handlers
+from kit.events.broadcast import Broadcast, MemoryCopy
 from kit.events.broker import Broker
 from kit.events.consumer import PROCESSED_INDEXES, EventConsumer, Subscription
 from kit.events.outbox import OUTBOX_INDEXES, Outbox
@@ -22,6 +23,7 @@ from kit.idempotency import IDEMPOTENCY_INDEXES
 from kit.metrics import render
 from kit.middleware import RequestMiddleware
 from kit.mongo import Index, Mongo
+from kit.sessions import ENDED_SESSIONS_INDEXES, EndedSessionsStore
 from kit.settings import ServiceSettings
 
 log = logs.get_logger("kit.app")
@@ -31,6 +33,7 @@ READINESS_TIMEOUT_SECONDS = 2.0
 ReadinessCheck = Callable[["Runtime"], Awaitable[object]]
 StartHook = Callable[["Runtime"], Awaitable[None]]
 SubscriptionFactory = Callable[["Runtime"], Sequence[Subscription]]
+MemoryFactory = Callable[["Runtime"], Sequence[MemoryCopy]]
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Runtime:
     verifier: TokenVerifier
     consumers: list[EventConsumer] = field(default_factory=list)
     relay: OutboxRelay | None = None
+    broadcast: Broadcast | None = None
     started: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
@@ -78,6 +82,8 @@ class ServiceParts:
     routers: Sequence[APIRouter] = ()
     indexes: Sequence[Index] = ()
     subscriptions: SubscriptionFactory | None = None
+    memory: MemoryFactory | None = None
+    verifier: TokenVerifier | None = None
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     on_start: StartHook | None = None
     on_stop: StartHook | None = None
@@ -92,7 +98,13 @@ async def _boot(runtime: Runtime, parts: ServiceParts) -> None:
         try:
             await runtime.mongo.ping()
             await runtime.mongo.ensure_indexes(
-                [*OUTBOX_INDEXES, *PROCESSED_INDEXES, *IDEMPOTENCY_INDEXES, *parts.indexes]
+                [
+                    *OUTBOX_INDEXES,
+                    *PROCESSED_INDEXES,
+                    *IDEMPOTENCY_INDEXES,
+                    *ENDED_SESSIONS_INDEXES,
+                    *parts.indexes,
+                ]
             )
             break
         except asyncio.CancelledError:
@@ -102,7 +114,15 @@ async def _boot(runtime: Runtime, parts: ServiceParts) -> None:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
     await runtime.broker.connect()
-    subscriptions: list[Subscription] = []
+    ended_sessions = EndedSessionsStore(runtime.mongo, runtime.verifier.ended)
+    copies: list[MemoryCopy] = [ended_sessions]
+    if parts.memory is not None:
+        copies.extend(parts.memory(runtime))
+    broadcast = Broadcast(runtime.broker, copies, service=settings.service_name)
+    await broadcast.start()
+    runtime.broadcast = broadcast
+    runtime.tasks.append(asyncio.create_task(broadcast.keep_reloading(), name="memory-reload"))
+    subscriptions: list[Subscription] = [ended_sessions.subscription()]
     if parts.keeps_authority_copy:
         subscriptions.append(authority_subscription(runtime.mongo))
     if parts.subscriptions is not None:
@@ -162,7 +182,8 @@ def create_app(
             mongo=mongo,
             broker=Broker(settings.amqp_url, service=settings.service_name),
             outbox=Outbox(mongo),
-            verifier=TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.token_issuer),
+            verifier=parts.verifier
+            or TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.token_issuer),
         )
         app.state.runtime = runtime
         boot = asyncio.create_task(_boot(runtime, parts), name="boot")
@@ -180,6 +201,8 @@ def create_app(
                     await parts.on_stop(runtime)
             for consumer in runtime.consumers:
                 await consumer.stop()
+            if runtime.broadcast is not None:
+                await runtime.broadcast.stop()
             await runtime.broker.close()
             await mongo.close()
 

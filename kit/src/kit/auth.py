@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from jwt import PyJWK
 
 from kit.errors import Forbidden, ServiceUnavailable, Unauthorized
+from kit.sessions import EndedSessions, SessionEnded
 
 ROLES = frozenset(
     {
@@ -37,6 +38,7 @@ class Principal:
     organisation: str | None
     methods: tuple[str, ...]
     token_id: str
+    session_id: str
 
     def has_any(self, *roles: str) -> bool:
         """Whether the caller holds one of the roles."""
@@ -101,17 +103,31 @@ class TokenVerifier:
     A token whose signature checked out is remembered until it expires (up to `remember`
     tokens), so a client's next calls cost a lookup rather than a signature check. Its key
     must still be published: a withdrawn key stops its tokens as soon as the key set is
-    fetched again.
+    fetched again. A token of an ended session is refused, remembered or not.
     """
 
-    def __init__(self, jwks: JwksCache, *, issuer: str, remember: int = 10_000) -> None:
+    def __init__(
+        self,
+        jwks: JwksCache,
+        *,
+        issuer: str,
+        remember: int = 10_000,
+        ended: EndedSessions | None = None,
+    ) -> None:
         self.jwks = jwks
         self.issuer = issuer
         self.remember = remember
+        self.ended = ended if ended is not None else EndedSessions()
         self._verified: dict[str, tuple[Principal, float, str]] = {}
 
     async def verify(self, token: str, *, authority: str) -> Principal:
-        """The principal the token names, if it is valid for this authority."""
+        """The principal the token names, if it is valid for this authority and session."""
+        principal = await self._principal(token, authority=authority)
+        if self.ended.is_ended(principal.session_id):
+            raise SessionEnded()
+        return principal
+
+    async def _principal(self, token: str, *, authority: str) -> Principal:
         known = self._verified.get(token)
         if known is not None:
             principal, expires, kid = known
@@ -147,7 +163,7 @@ class TokenVerifier:
                 key=key.key,
                 algorithms=ALGORITHMS,
                 issuer=self.issuer,
-                options={"require": ["exp", "sub", "jti", "iss"]},
+                options={"require": ["exp", "sub", "jti", "iss", "sid"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("The access token has expired.", code="token_expired") from exc
@@ -166,6 +182,7 @@ class TokenVerifier:
             organisation=str(org) if org else None,
             methods=tuple(str(method) for method in claims.get("amr", [])),
             token_id=str(claims["jti"]),
+            session_id=str(claims["sid"]),
         )
         return principal, float(claims["exp"]), str(header["kid"])
 

@@ -58,6 +58,7 @@ class SigningKey:
             "iat": now,
             "exp": now + lifetime,
             "jti": uuid.uuid4().hex,
+            "sid": uuid.uuid4().hex,
         }
         payload.update(claims)
         payload = {name: value for name, value in payload.items() if value is not None}

@@ -6,6 +6,7 @@ import json
 import socket
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kit.auth import JwksCache, Principal, TokenVerifier
 from kit.errors import AppError, Forbidden, ServiceUnavailable, Unauthorized
+from kit.sessions import EndedSessions
 
 ISSUER = "housing-portal"
 
@@ -57,11 +59,13 @@ class TestValidToken:
     ) -> None:
         user_id = uuid.uuid4().hex
         jti = uuid.uuid4().hex
+        sid = uuid.uuid4().hex
         token = mint(
             authority="kingston",
             roles=("landlord_user", "landlord_admin"),
             sub=user_id,
             jti=jti,
+            sid=sid,
             org="acme-lettings",
             amr=["pwd", "otp"],
         )
@@ -75,6 +79,7 @@ class TestValidToken:
             organisation="acme-lettings",
             methods=("pwd", "otp"),
             token_id=jti,
+            session_id=sid,
         )
 
     async def test_roles_the_portal_does_not_know_are_dropped(
@@ -118,11 +123,21 @@ class TestInvalidClaims:
             {"exp": None},
             {"sub": None},
             {"jti": None},
+            {"sid": None},
             {"iss": None},
             {"roles": "officer"},
             {"aud": "another-portal"},
         ],
-        ids=["issuer", "no-exp", "no-sub", "no-jti", "no-iss", "roles-not-list", "audience"],
+        ids=[
+            "issuer",
+            "no-exp",
+            "no-sub",
+            "no-jti",
+            "no-sid",
+            "no-iss",
+            "roles-not-list",
+            "audience",
+        ],
     )
     async def test_is_refused(self, mint: MintToken, jwks_url: str, claims: dict[str, Any]) -> None:
         error = await refused(verifier_for(jwks_url), mint(**claims))
@@ -329,3 +344,37 @@ class TestRememberedToken:
         await asyncio.sleep(2.1)
 
         assert_unauthorized(await refused(verifier, token), "token_expired")
+
+
+class TestEndedSession:
+    async def test_a_remembered_token_is_refused_once_its_session_ends(
+        self, mint: MintToken, jwks_url: str
+    ) -> None:
+        verifier = verifier_for(jwks_url)
+        session_id = uuid.uuid4().hex
+        token = mint(sid=session_id)
+        other = mint(sid=uuid.uuid4().hex)
+        assert (await verifier.verify(token, authority="rugby")).session_id == session_id
+
+        verifier.ended.end(session_id, datetime.now(UTC) + timedelta(minutes=10))
+
+        assert_unauthorized(await refused(verifier, token), "session_ended")
+        assert (await verifier.verify(other, authority="rugby")).authority == "rugby"
+
+    async def test_a_new_token_of_an_ended_session_is_refused(
+        self, mint: MintToken, jwks_url: str
+    ) -> None:
+        verifier = verifier_for(jwks_url)
+        session_id = uuid.uuid4().hex
+        verifier.ended.end(session_id, datetime.now(UTC) + timedelta(minutes=10))
+
+        assert_unauthorized(await refused(verifier, mint(sid=session_id)), "session_ended")
+
+    async def test_an_ended_session_is_forgotten_when_its_tokens_have_expired(self) -> None:
+        ended = EndedSessions()
+        ended.end("old", datetime.now(UTC) - timedelta(seconds=1))
+        ended.end("recent", datetime.now(UTC) + timedelta(minutes=1))
+
+        ended.sweep()
+
+        assert (ended.is_ended("old"), ended.is_ended("recent"), len(ended)) == (False, True, 1)

@@ -4,20 +4,16 @@ Identity announces deactivations and restrictions; the gateway keeps them and re
 members' tokens at once, instead of waiting up to ten minutes for the tokens to expire.
 """
 
-import asyncio
 from datetime import UTC, datetime
 
 from contracts.envelope import Envelope
 from contracts.events.identity import AccountDeactivated, AccountReactivated
 from contracts.payload import EventPayload
-from kit import logs
 from kit.events.consumer import Subscription
 from kit.mongo import Index, Mongo, Session
 
 BLOCKED = "blocked_members"
 INDEXES = [Index(BLOCKED, [("until", 1)], name="by_end")]
-
-log = logs.get_logger("gateway.access")
 
 
 def block_id(authority: str, user_id: str) -> str:
@@ -60,11 +56,15 @@ def access_subscription(mongo: Mongo) -> Subscription:
 
 
 class BlockedMembers:
-    """Each worker's in-memory copy of the blocked members, refreshed from the store."""
+    """Each worker's in-memory copy of the blocked members, loaded from the store and kept
+    current by the same events the store copy is made from."""
+
+    event_types = (AccountDeactivated.event_type, AccountReactivated.event_type)
 
     def __init__(self) -> None:
         self.mongo: Mongo | None = None
         self._blocked: dict[str, datetime | None] = {}
+        self._changed_at: dict[str, datetime] = {}
 
     def is_blocked(self, authority: str, user_id: str) -> bool:
         """Whether this member may not act for this authority now."""
@@ -74,7 +74,7 @@ class BlockedMembers:
         until = self._blocked[key]
         return until is None or until > datetime.now(UTC)
 
-    async def refresh(self) -> None:
+    async def load(self) -> None:
         """Load the current blocks."""
         if self.mongo is None:
             return
@@ -86,11 +86,13 @@ class BlockedMembers:
         )
         self._blocked = {str(record["_id"]): record.get("until") for record in records}
 
-    async def keep_fresh(self, every_seconds: float) -> None:
-        """Refresh until cancelled; a failed refresh keeps the last good copy."""
-        while True:
-            try:
-                await self.refresh()
-            except Exception as exc:
-                log.warning("blocked members refresh failed", extra={"reason": repr(exc)})
-            await asyncio.sleep(every_seconds)
+    def apply(self, envelope: Envelope, payload: EventPayload) -> None:
+        """Block or unblock a member at once; an older event than one applied changes nothing."""
+        key = block_id(envelope.authority, getattr(payload, "user_id", ""))
+        if self._changed_at.get(key, envelope.occurred_at) > envelope.occurred_at:
+            return
+        self._changed_at[key] = envelope.occurred_at
+        if isinstance(payload, AccountDeactivated):
+            self._blocked[key] = payload.until
+        elif isinstance(payload, AccountReactivated):
+            self._blocked.pop(key, None)

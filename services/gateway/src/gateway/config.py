@@ -30,7 +30,6 @@ class Settings(ServiceSettings):
         default_factory=_local_pools,
         description="Upstream addresses of each service for authorities without their own pool.",
     )
-    registry_refresh_seconds: float = Field(default=1.0, gt=0)
     operations_port: int | None = Field(
         default=8009,
         description="Port of the internal listener that alone serves the gateway's metrics and "

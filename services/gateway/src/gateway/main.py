@@ -30,6 +30,7 @@ from gateway.routing import RoutingTable
 from kit import context
 from kit.app import Runtime, ServiceParts, create_app
 from kit.auth import JwksCache, TokenVerifier
+from kit.events.broadcast import MemoryCopy
 from kit.middleware import RequestMiddleware
 
 PROXIED = re.compile(r"^/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
@@ -63,18 +64,7 @@ async def _start(runtime: Runtime) -> None:
     registry_view.store = registry.store
     await registry_view.refresh()
     runtime.tasks.append(
-        asyncio.create_task(
-            registry_view.keep_fresh(settings.registry_refresh_seconds), name="registry"
-        )
-    )
-    runtime.tasks.append(
         asyncio.create_task(upstream_health.keep_checking(), name="upstream-health")
-    )
-    blocked_members.mongo = runtime.mongo
-    runtime.tasks.append(
-        asyncio.create_task(
-            blocked_members.keep_fresh(settings.registry_refresh_seconds), name="blocked-members"
-        )
     )
     runtime.tasks.append(
         asyncio.create_task(
@@ -82,6 +72,11 @@ async def _start(runtime: Runtime) -> None:
             name="registry-announcer",
         )
     )
+
+
+def _memory(runtime: Runtime) -> list[MemoryCopy]:
+    blocked_members.mongo = runtime.mongo
+    return [blocked_members, registry_view]
 
 
 async def _registry_loaded(_: Runtime) -> bool:
@@ -100,6 +95,8 @@ operations = create_app(
         routers=[authorities_router],
         indexes=[*INDEXES, *ACCESS_INDEXES],
         subscriptions=lambda runtime: [access_subscription(runtime.mongo)],
+        memory=_memory,
+        verifier=proxy.verifier,
         readiness={"registry": _registry_loaded},
         on_start=_start,
         on_stop=_stop,

@@ -4,14 +4,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-import jwt
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from identity.errors import SessionEnded
 from identity.wiring import IdentityDep
 from kit import context
-from kit.auth import CurrentPrincipal, Principal, bearer_token
-from kit.errors import Forbidden, Unauthorized
+from kit.auth import CurrentPrincipal, Principal
+from kit.errors import Forbidden
+from kit.sessions import SessionEnded
 
 STAFF_ROLES = frozenset(
     {
@@ -48,15 +47,9 @@ class Caller:
         return list(self.principal.methods)
 
 
-async def current_caller(
-    request: Request, principal: CurrentPrincipal, identity: IdentityDep
-) -> Caller:
+async def current_caller(principal: CurrentPrincipal, identity: IdentityDep) -> Caller:
     """The caller, refused when their session was ended (signed out, reset, restricted)."""
-    # The signature was checked by current_principal; this only reads the session id claim.
-    claims = jwt.decode(bearer_token(request), options={"verify_signature": False})
-    session_id = claims.get("sid")
-    if not isinstance(session_id, str):
-        raise Unauthorized("The access token is not valid.", code="token_invalid")
+    session_id = principal.session_id
     live = await identity.sessions.live(principal.authority, session_id)
     if live is None or live["user_id"] != principal.user_id:
         raise SessionEnded()

@@ -174,13 +174,6 @@ class FactorRequired(Conflict):
     message = "Your role here requires two-factor sign-in, so keep at least one method."
 
 
-class SessionEnded(Unauthorized):
-    """The session behind the token was ended."""
-
-    code = "session_ended"
-    message = "This session has ended. Sign in again."
-
-
 class RefreshTokenInvalid(Unauthorized):
     """The refresh token is unknown or expired."""
 

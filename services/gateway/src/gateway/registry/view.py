@@ -1,7 +1,11 @@
-"""The registry as each gateway worker sees it: an in-memory copy refreshed from the store."""
+"""The registry as each gateway worker sees it: an in-memory copy, loaded from the store again
+whenever an authority changes."""
 
 import asyncio
 
+from contracts.envelope import Envelope
+from contracts.events.authority import AuthorityUpserted
+from contracts.payload import EventPayload
 from gateway.registry.models import Authority
 from gateway.registry.repository import AuthorityStore
 from kit import logs
@@ -12,11 +16,15 @@ log = logs.get_logger("gateway.registry")
 class RegistryView:
     """Lookups by slug and host name without a store round trip per request."""
 
+    event_types = (AuthorityUpserted.event_type,)
+
     def __init__(self, store: AuthorityStore | None = None) -> None:
         self.store = store
         self.by_slug: dict[str, Authority] = {}
         self.by_host: dict[str, Authority] = {}
         self.loaded = asyncio.Event()
+        self._reloading: asyncio.Task[None] | None = None
+        self._stale = False
 
     async def refresh(self) -> None:
         """Load every authority again."""
@@ -31,11 +39,25 @@ class RegistryView:
         """An authority by slug, disabled ones included."""
         return self.by_slug.get(slug)
 
-    async def keep_fresh(self, every_seconds: float) -> None:
-        """Refresh until cancelled; a failed refresh keeps the last good copy."""
-        while True:
+    async def load(self) -> None:
+        """Load every authority again, once the store is connected."""
+        if self.store is not None:
+            await self.refresh()
+
+    def apply(self, _: Envelope, payload: EventPayload) -> None:
+        """Load again after a change: routes and origins live only in the store."""
+        if not isinstance(payload, AuthorityUpserted):
+            return
+        self._stale = True
+        if self._reloading is None or self._reloading.done():
+            self._reloading = asyncio.create_task(self._reload_while_stale(), name="registry")
+
+    async def _reload_while_stale(self) -> None:
+        # A change that arrives during a load may not be in it: load once more.
+        while self._stale:
+            self._stale = False
             try:
-                await self.refresh()
+                await self.load()
             except Exception as exc:
-                log.warning("registry refresh failed", extra={"reason": repr(exc)})
-            await asyncio.sleep(every_seconds)
+                log.warning("registry reload failed", extra={"reason": repr(exc)})
+                return

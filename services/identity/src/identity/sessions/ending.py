@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from contracts.events.identity import SessionEndReason, SessionEnded
+from contracts.events.identity import SessionEnded, SessionEndReason
 from identity.sessions.repository import Sessions
 from kit.events.outbox import Outbox
 from kit.mongo import Mongo, Session

@@ -17,7 +17,6 @@ from identity.errors import (
     RefreshTokenInvalid,
     RefreshTokenReused,
     SecondFactorNeeded,
-    SessionEnded,
 )
 from identity.factors.service import (
     CODE_LIFETIME,
@@ -44,6 +43,7 @@ from identity.sessions.tokens import Grant
 from kit.authorities import AuthorityNotFound
 from kit.errors import AppError, NotFound
 from kit.mongo import Document, Session
+from kit.sessions import SessionEnded
 
 CHALLENGE_LIFETIME = timedelta(minutes=15)
 SECOND_FACTOR_METHODS = ["pwd", "otp", "mfa"]
