@@ -12,6 +12,7 @@ access_log = logs.get_logger("kit.access")
 
 UNMATCHED_ROUTE = "unmatched"
 UNLOGGED_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
+NO_STORE = (b"cache-control", b"no-store")
 
 
 def record_request(service: str, method: str, route: str, status: int, elapsed: float) -> None:
@@ -29,6 +30,19 @@ def record_request(service: str, method: str, route: str, status: int, elapsed: 
             "duration_ms": round(elapsed * 1000, 2),
         },
     )
+
+
+def with_no_store(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers, with `Cache-Control: no-store` on JSON that sets no caching of its own."""
+    # Services answer with people's records, tokens and codes: no cache may keep them.
+    json_body = False
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == b"cache-control":
+            return headers
+        if lowered == b"content-type":
+            json_body = value.split(b";", 1)[0].strip().lower().endswith(b"json")
+    return [*headers, NO_STORE] if json_body else headers
 
 
 class RequestMiddleware:
@@ -61,11 +75,12 @@ class RequestMiddleware:
                 response_started = True
                 status = int(message["status"])
                 message.setdefault("headers", [])
-                message["headers"] = [
+                headers = [
                     (name, value)
                     for name, value in message["headers"]
                     if name.lower() != b"x-request-id"
                 ] + [(b"x-request-id", request_id.encode())]
+                message["headers"] = with_no_store(headers)
             await send(message)
 
         try:

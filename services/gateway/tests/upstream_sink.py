@@ -109,6 +109,19 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
             }
         )
         await send({"type": "http.response.body", "body": b""})
+    elif path == "/cacheable":
+        # An answer that sets its own caching, which the gateway keeps.
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"text/plain"),
+                    (b"cache-control", b"public, max-age=60"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"the same for everyone"})
     elif path == "/stats":
         await _json(send, 200, stats)
     else:

@@ -1,5 +1,7 @@
 """Security headers on every response the gateway sends."""
 
+import re
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_HEADERS = (
@@ -14,6 +16,10 @@ DOCS_CSP = (
     b"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
 )
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+# API answers carry people's records, tokens and codes: kept by no cache, unless the answer
+# sets its own caching.
+NO_STORE = (b"cache-control", b"no-store")
+API_PATH = re.compile(r"^/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?api/")
 
 
 def behind_tls(scope: Scope) -> bool:
@@ -33,6 +39,8 @@ def security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
         extra = [(k, DOCS_CSP if k == b"content-security-policy" else v) for k, v in extra]
     if behind_tls(scope):
         extra.append(HSTS)
+    if API_PATH.match(scope["path"]):
+        extra.append(NO_STORE)
     return extra
 
 
