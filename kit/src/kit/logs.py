@@ -133,6 +133,12 @@ def configure(service: str, level: str = "INFO") -> None:
     for noisy in ("aiormq", "aio_pika", "pymongo"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").disabled = True
+    # In a gunicorn worker these two write through gunicorn's own formatter, which needs the
+    # process id turned off above: each of their records became a "Logging error" trace.
+    for server in ("gunicorn.error", "uvicorn.error"):
+        named = logging.getLogger(server)
+        named.handlers.clear()
+        named.propagate = True
     logging.getLogger(service).debug("logging configured")
 
 

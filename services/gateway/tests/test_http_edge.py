@@ -1,8 +1,78 @@
 """The gateway's HTTP edge: caching, unreadable requests, one date, header limits, leavers."""
 
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
 import httpx
+import pytest
 
 from portalstack.endpoints import Stack
+from portalstack.settings import StackSettings
+
+PAD = b"a" * 1000
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A response read off a raw connection."""
+
+    status: int
+    headers: dict[str, list[str]]
+    body: bytes
+
+
+async def exchange(url: str, request: bytes) -> Answer:
+    """Send raw bytes to a server and read its answer until it closes the connection."""
+    address = urlsplit(url)
+    reader, writer = await asyncio.open_connection(address.hostname, address.port)
+    writer.write(request)
+    await writer.drain()
+    # A bound on a hung server, not a measure of anything.
+    raw = await asyncio.wait_for(reader.read(), 15)
+    writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers: dict[str, list[str]] = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    return Answer(int(status_line.split()[1]), headers, body)
+
+
+def padded_request(path: str, *, headers: int) -> bytes:
+    """A GET whose header fields add up to about `headers` KiB."""
+    padding = b"".join(b"x-pad-%d: %s\r\n" % (number, PAD) for number in range(headers))
+    return b"GET %s HTTP/1.1\r\nhost: portal\r\nconnection: close\r\n%s\r\n" % (
+        path.encode(),
+        padding,
+    )
+
+
+def gateway_log() -> Path:
+    """The running gateway's log file."""
+    log = StackSettings.from_env().log_path("gateway")
+    assert log.is_file(), f"no gateway log at {log}"
+    return log
+
+
+async def log_added(log: Path, start: int, marker: str) -> str:
+    """What the log gained since `start`, once it names the marker (or after a while)."""
+    deadline = time.monotonic() + 15
+    while True:
+        with log.open("rb") as stream:
+            stream.seek(start)
+            added = stream.read().decode("utf-8", "replace")
+        if marker in added or time.monotonic() > deadline:
+            return added
+        await asyncio.sleep(0.1)
+
+
+def mentioning(text: str, marker: str) -> list[str]:
+    """The lines of a log excerpt that name the marker."""
+    return [line for line in text.splitlines() if marker in line]
 
 
 class TestApiAnswersAreNotStored:
@@ -43,3 +113,73 @@ class TestApiAnswersAreNotStored:
             response = await identity.get("/password-rules", headers={"X-Authority": "watford"})
         assert response.status_code == 200
         assert response.headers.get_list("cache-control") == ["no-store"]
+
+
+class TestUnreadableRequests:
+    @pytest.mark.parametrize(
+        "request_bytes",
+        [
+            b"NOT-A-METHOD / HTTP/1.1\r\nhost: portal\r\n\r\n",
+            b"GET /healthz HTTP/1.1\r\nhost: portal\r\nbad header: 1\r\n\r\n",
+        ],
+        ids=["request-line", "header"],
+    )
+    async def test_answered_with_the_standard_body_and_logged_once(
+        self, stack: Stack, request_bytes: bytes
+    ) -> None:
+        log = gateway_log()
+        start = log.stat().st_size
+        answer = await exchange(stack.gateway_url, request_bytes)
+        assert answer.status == 400
+        assert answer.headers["content-type"] == ["application/json"]
+        assert answer.body == (
+            b'{"error": {"code": "bad_request", "message": "The request could not be read.", '
+            b'"details": null}}'
+        )
+        (request_id,) = answer.headers["x-request-id"]
+        added = await log_added(log, start, request_id)
+        lines = mentioning(added, request_id)
+        assert len(lines) == 1, added[-2000:]
+        assert '"status": 400' in lines[0]
+        assert "Logging error" not in added
+
+
+class TestOneDateAndNoServerName:
+    async def test_a_proxied_service_answer(self, gateway: httpx.AsyncClient) -> None:
+        response = await gateway.get("/watford/api/identity/password-rules")
+        self.assert_one_date_no_server(response)
+
+    async def test_an_upstream_that_names_itself(
+        self, gateway: httpx.AsyncClient, sink_authority: tuple[str, dict[str, str]]
+    ) -> None:
+        slug, headers = sink_authority
+        response = await gateway.get(f"/{slug}/api/documents/cacheable", headers=headers)
+        assert response.status_code == 200
+        self.assert_one_date_no_server(response)
+
+    async def test_the_gateways_own_answer(self, gateway: httpx.AsyncClient) -> None:
+        self.assert_one_date_no_server(await gateway.get("/healthz"))
+
+    @staticmethod
+    def assert_one_date_no_server(response: httpx.Response) -> None:
+        assert len(response.headers.get_list("date")) == 1
+        assert response.headers.get_list("server") == []
+        raw = b"\n".join(name + b": " + value for name, value in response.headers.raw)
+        assert b"uvicorn" not in raw.lower()
+
+
+class TestHeaderSizeLimit:
+    @pytest.mark.parametrize("server", ["gateway", "identity"])
+    async def test_headers_over_32_kib_get_431(self, stack: Stack, server: str) -> None:
+        url = stack.gateway_url if server == "gateway" else stack.service_urls[server]
+        answer = await exchange(url, padded_request("/healthz", headers=40))
+        assert answer.status == 431
+        assert answer.headers["content-type"] == ["application/json"]
+        assert answer.body == (
+            b'{"error": {"code": "headers_too_large", "message": "The request\'s headers are '
+            b'larger than the 32768 bytes accepted.", "details": null}}'
+        )
+
+    async def test_headers_under_the_limit_are_served(self, stack: Stack) -> None:
+        answer = await exchange(stack.gateway_url, padded_request("/healthz", headers=30))
+        assert answer.status == 200

@@ -63,6 +63,8 @@ RESPONSE_HOP_BY_HOP = frozenset(
         b"x-request-id",
     }
 )
+# The gateway's own server sets these on every answer: the service's copies would repeat them.
+UPSTREAM_ONLY = frozenset({b"date", b"server"})
 # Answers up to this size are read whole and sent in one piece; larger ones are streamed.
 SMALL_BODY = 64 * 1024
 # Room for multipart boundaries and form fields around an uploaded file.
@@ -412,7 +414,9 @@ class Proxy:
             return
         series(UPSTREAM_LATENCY, service).observe(time.perf_counter() - forwarded_at)
         response_headers = [
-            (name, value) for name, value in response.headers if name not in RESPONSE_HOP_BY_HOP
+            (name, value)
+            for name, value in response.headers
+            if name not in RESPONSE_HOP_BY_HOP and name not in UPSTREAM_ONLY
         ]
         if names_a_location(response_headers):
             # A service names itself by the address it was reached at: an internal one.
