@@ -1,7 +1,9 @@
 """The gateway's HTTP edge: caching, unreadable requests, one date, header limits, leavers."""
 
 import asyncio
+import re
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -73,6 +75,17 @@ async def log_added(log: Path, start: int, marker: str) -> str:
 def mentioning(text: str, marker: str) -> list[str]:
     """The lines of a log excerpt that name the marker."""
     return [line for line in text.splitlines() if marker in line]
+
+
+def counted(metrics: str, name: str, **labels: str) -> float:
+    """The summed samples of a metric whose labels include these."""
+    total = 0.0
+    for line in metrics.splitlines():
+        if line.startswith(name + "{"):
+            found = dict(re.findall(r'(\w+)="([^"]*)"', line.split("}")[0]))
+            if all(found.get(key) == value for key, value in labels.items()):
+                total += float(line.rsplit(" ", 1)[1])
+    return total
 
 
 class TestApiAnswersAreNotStored:
@@ -183,3 +196,37 @@ class TestHeaderSizeLimit:
     async def test_headers_under_the_limit_are_served(self, stack: Stack) -> None:
         answer = await exchange(stack.gateway_url, padded_request("/healthz", headers=30))
         assert answer.status == 200
+
+
+class TestClientThatLeavesMidBody:
+    async def test_recorded_as_499_in_metrics_and_access_log(
+        self, stack: Stack, sink_authority: tuple[str, dict[str, str]]
+    ) -> None:
+        slug, headers = sink_authority
+        marker = f"leaves-{uuid.uuid4().hex}"
+        log = gateway_log()
+        start = log.stat().st_size
+        address = urlsplit(stack.gateway_url)
+        _, writer = await asyncio.open_connection(address.hostname, address.port)
+        writer.write(
+            f"POST /{slug}/api/documents/files HTTP/1.1\r\n"
+            f"host: portal\r\n"
+            f"authorization: {headers['Authorization']}\r\n"
+            f"x-request-id: {marker}\r\n"
+            f"x-forwarded-for: 2001:db8:499::{uuid.uuid4().hex[:4]}\r\n"
+            "content-type: application/octet-stream\r\n"
+            "content-length: 1000000\r\n\r\n".encode()
+            + PAD
+        )
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+
+        lines = mentioning(await log_added(log, start, marker), marker)
+        assert len(lines) == 1, lines
+        assert '"status": 499' in lines[0]
+        async with httpx.AsyncClient(base_url=stack.gateway_operations_url) as operations:
+            metrics = (await operations.get("/metrics")).text
+        requests = "portal_gateway_requests_total"
+        assert counted(metrics, requests, authority=slug, service="documents", status="499") == 1
+        assert counted(metrics, requests, authority=slug, service="documents", status="500") == 0

@@ -65,6 +65,8 @@ RESPONSE_HOP_BY_HOP = frozenset(
 )
 # The gateway's own server sets these on every answer: the service's copies would repeat them.
 UPSTREAM_ONLY = frozenset({b"date", b"server"})
+# nginx's code for a request whose client left before it could be answered.
+CLIENT_CLOSED_REQUEST = 499
 # Answers up to this size are read whole and sent in one piece; larger ones are streamed.
 SMALL_BODY = 64 * 1024
 # Room for multipart boundaries and form fields around an uploaded file.
@@ -192,6 +194,8 @@ class Proxy:
                 path=path,
                 request_id=request_id,
             )
+        except ClientGone:
+            status = CLIENT_CLOSED_REQUEST  # nobody is left to answer
         except Exception as exc:
             if responded:
                 raise  # the status is sent: the connection is cut instead
@@ -389,8 +393,6 @@ class Proxy:
             )
         except UpstreamRefused as error:
             raise UpstreamUnreachable(upstream) from error
-        except ClientGone:
-            return  # nobody is left to answer
         except (UpstreamError, BodyTooLarge) as error:
             if body is not None and body.too_large:
                 await _refuse_too_large(send, limit, request_id=request_id)

@@ -523,6 +523,9 @@ class UpstreamClient:
             connection.request_sent = body is None or await _send_body(connection, body, chunked)
             await response._head
         except BaseException:
+            # Nobody waits for this answer any more (say, the client left while sending its
+            # body): the connection's later failure must not surface as a lost error.
+            response._head.cancel()
             connection.close()
             raise
         return response
