@@ -15,6 +15,7 @@ from contracts.events.identity import (
     PasswordResetRequested,
     RegistrationAttempted,
     SignInCodeIssued,
+    SignInLocked,
     StaffInvited,
 )
 
@@ -58,6 +59,12 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
         ),
         SignInCodeIssued(
             **PERSON, code="123456", purpose="sign_in", expires_at=NOW + timedelta(minutes=10)
+        ),
+        SignInLocked(
+            **PERSON,
+            wrong_answers=10,
+            locked_until=NOW + timedelta(minutes=15),
+            reset_link=f"{PORTAL}/forgotten-password",
         ),
         PasswordResetRequested(
             **PERSON, link=f"{PORTAL}/reset?token=xyz", expires_at=NOW + timedelta(hours=1)

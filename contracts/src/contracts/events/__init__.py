@@ -11,6 +11,7 @@ from contracts.events.identity import (
     RegistrationAttempted,
     SessionEnded,
     SignInCodeIssued,
+    SignInLocked,
     StaffInvited,
 )
 from contracts.payload import EventPayload
@@ -28,6 +29,7 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     AccountDeactivated,
     AccountReactivated,
     SessionEnded,
+    SignInLocked,
 )
 
 __all__ = [
@@ -42,5 +44,6 @@ __all__ = [
     "RegistrationAttempted",
     "SessionEnded",
     "SignInCodeIssued",
+    "SignInLocked",
     "StaffInvited",
 ]

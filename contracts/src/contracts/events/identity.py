@@ -67,6 +67,19 @@ class SignInCodeIssued(EventPayload, _Recipient):
     expires_at: AwareDatetime
 
 
+class SignInLocked(EventPayload, _Recipient):
+    """Too many wrong second-factor answers after a right password: signing in is paused."""
+
+    event_type = "identity.signin.locked"
+    event_version = 1
+
+    wrong_answers: int = Field(ge=1, description="Wrong answers that led to the lock.")
+    locked_until: AwareDatetime
+    reset_link: str = Field(
+        min_length=1, max_length=2048, description="The page for choosing a new password."
+    )
+
+
 class PasswordResetRequested(EventPayload, _Recipient):
     """A single-use link to choose a new password."""
 

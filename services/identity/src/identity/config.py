@@ -40,6 +40,16 @@ class Settings(ServiceSettings):
         default=10, ge=3, le=100, description="Failed sign-ins in a row that lock an account."
     )
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    second_factor_threshold: int = Field(
+        default=10,
+        ge=3,
+        le=100,
+        description=(
+            "Wrong second-factor answers within the window that lock an account, however many "
+            "sign-ins they are spread over."
+        ),
+    )
+    second_factor_window_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
     address_failure_limit: int = Field(
         default=100,
         ge=5,

@@ -102,6 +102,8 @@ class Identity:
                 threshold=settings.lockout_threshold,
                 lock_for=timedelta(minutes=settings.lockout_minutes),
                 address_limit=settings.address_failure_limit,
+                second_factor_threshold=settings.second_factor_threshold,
+                second_factor_window=timedelta(minutes=settings.second_factor_window_minutes),
             ),
             links=LinkTokens(mongo, portal_url=settings.portal_url),
             audit=AuditLog(mongo),

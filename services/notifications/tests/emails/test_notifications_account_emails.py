@@ -17,6 +17,7 @@ from contracts.events.identity import (
     PasswordResetRequested,
     RegistrationAttempted,
     SignInCodeIssued,
+    SignInLocked,
     StaffInvited,
 )
 from contracts.payload import EventPayload
@@ -128,6 +129,19 @@ CASES = {
             added_at=datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
         ),
         words=("An authenticator app was added", "9am on 12 January 2026"),
+    ),
+    "sign_in_locked": Case(
+        subject=f"{WATFORD}: signing in to your account has been paused",
+        make=lambda to: SignInLocked(
+            user_id="user-9",
+            email=to,
+            first_name="Iona",
+            wrong_answers=10,
+            locked_until=datetime(2026, 2, 3, 10, 30, tzinfo=UTC),
+            reset_link=RESET,
+        ),
+        secrets=(RESET,),
+        words=("gave 10 wrong codes", "paused until 10:30am on 3 February 2026"),
     ),
     "staff_invitation": Case(
         subject=f"{WATFORD}: you have been invited to the housing portal",

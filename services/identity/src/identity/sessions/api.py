@@ -76,7 +76,7 @@ async def resend_code(body: ChallengeRef, service: SignInDep) -> CodeSent:
     "/sessions/challenge/postponement",
     response_model=TokenPair,
     summary='Sign in without setting up a second factor now ("Later")',
-    responses=declared(400, 401, 403, 404),
+    responses=declared(400, 401, 403, 404, 429),
 )
 async def postpone_enrolment(body: ChallengeRef, service: SignInDep) -> TokenPair:
     """Only when a second factor is offered, not required; the offer is not made again."""
@@ -98,7 +98,7 @@ async def begin_enrolment(body: EnrolmentStart, service: SignInDep) -> Enrolment
     "/sessions/challenge/enrolment/confirmation",
     response_model=SignedInWithRecoveryCodes,
     summary="Confirm the new second factor and sign in",
-    responses=declared(400, 401, 403, 404, 409),
+    responses=declared(400, 401, 403, 404, 409, 429),
 )
 async def confirm_enrolment(
     body: EnrolmentConfirmation, service: SignInDep

@@ -30,6 +30,7 @@ from identity.memberships.admission import Admission, admit, two_factor_forced
 from identity.metrics import SIGN_INS
 from identity.passwords.hashing import hash_password, needs_rehash, verify_password
 from identity.serving import ForAuthority
+from identity.sessions.guessing import SecondFactorGuessing
 from identity.sessions.schemas import (
     ChallengeView,
     CodeSent,
@@ -152,6 +153,8 @@ class SignIn(ForAuthority):
         account = await self.identity.accounts.get(str(challenge["user_id"]))
         if account is None:
             raise ChallengeInvalid()
+        # A lock set after the password step holds for the rest of the sign-in, too.
+        await self.identity.throttle.refuse_if_locked(email=str(account["email"]))
         return challenge, account
 
     async def send_code(self, challenge_id: str) -> CodeSent:
@@ -217,14 +220,23 @@ class SignIn(ForAuthority):
             )
             await self._audit(actions.SECOND_FACTOR, "failure", user_id, {"method": method})
             SIGN_INS.labels("second_factor", "failure").inc()
+            await self._guessing.wrong_answer(account)
             left = max(0, MAX_CODE_ATTEMPTS - attempts)
             if left == 0:
                 raise ChallengeInvalid("Too many wrong codes. Sign in again.")
             raise CodeInvalid(details={"attempts_left": left})
+        # Wrong answers given at the same moment elsewhere may have locked it since.
+        await self.identity.throttle.refuse_if_locked(email=str(account["email"]))
         admission = await self._admit(account)
         if not await self.identity.challenges.finish(challenge_id):
             raise ChallengeInvalid()
-        return await self.open_session(account, admission, SECOND_FACTOR_METHODS, via=method)
+        tokens = await self.open_session(account, admission, SECOND_FACTOR_METHODS, via=method)
+        await self._guessing.right_answer(account)
+        return tokens
+
+    @property
+    def _guessing(self) -> SecondFactorGuessing:
+        return SecondFactorGuessing(self.identity, authority=self.authority, client=self.client)
 
     async def _code_is_right(
         self, challenge_id: str, challenge: Document, account: Document, method: str, code: str

@@ -12,6 +12,7 @@ from contracts.events.identity import (
     PasswordResetRequested,
     RegistrationAttempted,
     SignInCodeIssued,
+    SignInLocked,
     StaffInvited,
 )
 from contracts.payload import EventPayload
@@ -25,6 +26,7 @@ ACCOUNT_EVENTS: tuple[type[EventPayload], ...] = (
     PasswordChanged,
     FactorAdded,
     StaffInvited,
+    SignInLocked,
 )
 
 ROLE_NAMES = {
@@ -77,7 +79,8 @@ def account_email(envelope: Envelope, payload: EventPayload) -> AccountEmail:
         | PasswordResetRequested
         | PasswordChanged
         | FactorAdded
-        | StaffInvited,
+        | StaffInvited
+        | SignInLocked,
     ):
         raise TypeError(f"{envelope.type} does not lead to an account email")
     to, user_id = payload.email, payload.user_id
@@ -122,6 +125,13 @@ def account_email(envelope: Envelope, payload: EventPayload) -> AccountEmail:
             "added_at": uk_time(payload.added_at),
         }
         return AccountEmail("factor_added", to=to, user_id=user_id, facts=facts)
+    if isinstance(payload, SignInLocked):
+        facts |= {
+            "wrong_answers": payload.wrong_answers,
+            "locked_until": uk_time(payload.locked_until),
+            "reset_link": _link(payload.reset_link),
+        }
+        return AccountEmail("sign_in_locked", to=to, user_id=user_id, facts=facts)
     facts |= {
         "invited_by": payload.invited_by,
         "role": ROLE_NAMES[payload.role],
