@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -29,6 +30,9 @@ from kit.settings import ServiceSettings
 log = logs.get_logger("kit.app")
 
 READINESS_TIMEOUT_SECONDS = 2.0
+# A store that answered this recently counts as reachable: readiness is asked every few
+# seconds by every gateway worker, and each ping is work for the one store every service shares.
+STORE_SEEN_FOR_SECONDS = 10.0
 
 ReadinessCheck = Callable[["Runtime"], Awaitable[object]]
 StartHook = Callable[["Runtime"], Awaitable[None]]
@@ -48,6 +52,7 @@ class Runtime:
     consumers: list[EventConsumer] = field(default_factory=list)
     relay: OutboxRelay | None = None
     broadcast: Broadcast | None = None
+    store_seen_at: float = float("-inf")
     started: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
@@ -236,7 +241,7 @@ def create_app(
     )
     async def readyz(runtime: RuntimeDep) -> JSONResponse:
         probes: list[Awaitable[tuple[str, str]]] = [
-            _check("store", runtime.mongo.ping()),
+            _check("store", _store_reachable(runtime)),
             _check("broker", _broker_open(runtime)),
             _check("started", _started(runtime)),
         ]
@@ -251,6 +256,14 @@ def create_app(
     for router in parts.routers:
         app.include_router(router)
     return app
+
+
+async def _store_reachable(runtime: Runtime) -> None:
+    now = time.monotonic()
+    if now - runtime.store_seen_at < STORE_SEEN_FOR_SECONDS:
+        return
+    await runtime.mongo.ping()
+    runtime.store_seen_at = now
 
 
 async def _broker_open(runtime: Runtime) -> bool:

@@ -29,6 +29,8 @@ async def keep_working(
     """
     failures = 0
     while True:
+        # Cleared before the step, so a wake-up that comes while it runs is not lost.
+        wake.clear()
         try:
             more = await step()
             failures = 0
@@ -43,6 +45,5 @@ async def keep_working(
             await asyncio.sleep(delay)
             continue
         if not more:
-            wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), poll_seconds)

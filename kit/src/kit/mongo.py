@@ -1,6 +1,7 @@
 """MongoDB access on PyMongo's native async API: client, indexes and transactions."""
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -13,6 +14,21 @@ from pymongo.write_concern import WriteConcern
 Document = dict[str, Any]
 Session = AsyncClientSession
 T = TypeVar("T")
+HEARTBEAT_MS = 60_000
+
+# What to do once the surrounding transaction has committed (set by `Mongo.transaction`).
+_after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "after_commit", default=None
+)
+
+
+def after_commit(action: Callable[[], None]) -> None:
+    """Run `action` once the transaction being written commits (at once outside of one)."""
+    pending = _after_commit.get()
+    if pending is None:
+        action()
+    elif action not in pending:
+        pending.append(action)
 
 
 @dataclass(frozen=True)
@@ -34,13 +50,18 @@ class Mongo:
     """One client and one database per service."""
 
     def __init__(self, url: str, database: str) -> None:
-        # PyMongo lets keyword arguments override the URL, so the default timeout is passed only
+        # PyMongo lets keyword arguments override the URL, so the defaults are passed only
         # when the URL does not set its own.
-        timeouts: dict[str, Any] = {}
+        options: dict[str, Any] = {}
         if "serverselectiontimeoutms=" not in url.lower():
-            timeouts["serverSelectionTimeoutMS"] = 5000
+            options["serverSelectionTimeoutMS"] = 5000
+        if "heartbeatfrequencyms=" not in url.lower():
+            # Every client checks the server this often, twice over (state and round-trip
+            # time); at the driver's 10 s the checks of all workers were the idle store's
+            # largest load. A failed operation makes the driver check again at once anyway.
+            options["heartbeatFrequencyMS"] = HEARTBEAT_MS
         self.client: AsyncMongoClient[Document] = AsyncMongoClient(
-            url, tz_aware=True, uuidRepresentation="standard", **timeouts
+            url, tz_aware=True, uuidRepresentation="standard", **options
         )
         self.db: AsyncDatabase[Document] = self.client[database]
 
@@ -57,13 +78,24 @@ class Mongo:
         await self.client.admin.command("ping")
 
     async def transaction(self, work: Callable[[Session], Awaitable[T]]) -> T:
-        """Run work in one transaction, retried on transient errors, and return its result."""
-        async with self.client.start_session() as session:
-            return await session.with_transaction(
-                work,
-                read_concern=ReadConcern("majority"),
-                write_concern=WriteConcern("majority"),
-            )
+        """Run work in one transaction, retried on transient errors, and return its result.
+
+        Actions registered with `after_commit` while it runs are run once it has committed.
+        """
+        pending: list[Callable[[], None]] = []
+        token = _after_commit.set(pending)
+        try:
+            async with self.client.start_session() as session:
+                result = await session.with_transaction(
+                    work,
+                    read_concern=ReadConcern("majority"),
+                    write_concern=WriteConcern("majority"),
+                )
+        finally:
+            _after_commit.reset(token)
+        for action in pending:
+            action()
+        return result
 
     async def close(self) -> None:
         """Close the client."""

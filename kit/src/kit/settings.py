@@ -24,7 +24,8 @@ class ServiceSettings(BaseSettings):
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
     token_issuer: str = "housing-portal"
     outbox_batch_size: int = Field(default=200, ge=1, le=5000)
-    outbox_poll_seconds: float = Field(default=0.25, gt=0)
+    # Events are published as soon as they commit; the sweep finds what was left behind.
+    outbox_poll_seconds: float = Field(default=10.0, gt=0)
     consumer_prefetch: int = Field(default=32, ge=1, le=1000)
     retry_delays_seconds: tuple[float, ...] = (1.0, 5.0, 30.0)
 

@@ -49,13 +49,13 @@ class TestLease:
         assert await first.hold() is True
 
     async def test_the_other_takes_it_after_expiry(self, mongo: Mongo) -> None:
-        first = Lease(mongo, "outbox-relay:notifications", seconds=0.3)
+        first = Lease(mongo, "outbox-relay:notifications", seconds=2.0)
         # Long enough that the first cannot win it back while the test runs.
         second = Lease(mongo, "outbox-relay:notifications", seconds=30)
         assert await first.hold() is True
         assert await second.hold() is False
 
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(2.2)
 
         assert await second.hold() is True
         assert await first.hold() is False

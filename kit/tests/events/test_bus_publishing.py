@@ -360,7 +360,7 @@ async def test_one_relay_takes_over_once_a_crashed_holders_lease_lapses(
     outbox = Outbox(mongo)
     relays = [OutboxRelay(mongo, broker, outbox, service=tag) for _ in range(3)]
     # A relay that took the lease and died: it neither renews nor releases it.
-    crashed = Lease(mongo, relays[0].lease.name, seconds=0.5)
+    crashed = Lease(mongo, relays[0].lease.name, seconds=3.0)
     assert await crashed.hold()
     ids = await commit_events(
         mongo, outbox, [make_event(f"{tag}-{n}") for n in range(10)], authority=tag
@@ -400,3 +400,61 @@ async def test_the_relay_catches_up_with_what_was_written_before_it_started(
         await eventually(lambda: _none_pending(mongo), what="all marked sent")
     await tap.barrier(eventually)
     assert len(tap.ids(tag)) == 100
+
+
+async def test_an_event_is_published_when_it_commits_without_the_sweep(
+    mongo: Mongo, broker: Broker, tap: Tap, tag: str, make_event: MakeEvent, eventually: Eventually
+) -> None:
+    outbox = Outbox(mongo)
+    relay = OutboxRelay(mongo, broker, outbox, service=tag, poll_seconds=600.0)
+    # Another worker holds the sweep: this relay can only publish what its process wrote.
+    sweeper = Lease(mongo, relay.lease.name, seconds=600.0)
+    assert await sweeper.hold()
+    try:
+        async with running(relay):
+            ids = await commit_events(mongo, outbox, [make_event(f"{tag}-now")], authority=tag)
+
+            await eventually(lambda: tap.ids(tag) == ids, within=5.0, what="the event")
+            await eventually(lambda: _none_pending(mongo), what="marked sent")
+    finally:
+        await sweeper.release()
+    await tap.barrier(eventually)
+    assert tap.ids(tag) == ids
+
+
+async def test_a_relay_publishes_another_process_events_only_at_its_sweep(
+    mongo: Mongo, broker: Broker, tap: Tap, tag: str, make_event: MakeEvent, eventually: Eventually
+) -> None:
+    elsewhere = Outbox(mongo)
+    ids = await commit_events(mongo, elsewhere, [make_event(f"{tag}-there")], authority=tag)
+    relay = OutboxRelay(mongo, broker, Outbox(mongo), service=tag, poll_seconds=600.0)
+
+    assert await relay.publish_own() is False
+    assert await pending(mongo) == 1
+    assert await relay.publish_pending() == 1
+    await eventually(lambda: tap.ids(tag) == ids, what="the swept event")
+    await relay.lease.release()
+
+
+async def test_the_wake_up_comes_after_the_commit_and_never_after_a_rollback(
+    mongo: Mongo, tag: str, make_event: MakeEvent
+) -> None:
+    outbox = Outbox(mongo)
+    seen_inside: list[bool] = []
+
+    async def add(session: Session) -> None:
+        await outbox.add(session, make_event(f"{tag}-a"), authority=tag)
+        seen_inside.append(outbox.pending.is_set())
+
+    await mongo.transaction(add)
+    assert (seen_inside, outbox.pending.is_set()) == ([False], True)
+
+    outbox.pending.clear()
+
+    async def add_then_fail(session: Session) -> None:
+        await add(session)
+        raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        await mongo.transaction(add_then_fail)
+    assert outbox.pending.is_set() is False

@@ -175,16 +175,17 @@ async def mongo(stack: Stack, scratch_db_name: str) -> AsyncIterator[Mongo]:
 @pytest.fixture
 def queue_email(mongo: Mongo) -> Queue:
     """Run the real account-email handler on an event, in a transaction as the consumer does."""
-    subscription = account_emails_subscription(
-        mongo, templates=EmailTemplates(), mail_from=MAIL_FROM
-    )
 
     async def queue(
         payload: EventPayload,
         *,
         authority: str = "test-council",
         envelope: Envelope | None = None,
+        on_queued: Callable[[], None] = lambda: None,
     ) -> Envelope:
+        subscription = account_emails_subscription(
+            mongo, templates=EmailTemplates(), mail_from=MAIL_FROM, on_queued=on_queued
+        )
         envelope = envelope or Envelope.for_event(payload, authority=authority)
         validated, parsed = validate_envelope(envelope.model_dump(mode="json"))
 
@@ -290,6 +291,7 @@ def make_sender(mongo: Mongo, service_tag: str) -> MakeSender:
         retry_max: float = 0.2,
         claim: float = 5.0,
         concurrency: int = 1,
+        poll: float = 0.05,
     ) -> EmailSender:
         return EmailSender(
             mongo,
@@ -300,7 +302,7 @@ def make_sender(mongo: Mongo, service_tag: str) -> MakeSender:
             retry_base_seconds=retry_base,
             retry_max_seconds=retry_max,
             claim_seconds=claim,
-            poll_seconds=0.05,
+            poll_seconds=poll,
             concurrency=concurrency,
         )
 

@@ -26,7 +26,7 @@ from kit.events.broker import Broker, declare_exchange
 
 log = logs.get_logger("kit.events.broadcast")
 
-RELOAD_SECONDS = 60.0
+RELOAD_SECONDS = 300.0
 
 
 class MemoryCopy(Protocol):

@@ -7,11 +7,13 @@ from contracts.envelope import Envelope
 from contracts.payload import EventPayload
 from contracts.registry import validate_envelope
 from kit import context
-from kit.mongo import Index, Mongo, Session
+from kit.mongo import Index, Mongo, Session, after_commit
 
 OUTBOX = "outbox"
 
 SENT_KEPT_FOR = timedelta(days=7)
+# How many added ids a process keeps for its relay between two of its turns.
+MAX_REMEMBERED = 10_000
 
 OUTBOX_INDEXES = [
     Index(OUTBOX, [("sent_at", 1), ("created_at", 1)], name="outbox_pending"),
@@ -30,11 +32,27 @@ class OutboxOutsideTransaction(RuntimeError):
 
 
 class Outbox:
-    """Adds events to the service's outbox inside the caller's transaction."""
+    """Adds events to the service's outbox inside the caller's transaction.
+
+    The ids this process added are kept, and `pending` is set once their transaction has
+    committed, so this process's relay publishes them at once instead of at its next sweep.
+    """
 
     def __init__(self, mongo: Mongo) -> None:
         self.mongo = mongo
         self.pending = asyncio.Event()
+        self._added: list[str] = []
+
+    def take_added(self) -> list[str]:
+        """The ids added by this process since the last call (some may have rolled back)."""
+        added, self._added = self._added, []
+        return added
+
+    def give_back(self, ids: list[str]) -> None:
+        """Return ids not yet published to the front of the queue."""
+        if ids:
+            self._added = [*ids, *self._added][:MAX_REMEMBERED]
+            self.pending.set()
 
     async def add(
         self,
@@ -65,8 +83,12 @@ class Outbox:
                 "message": message,
                 "created_at": datetime.now(UTC),
                 "sent_at": None,
+                "claim": None,
+                "claimed_until": None,
             },
             session=session,
         )
-        self.pending.set()
+        if len(self._added) < MAX_REMEMBERED:
+            self._added.append(str(envelope.id))  # past that, the relay's sweep finds the rest
+        after_commit(self.pending.set)
         return envelope

@@ -3,7 +3,9 @@
 import asyncio
 import contextlib
 import json
-from datetime import UTC, datetime
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aio_pika
@@ -34,7 +36,14 @@ def to_message(record: Document) -> aio_pika.Message:
 
 
 class OutboxRelay:
-    """Publishes pending outbox records in batches, many confirms in flight, in one worker."""
+    """Publishes outbox records with many confirms in flight, each record exactly once.
+
+    Each process publishes the events it wrote as soon as their transaction commits. One
+    process at a time (the lease holder) also sweeps the outbox every `poll_seconds` for what
+    was left behind: events of a process that stopped, or whose publishing failed. Either way
+    a record is first claimed with an atomic update, so two relays never send the same one; a
+    claim lapses, so a record claimed by a relay that died is sent by the next sweep.
+    """
 
     def __init__(
         self,
@@ -44,7 +53,8 @@ class OutboxRelay:
         *,
         service: str,
         batch_size: int = 200,
-        poll_seconds: float = 0.25,
+        poll_seconds: float = 10.0,
+        claim_seconds: float = 30.0,
     ) -> None:
         self.mongo = mongo
         self.broker = broker
@@ -52,15 +62,21 @@ class OutboxRelay:
         self.service = service
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
-        self.lease = Lease(mongo, f"outbox-relay:{service}")
+        self.claim_for = timedelta(seconds=claim_seconds)
+        self.lease = Lease(mongo, f"outbox-relay:{service}", seconds=max(10.0, 3 * poll_seconds))
         self._channel: AbstractChannel | None = None
         self._exchange: AbstractExchange | None = None
+        self._swept_at = 0.0
 
     async def run(self) -> None:
         """Publish until cancelled; survive broker and store outages."""
 
         async def publish() -> bool:
-            return await self.publish_pending() >= self.batch_size
+            more = await self.publish_own()
+            if time.monotonic() - self._swept_at >= self.poll_seconds:
+                self._swept_at = time.monotonic()
+                more = await self.publish_pending() >= self.batch_size or more
+            return more
 
         try:
             await keep_working(
@@ -75,19 +91,64 @@ class OutboxRelay:
                 await self.lease.release()
             await self._drop_channel()
 
+    async def publish_own(self) -> bool:
+        """Publish what this process wrote; say whether more of it is waiting."""
+        added = self.outbox.take_added()
+        if not added:
+            return False
+        try:
+            await self._publish(added[: self.batch_size])
+        except BaseException:
+            self.outbox.give_back(added)  # tried again next turn, or by the sweep
+            raise
+        self.outbox.give_back(added[self.batch_size :])
+        return len(added) > self.batch_size
+
     async def publish_pending(self) -> int:
-        """Publish one batch if this worker holds the relay lease; return how many were sent."""
+        """Sweep: publish one batch of pending records if this worker holds the relay lease."""
         if not await self.lease.hold():
             return 0
         outbox = self.mongo.db[OUTBOX]
-        batch = (
-            await outbox.find({"sent_at": None})
+        now = datetime.now(UTC)
+        waiting = (
+            await outbox.find(
+                {
+                    "sent_at": None,
+                    "$or": [{"claimed_until": None}, {"claimed_until": {"$lt": now}}],
+                },
+                projection={"_id": 1},
+            )
             .sort([("created_at", 1), ("_id", 1)])
             .limit(self.batch_size)
             .to_list(length=self.batch_size)
         )
+        sent = await self._publish([str(record["_id"]) for record in waiting]) if waiting else 0
+        OUTBOX_BACKLOG.labels(self.service).set(
+            await outbox.count_documents({"sent_at": None}) if len(waiting) else 0
+        )
+        return sent
+
+    async def _publish(self, ids: list[str]) -> int:
+        """Claim these records, publish the ones claimed, mark them sent; return how many."""
+        outbox = self.mongo.db[OUTBOX]
+        now = datetime.now(UTC)
+        claim = uuid.uuid4().hex
+        claimed = await outbox.update_many(
+            {
+                "_id": {"$in": ids},
+                "sent_at": None,
+                "$or": [{"claimed_until": None}, {"claimed_until": {"$lt": now}}],
+            },
+            {"$set": {"claim": claim, "claimed_until": now + self.claim_for}},
+        )
+        if claimed.modified_count == 0:
+            return 0
+        batch = (
+            await outbox.find({"_id": {"$in": ids}, "claim": claim})
+            .sort([("created_at", 1), ("_id", 1)])
+            .to_list(length=len(ids))
+        )
         if not batch:
-            OUTBOX_BACKLOG.labels(self.service).set(0)
             return 0
         exchange = await self._exchange_for_publishing()
         results = await asyncio.gather(
@@ -107,14 +168,18 @@ class OutboxRelay:
         ]
         if sent:
             await outbox.update_many(
-                {"_id": {"$in": [record["_id"] for record in sent]}},
+                {"_id": {"$in": [record["_id"] for record in sent]}, "claim": claim},
                 {"$set": {"sent_at": datetime.now(UTC)}},
             )
             for record in sent:
                 EVENTS_PUBLISHED.labels(self.service, str(record["type"])).inc()
-        OUTBOX_BACKLOG.labels(self.service).set(await outbox.count_documents({"sent_at": None}))
         failed = [result for result in results if isinstance(result, BaseException)]
         if failed:
+            # Free the claim so that the next sweep tries again without waiting for it to lapse.
+            await outbox.update_many(
+                {"_id": {"$in": ids}, "claim": claim, "sent_at": None},
+                {"$set": {"claim": None, "claimed_until": None}},
+            )
             raise RuntimeError(f"{len(failed)} of {len(batch)} events not confirmed: {failed[0]!r}")
         return len(sent)
 

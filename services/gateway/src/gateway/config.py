@@ -41,7 +41,12 @@ class Settings(ServiceSettings):
         description="How often the whole registry is published again for late subscribers.",
     )
     health_check_seconds: float = Field(
-        default=1.0, gt=0, description="How often each upstream's /readyz is checked."
+        default=3.0,
+        gt=0,
+        description=(
+            "How often each upstream's /readyz is checked; a refused connection takes a member "
+            "out at once, between checks."
+        ),
     )
     body_limit_bytes: int = Field(
         default=1024 * 1024,

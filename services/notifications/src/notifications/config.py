@@ -36,7 +36,13 @@ class Settings(ServiceSettings):
         description="How long a sender owns a delivery; a crashed sender's claim lapses after it.",
     )
     email_poll_seconds: float = Field(
-        default=0.5, gt=0, le=60, description="How often an idle sender looks for due emails."
+        default=10.0,
+        gt=0,
+        le=60,
+        description=(
+            "How often an idle sender looks for due emails it was not told about: a new email "
+            "wakes its worker's sender as soon as it is queued."
+        ),
     )
     email_send_concurrency: int = Field(
         default=4, ge=1, le=64, description="Emails one worker sends at the same time."

@@ -187,7 +187,8 @@ class TestRelayRefuses:
         relay = relays(refuse_recipient="451 4.7.1 Try again later", refuse_times=2)
         await relay.start(port)
         envelope = await queue_email(sign_in_code(recipient))
-        running(make_sender(port=port, max_attempts=6))
+        # Retries come when they are due, not at the next poll.
+        running(make_sender(port=port, max_attempts=6, poll=600.0))
 
         async def sent() -> Document | None:
             found = await delivery(mongo, envelope)
@@ -360,3 +361,29 @@ class TestConsumerHandler:
         with pytest.raises(AuthorityNotKnownYet):
             await queue_email(sign_in_code(recipient), authority="not-yet-announced")
         assert await mongo.db[DELIVERIES].count_documents({}) == 0
+
+
+class TestWaking:
+    async def test_a_queued_email_wakes_the_idle_sender_once_committed(
+        self,
+        queue_email: Queue,
+        make_sender: MakeSender,
+        running: Start,
+        relays: Relays,
+        eventually: Eventually,
+        recipient: str,
+        spare_port: Callable[[], int],
+    ) -> None:
+        port = spare_port()
+        relay = relays()
+        await relay.start(port)
+        await queue_email(sign_in_code(recipient, code="100001"))
+        sender = make_sender(port=port, poll=600.0)
+        running(sender)
+        # The first email went on the sender's first look: it now waits for a wake-up.
+        await eventually(lambda: len(relay.messages) == 1, within=10, what="the first email")
+
+        await queue_email(sign_in_code(recipient, code="100002"), on_queued=sender.wake)
+
+        await eventually(lambda: len(relay.messages) == 2, within=10, what="the woken send")
+        assert b"100002" in relay.messages[1]

@@ -9,7 +9,7 @@ from contracts.payload import EventPayload
 from kit import logs
 from kit.authorities import AuthorityCopy
 from kit.events.consumer import Subscription
-from kit.mongo import Mongo, Session
+from kit.mongo import Mongo, Session, after_commit
 from notifications.emails.account import ACCOUNT_EVENTS, account_email
 from notifications.emails.errors import AuthorityNotKnownYet
 from notifications.emails.rendering import EmailTemplates, authority_facts
@@ -75,7 +75,8 @@ def account_emails_subscription(
                 "event_id": event_id,
             },
         )
-        on_queued()
+        # The sender looks once this transaction has committed, not before.
+        after_commit(on_queued)
 
     return Subscription(
         purpose=ACCOUNT_EMAILS,

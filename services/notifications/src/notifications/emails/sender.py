@@ -27,7 +27,7 @@ from notifications.emails.repository import DeliveryRepository
 
 log = logs.get_logger("notifications.emails.sender")
 
-BACKLOG_EVERY_SECONDS = 15.0
+BACKLOG_EVERY_SECONDS = 60.0
 MAX_REASON_LENGTH = 300
 # Headers are written out unfolded up to the SMTP line limit: folding an unstructured header
 # that has no room on its first line moves the whole value to the next one, and some readers
@@ -259,6 +259,8 @@ class EmailSender:
         if await self.deliveries.defer(
             delivery, token=token, now=now, retry_at=retry_at, reason=reason
         ):
+            # This worker looks again when it is due; the others' polls are the fallback.
+            asyncio.get_running_loop().call_later((retry_at - now).total_seconds(), self._due.set)
             EMAIL_DELIVERIES.labels(self.service, delivery["template"], "deferred").inc()
             log.warning(
                 "email not sent, will retry",
