@@ -61,9 +61,10 @@ format: install
 contracts: install  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(PY) -m contracts.generate
 
-bench: install  ## measure the gateway against direct calls; results in bench/results/
+bench: install  ## the gateway against direct calls, and the store's load; results in bench/results/
 	$(PY) -m portalstack ensure
 	@status=0; $(PY) -m bench.gateway_overhead || status=$$?; \
+	$(PY) -m bench.store_load || status=$$?; \
 	$(PY) -m portalstack stop --if-started-by-ensure; exit $$status
 
 clean: stop
