@@ -143,9 +143,10 @@ class IdentityStore:
         user_id: str | None = None,
         count: int = 1,
         correlation_id: str | None = None,
+        within: float = EVENT_WAIT_SECONDS,
     ) -> Json:
-        """The newest envelope once at least `count` of them exist; fail after a deadline."""
-        deadline = time.monotonic() + EVENT_WAIT_SECONDS
+        """The newest envelope once at least `count` of them exist; fail after `within` seconds."""
+        deadline = time.monotonic() + within
         while True:
             found = await self.events(event_type, email=email, user_id=user_id)
             if correlation_id is not None:

@@ -7,3 +7,9 @@ SIGN_INS = Counter(
     "Sign-in attempts by step and outcome.",
     ["step", "outcome"],
 )
+
+WORK_AFTER_ANSWER_FAILURES = Counter(
+    "portal_identity_work_after_answer_failures_total",
+    "Work started after an answer had gone that failed, by kind of work.",
+    ["work"],
+)

@@ -3,6 +3,11 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from services.identity.tests.answer_times import (
+    SAME_DISTRIBUTION_Z,
+    WORK_WAIT_SECONDS,
+    time_answers,
+)
 from services.identity.tests.portal_client import (
     PASSWORD,
     Mailbox,
@@ -15,6 +20,7 @@ from services.identity.tests.portal_client import (
 from contracts.registry import validate_envelope
 
 REGISTRATION = {"first_name": "Alex", "last_name": "Example", "password": PASSWORD}
+CONFIRMATION = "identity.account.confirmation_requested"
 
 
 class TestRegistering:
@@ -298,6 +304,41 @@ class TestResendingTheLink:
 
         assert known.status_code == unknown.status_code == 202
         assert known.json() == unknown.json()
+
+
+class TestConfirmationRequestTiming:
+    """Asking for a new link takes as long for an address waiting to confirm as for any other."""
+
+    async def test_known_and_unknown_addresses_are_answered_alike_and_the_known_get_links(
+        self, portal: Portal
+    ) -> None:
+        people = [await portal.register("rugby") for _ in range(20)]
+        user_ids = [
+            (await portal.store.wait_for_event(CONFIRMATION, email=person.email))["data"]["user_id"]
+            for person in people
+        ]
+        # Past the minute in which a new link is held back, so each known address gets one.
+        await portal.store.db.link_tokens.update_many(
+            {"user_id": {"$in": user_ids}},
+            {"$set": {"created_at": datetime.now(UTC) - timedelta(minutes=2)}},
+        )
+
+        times = await time_answers(
+            portal,
+            "rugby",
+            "/accounts/confirmation-requests",
+            known=[{"email": person.email} for person in people],
+            unknown=[{"email": new_email()} for _ in people],
+            warm_up={"email": new_email()},
+            done=lambda body: portal.store.wait_for_event(
+                CONFIRMATION, email=body["email"], count=2, within=WORK_WAIT_SECONDS
+            ),
+        )
+
+        assert abs(times.rank_sum_z()) < SAME_DISTRIBUTION_Z, str(times)
+        for person in people:
+            event = await portal.store.wait_for_event(CONFIRMATION, email=person.email, count=2)
+            validate_envelope(event)
 
 
 @pytest.mark.mail

@@ -3,6 +3,11 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from services.identity.tests.answer_times import (
+    SAME_DISTRIBUTION_Z,
+    WORK_WAIT_SECONDS,
+    time_answers,
+)
 from services.identity.tests.portal_client import (
     Mailbox,
     Person,
@@ -15,6 +20,7 @@ from services.identity.tests.portal_client import (
 from contracts.registry import validate_envelope
 
 NEW_PASSWORD = "Copper-Kettle-7719?"
+RESET_REQUESTED = "identity.password.reset_requested"
 
 
 async def request_reset(portal: Portal, person: Person) -> str:
@@ -206,3 +212,30 @@ class TestResetEmail:
         )
 
         assert response.status_code == 204, response.text
+
+
+class TestForgottenPasswordTiming:
+    """The answer takes as long for an address with an account as for one without."""
+
+    async def test_known_and_unknown_addresses_are_answered_alike_and_the_known_get_links(
+        self, portal: Portal
+    ) -> None:
+        people = [await portal.register("rugby") for _ in range(20)]
+
+        times = await time_answers(
+            portal,
+            "rugby",
+            "/password-resets",
+            known=[{"email": person.email} for person in people],
+            unknown=[{"email": new_email()} for _ in people],
+            warm_up={"email": new_email()},
+            done=lambda body: portal.store.wait_for_event(
+                RESET_REQUESTED, email=body["email"], within=WORK_WAIT_SECONDS
+            ),
+        )
+
+        assert abs(times.rank_sum_z()) < SAME_DISTRIBUTION_Z, str(times)
+        for person in people:
+            event = await portal.store.wait_for_event(RESET_REQUESTED, email=person.email)
+            validate_envelope(event)
+            assert event["authority"] == "rugby"

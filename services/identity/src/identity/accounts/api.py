@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from identity.accounts.schemas import (
@@ -15,7 +15,8 @@ from identity.accounts.schemas import (
     Registration,
     TwoFactorState,
 )
-from identity.accounts.service import AccountService
+from identity.accounts.service import CONFIRMATION_SENT, AccountService
+from identity.after_answer import after_answering
 from identity.client import Client
 from identity.dependencies import CurrentCaller
 from identity.factors.service import SIGN_IN_FACTORS
@@ -59,7 +60,7 @@ async def register(
         request,
         identity.idempotency,
         caller="anonymous",
-        authority=str(authority["slug"]),
+        authority=authority.slug,
         body=body.model_dump(exclude={"password"}),
         status=status.HTTP_202_ACCEPTED,
     )
@@ -92,9 +93,12 @@ async def confirm(body: LinkToken, service: AccountServiceDep) -> Confirmed:
     summary="Send a new confirmation link",
     responses=declared(404),
 )
-async def resend_confirmation(body: EmailOnly, service: AccountServiceDep) -> Accepted:
-    """The same answer whatever the address; earlier links keep working until they expire."""
-    return await service.resend_confirmation(body.email)
+async def resend_confirmation(
+    body: EmailOnly, service: AccountServiceDep, tasks: BackgroundTasks
+) -> Accepted:
+    """The same answer, as quickly, whatever the address; earlier links keep working."""
+    after_answering(tasks, lambda: service.resend_confirmation(body.email), name="confirmation")
+    return CONFIRMATION_SENT
 
 
 async def caller_account(caller: CurrentCaller, identity: IdentityDep) -> Document:
@@ -147,7 +151,7 @@ async def read_profile(
 ) -> Profile:
     """Name, email, status, roles here and two-factor state; the ETag is for PATCH."""
     set_etag(response, int(account["version"]))
-    return await _profile(identity, account, str(authority["slug"]))
+    return await _profile(identity, account, authority.slug)
 
 
 @router.patch(
@@ -169,4 +173,4 @@ async def change_profile(
     require_match(request, int(account["version"]))
     updated = await service.change_profile(account, body, version=int(account["version"]))
     set_etag(response, int(updated["version"]))
-    return await _profile(identity, updated, str(authority["slug"]))
+    return await _profile(identity, updated, authority.slug)

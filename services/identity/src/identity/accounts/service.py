@@ -158,26 +158,25 @@ class AccountService(ForAuthority):
         await self.identity.mongo.transaction(use)
         return Confirmed()
 
-    async def resend_confirmation(self, email: str) -> Accepted:
-        """A new confirmation link, if an account here is waiting for one."""
-        account = await self.identity.accounts.by_email(email)
+    async def resend_confirmation(self, email: str) -> None:
+        """A new confirmation link, if an account here is waiting for one (run after answering)."""
+        account = await self.identity.accounts.by_email(normalise_email(email))
         if account is None or account.get("email_confirmed_at") is not None:
-            return CONFIRMATION_SENT
+            return
         if not account.get("password_hash"):
-            return CONFIRMATION_SENT
+            return
         user_id = str(account["_id"])
         if await self.identity.memberships.of(self.slug, user_id) is None:
-            return CONFIRMATION_SENT
+            return
         recent = await self.identity.links.latest(user_id=user_id, purpose="confirm_email")
         if recent is not None and recent["created_at"] + RESEND_AFTER > datetime.now(UTC):
-            return CONFIRMATION_SENT
+            return
 
         async def send(session: Session) -> None:
             await self._ask_confirmation(session, account)
             await self._audit(actions.CONFIRMATION_RESENT, "success", user_id, session=session)
 
         await self.identity.mongo.transaction(send)
-        return CONFIRMATION_SENT
 
     async def change_profile(
         self, account: Document, change: ProfileChange, *, version: int

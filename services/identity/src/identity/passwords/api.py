@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Response, status
 
 from identity.accounts.api import CallerAccount
 from identity.accounts.schemas import Accepted, EmailOnly
+from identity.after_answer import after_answering
 from identity.client import Client
 from identity.dependencies import CurrentCaller
 from identity.passwords.policy import RULES
 from identity.passwords.schemas import PasswordChange, PasswordReset, PasswordRules
-from identity.passwords.service import PasswordService
+from identity.passwords.service import RESET_SENT, PasswordService
 from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
@@ -69,9 +70,12 @@ async def change_password(
     summary="Forgotten password: email a reset link",
     responses=declared(404),
 )
-async def request_reset(body: EmailOnly, service: PasswordServiceDep) -> Accepted:
-    """The same answer whether or not the address has an account."""
-    return await service.request_reset(body.email)
+async def request_reset(
+    body: EmailOnly, service: PasswordServiceDep, tasks: BackgroundTasks
+) -> Accepted:
+    """The same answer, as quickly, whether or not the address has an account."""
+    after_answering(tasks, lambda: service.request_reset(body.email), name="password_reset")
+    return RESET_SENT
 
 
 @router.post(

@@ -100,13 +100,11 @@ class PasswordService(ForAuthority):
 
         await self.identity.mongo.transaction(save)
 
-    async def request_reset(self, email: str, *, actor: str | None = None) -> Accepted:
-        """Email a reset link if there is such an account; the answer is the same either way."""
+    async def request_reset(self, email: str, *, actor: str | None = None) -> None:
+        """Email a reset link if there is such an account (run after answering RESET_SENT)."""
         account = await self.identity.accounts.by_email(normalise_email(email))
-        if account is None:
-            return RESET_SENT
-        await self.send_reset(account, actor=actor)
-        return RESET_SENT
+        if account is not None:
+            await self.send_reset(account, actor=actor)
 
     async def send_reset(self, account: Document, *, actor: str | None) -> None:
         """Email a reset link to this account, unless one went in the last minute."""
