@@ -97,23 +97,30 @@ class TestTokenCheck:
         assert_error(response, 401, "token_expired")
 
     async def test_valid_token_reaches_the_service(
-        self, gateway: httpx.AsyncClient, mint_token: MintToken
+        self, gateway: httpx.AsyncClient, sink_authority: tuple[str, dict[str, str]]
     ) -> None:
-        token = await mint_token(authority="watford")
-        response = await gateway.get(
-            "/watford/api/cases/no-such-route", headers={"Authorization": f"Bearer {token}"}
-        )
-        # The gateway let it through: the service itself answers that the route does not exist.
-        assert_error(response, 404, "not_found")
+        slug, headers = sink_authority
+        url = f"/{slug}/api/cases/echo"
+        assert_error(await gateway.get(url), 401, "unauthorized")
+        response = await gateway.get(url, headers=headers)
+        # Only the service behind the gateway answers this: the gateway let the request through.
+        assert response.status_code == 200, response.text
+        assert response.json() == {
+            "answered_by": "upstream-sink",
+            "raw_path": "/echo",
+            "authority": slug,
+        }
         assert "x-request-id" in response.headers
 
     async def test_the_path_reaches_the_service_as_the_client_encoded_it(
-        self, gateway: httpx.AsyncClient, mint_token: MintToken
+        self, gateway: httpx.AsyncClient, sink_authority: tuple[str, dict[str, str]]
     ) -> None:
-        token = await mint_token(authority="watford")
+        slug, headers = sink_authority
         response = await gateway.get(
-            "/watford/api/cases/no%20such/route%2Fhere",
-            headers={"Authorization": f"Bearer {token}"},
+            f"/{slug}/api/cases/echo/no%20such/route%2Fhere", headers=headers
         )
-        # Decoded, the space would break the request line and the service would answer 400.
-        assert_error(response, 404, "not_found")
+        # Decoded, the space would break the request line and the encoded slash would split
+        # one segment into two.
+        assert response.status_code == 200, response.text
+        assert response.json()["answered_by"] == "upstream-sink"
+        assert response.json()["raw_path"] == "/echo/no%20such/route%2Fhere"

@@ -1,4 +1,5 @@
-"""A stand-in upstream for gateway tests: swallows uploads, streams downloads, answers slowly.
+"""A stand-in upstream for gateway tests: swallows uploads, streams downloads, answers slowly,
+and echoes what reached it.
 
 It runs as its own process on a spare port (uvicorn upstream_sink:app) and is put in an
 authority's pool, so the real gateway streams to and from it.
@@ -12,6 +13,7 @@ from typing import Any
 from starlette.types import Receive, Scope, Send
 
 PATTERN = bytes(range(256)) * 256  # 64 KiB
+ANSWERED_BY = "upstream-sink"
 stats = {"streams_started": 0, "streams_finished": 0, "streams_cut": 0}
 
 
@@ -122,6 +124,18 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
             }
         )
         await send({"type": "http.response.body", "body": b"the same for everyone"})
+    elif path == "/echo" or path.startswith("/echo/"):
+        # What arrived, as only the sink can tell: the gateway's own answers never say this.
+        headers = dict(scope["headers"])
+        await _json(
+            send,
+            200,
+            {
+                "answered_by": ANSWERED_BY,
+                "raw_path": scope["raw_path"].decode("latin-1"),
+                "authority": headers.get(b"x-authority", b"").decode(),
+            },
+        )
     elif path == "/stats":
         await _json(send, 200, stats)
     else:
