@@ -108,6 +108,7 @@ class Traffic:
     statuses: list[int] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     running: bool = True
+    task: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         while self.running:
@@ -117,22 +118,28 @@ class Traffic:
                 self.failures.append(response.text[:300])
             await asyncio.sleep(0.005)
 
+    async def stop(self) -> None:
+        """Stop sending and return once the last request has been answered."""
+        self.running = False
+        if self.task is not None:
+            await self.task
+
 
 @pytest.fixture
 async def traffic_to(
     gateway: httpx.AsyncClient,
 ) -> AsyncIterator[Callable[[str], Traffic]]:
-    tasks: list[tuple[Traffic, asyncio.Task[None]]] = []
+    started: list[Traffic] = []
 
     def start(url: str) -> Traffic:
         traffic = Traffic(gateway, url)
-        tasks.append((traffic, asyncio.create_task(traffic.run())))
+        traffic.task = asyncio.create_task(traffic.run())
+        started.append(traffic)
         return traffic
 
     yield start
-    for traffic, task in tasks:
-        traffic.running = False
-        await task
+    for traffic in started:
+        await traffic.stop()
 
 
 async def until(check: Callable[[], bool], *, what: str, within: float = 15.0) -> None:
@@ -169,7 +176,6 @@ class TestPools:
         created = await gateway.post(ADMIN_API, json=body, headers=admin)
         assert created.status_code == 201, created.text
         url = f"/{slug}/api/cases/healthz"
-        await until(lambda: first.health_requests() >= 0, what="first instance metrics")
 
         async def reaches_gateway() -> None:
             deadline = time.monotonic() + 10
@@ -178,6 +184,8 @@ class TestPools:
                 await asyncio.sleep(0.1)
 
         await reaches_gateway()
+        # The first instance answered that request and its metrics count it.
+        await until(lambda: first.health_requests() >= 1, what="first instance metrics")
         before = (first.health_requests(), second.health_requests())
         for _ in range(20):
             assert (await gateway.get(url)).status_code == 200
@@ -202,8 +210,7 @@ class TestPools:
         settled_first = first.health_requests()
         sent = len(traffic.statuses)
         await until(lambda: len(traffic.statuses) > sent + 30, what="more traffic")
-        traffic.running = False
-        await asyncio.sleep(0.1)
+        await traffic.stop()
         assert first.health_requests() <= settled_first + 2  # only requests already in flight
         assert set(traffic.statuses) == {200}, traffic.failures
 
@@ -227,8 +234,7 @@ class TestPools:
         await until(
             lambda: first.health_requests() > restarted + 5, what="restarted member rejoining"
         )
-        traffic.running = False
-        await asyncio.sleep(0.1)
+        await traffic.stop()
         assert set(traffic.statuses) == {200}, traffic.failures
 
     async def test_a_pool_with_no_live_member_answers_503(
