@@ -215,16 +215,25 @@ def spare_port() -> Callable[[], int]:
 
 
 class TestRelay:
-    """An SMTP server that keeps what it accepts, or answers RCPT with a refusal."""
+    """An SMTP server that keeps what it accepts, or answers RCPT with a refusal; it can hold
+    its answers to DATA until the test lets them go."""
 
     __test__ = False  # not a test class
 
-    def __init__(self, *, refuse_recipient: str | None = None, refuse_times: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        refuse_recipient: str | None = None,
+        refuse_times: int = 0,
+        hold: asyncio.Event | None = None,
+    ) -> None:
         self.refuse_recipient = refuse_recipient
         self.refuse_times = refuse_times
         self.refused = 0
         self.messages: list[bytes] = []
         self.server: asyncio.Server | None = None
+        # When given, each message is kept at once but only answered once `hold` is set.
+        self.hold = hold
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -241,6 +250,8 @@ class TestRelay:
     ) -> str:
         """Keep the message."""
         self.messages.append(bytes(envelope.original_content or envelope.content))
+        if self.hold is not None:
+            await self.hold.wait()
         return "250 Message accepted for delivery"
 
     async def start(self, port: int) -> None:
@@ -292,8 +303,9 @@ def make_sender(mongo: Mongo, service_tag: str) -> MakeSender:
         claim: float = 5.0,
         concurrency: int = 1,
         poll: float = 0.05,
+        kind: type[EmailSender] = EmailSender,
     ) -> EmailSender:
-        return EmailSender(
+        return kind(
             mongo,
             SmtpRelay(host="127.0.0.1", port=port, timeout=2.0),
             service=service_tag,

@@ -25,6 +25,23 @@ Start = Callable[[EmailSender], None]
 Relays = Callable[..., Any]
 
 
+class WatchedSender(EmailSender):
+    """The real sender, counting the deliveries it claimed and the claims still under way."""
+
+    claimed = 0
+    under_way = 0
+
+    async def send_next(self) -> bool:
+        """Claim and send as the real sender does, counting as it goes."""
+        self.under_way += 1
+        try:
+            claimed = await super().send_next()
+        finally:
+            self.under_way -= 1
+        self.claimed += int(claimed)
+        return claimed
+
+
 def sign_in_code(to: str, *, code: str = "552901", minutes: float = 10) -> SignInCodeIssued:
     """A sign-in code event for an address."""
     return SignInCodeIssued(
@@ -214,22 +231,38 @@ class TestClaims:
         recipient: str,
         spare_port: Callable[[], int],
     ) -> None:
-        port = spare_port()
-        relay = relays()
-        await relay.start(port)
+        # Each sender has a relay of its own, so each relay shows what its sender sent. Both
+        # relays hold their answers until each has received an email: while the first sender
+        # waits on its relay, the second must claim deliveries too.
+        both_sending = asyncio.Event()
+        pair = [relays(hold=both_sending), relays(hold=both_sending)]
+        senders = []
+        for relay in pair:
+            port = spare_port()
+            await relay.start(port)
+            sender = make_sender(port=port, concurrency=4, kind=WatchedSender)
+            assert isinstance(sender, WatchedSender)
+            senders.append(sender)
         envelopes = [
             await queue_email(sign_in_code(recipient, code=f"{index:06d}")) for index in range(24)
         ]
-        running(make_sender(port=port, concurrency=4))
-        running(make_sender(port=port, concurrency=4))
+        for sender in senders:
+            running(sender)
 
-        async def all_sent() -> bool:
-            sent = await mongo.db[DELIVERIES].count_documents({"status": "sent"})
-            return sent == len(envelopes)
+        await eventually(lambda: all(relay.messages for relay in pair), what="both sending")
+        both_sending.set()
 
-        await eventually(all_sent, within=20, what="every delivery sent")
-        await asyncio.sleep(0.3)  # a double send would arrive just after the second claim
-        ids = [parsed(raw)["Message-ID"] for raw in relay.messages]
+        async def settled() -> bool:
+            # Every delivery ended and no sender is between a claim and its outcome: a second
+            # send of any email would already have reached a relay.
+            unsent = await mongo.db[DELIVERIES].count_documents({"status": {"$ne": "sent"}})
+            return unsent == 0 and all(sender.under_way == 0 for sender in senders)
+
+        await eventually(settled, within=20, what="every delivery sent and the senders idle")
+        for sender, relay in zip(senders, pair, strict=True):
+            assert sender.claimed > 0
+            assert len(relay.messages) == sender.claimed
+        ids = [parsed(raw)["Message-ID"] for relay in pair for raw in relay.messages]
         assert len(ids) == len(envelopes)
         assert len(set(ids)) == len(envelopes)
         for envelope in envelopes:
