@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import inspect
+import json
 import os
 import shutil
 import signal
@@ -231,10 +232,10 @@ class Scenario:
 
         await eventually(ready, within=within, what="consumer ready", details=self.details)
 
-    async def effects(self) -> dict[str, int]:
-        """Effect counters by event subject."""
+    async def effects(self) -> list[tuple[str, int]]:
+        """Every effect record, one per event id that took effect: its subject and its count."""
         found = await self.mongo[self.consumer_db][EFFECTS].find({}).to_list()
-        return {str(doc["subject"]): int(doc["count"]) for doc in found}
+        return sorted((str(doc["subject"]), int(doc["count"])) for doc in found)
 
     async def effect_count(self) -> int:
         """How many events have taken effect."""
@@ -264,6 +265,54 @@ class Scenario:
             return result.message_count or 0, result.consumer_count or 0
         finally:
             await connection.close()
+
+    async def queue_counts(self) -> dict[str, tuple[int, int]]:
+        """Each of the consumer's queues: messages ready, and delivered but not acknowledged."""
+        output = await control_broker(
+            "list_queues",
+            "--quiet",
+            "--formatter",
+            "json",
+            "name",
+            "messages_ready",
+            "messages_unacknowledged",
+        )
+        mine = {self.queue, f"{self.queue}.dead", *self.retry_queues}
+        return {
+            str(row["name"]): (int(row["messages_ready"]), int(row["messages_unacknowledged"]))
+            for row in json.loads(output)
+            if row["name"] in mine
+        }
+
+    @property
+    def retry_queues(self) -> list[str]:
+        """Where the consumer's failed messages wait before they are tried again."""
+        return [retry_queue_name(self.queue, n + 1) for n in range(len(RETRY_DELAYS))]
+
+    async def settle(self, *, within: float, parked: int = 0) -> None:
+        """Wait until every event is published and every message is settled.
+
+        The outbox holds no unsent record (each one is in a queue once marked sent), then the
+        main and retry queues hold nothing, ready or unacknowledged, so nothing can take
+        effect after this returns; the dead-letter queue holds exactly `parked` messages.
+        """
+
+        async def published() -> bool:
+            return (await self.outbox())[1] == 0
+
+        await eventually(published, within=within, what="outbox drained", details=self.details)
+        queues: dict[str, tuple[int, int]] = {}
+        expected = {self.queue: (0, 0), f"{self.queue}.dead": (parked, 0)}
+        expected |= dict.fromkeys(self.retry_queues, (0, 0))
+
+        async def settled() -> bool:
+            queues.update(await self.queue_counts())
+            return queues == expected
+
+        async def report() -> str:
+            return f"queues (ready, unacked): {queues}\n{await self.details()}"
+
+        await eventually(settled, within=within, what="queues settled", details=report)
 
     async def take_dead_letters(self) -> list[aio_pika.abc.AbstractIncomingMessage]:
         """Remove and return the consumer's parked messages."""
@@ -298,9 +347,9 @@ class Scenario:
             if service.running():
                 with contextlib.suppress(AssertionError):
                     await service.stop(grace=15.0)
-        queues = [self.queue, f"{self.queue}.dead"]
-        queues += [retry_queue_name(self.queue, n + 1) for n in range(len(RETRY_DELAYS))]
-        connection = await aio_pika.connect(self.stack.amqp_url)
+        queues = [self.queue, f"{self.queue}.dead", *self.retry_queues]
+        # A broker that stopped answering fails the clean-up instead of hanging it.
+        connection = await aio_pika.connect(self.stack.amqp_url, timeout=30)
         try:
             channel = await connection.channel()
             for queue in queues:
@@ -337,15 +386,26 @@ def rabbitmqctl() -> str | None:
     )
 
 
-async def control_broker(*arguments: str, limit: float = 60.0) -> None:
-    """Run `rabbitmqctl` with arguments; fail if it does not succeed."""
+async def control_broker(*arguments: str, limit: float = 60.0) -> str:
+    """Run `rabbitmqctl` with arguments and return its output; fail if it does not succeed."""
     command = rabbitmqctl()
     assert command is not None, "rabbitmqctl is not installed"
     process = await asyncio.create_subprocess_exec(
         command,
         *arguments,
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
     )
-    output, _ = await asyncio.wait_for(process.communicate(), limit)
-    assert process.returncode == 0, f"rabbitmqctl {' '.join(arguments)}: {output.decode()}"
+    try:
+        output, errors = await asyncio.wait_for(process.communicate(), limit)
+    except TimeoutError:
+        # The command runs the CLI's own Erlang node under su: end all of it, not just the shell.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        await process.wait()
+        raise AssertionError(f"rabbitmqctl {' '.join(arguments)}: no answer in {limit} s") from None
+    assert process.returncode == 0, (
+        f"rabbitmqctl {' '.join(arguments)}: {output.decode()}{errors.decode()}"
+    )
+    return output.decode()
