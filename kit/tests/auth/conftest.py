@@ -180,7 +180,9 @@ async def casework_service(
         title="Kit auth test service",
         description="Routes that need a signed-in caller.",
         # No queues are declared for these throwaway services.
-        parts=ServiceParts(routers=[casework], keeps_authority_copy=False),
+        parts=ServiceParts(
+            routers=[casework], keeps_authority_copy=False, keeps_ended_sessions=False
+        ),
     )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

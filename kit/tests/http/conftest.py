@@ -89,7 +89,8 @@ async def running(
         title="Kit test service",
         description="Routes that exercise the kit's shared HTTP behaviour.",
         # No queues are declared for these throwaway services.
-        parts=parts or ServiceParts(routers=[cases], keeps_authority_copy=False),
+        parts=parts
+        or ServiceParts(routers=[cases], keeps_authority_copy=False, keeps_ended_sessions=False),
     )
     async with app.router.lifespan_context(app):
         # Unexpected errors must come back as responses, as a real server sends them.

@@ -111,7 +111,11 @@ class TestReadiness:
         async def document_store(_: Runtime) -> None:
             raise ConnectionRefusedError("object store down")
 
-        parts = ServiceParts(readiness={"s3": document_store}, keeps_authority_copy=False)
+        parts = ServiceParts(
+            readiness={"s3": document_store},
+            keeps_authority_copy=False,
+            keeps_ended_sessions=False,
+        )
 
         async with launch(service_settings, parts=parts) as client:
             response = await readiness_once(
