@@ -15,6 +15,7 @@ from contracts.events.identity import (
     PasswordResetRequested,
     RegistrationAttempted,
     SignInCodeIssued,
+    SessionEnded,
     SignInLocked,
     StaffInvited,
 )
@@ -81,5 +82,12 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
         ),
         AccountDeactivated(user_id="6f1c2a", reason="restricted", until=NOW + timedelta(days=30)),
         AccountReactivated(user_id="6f1c2a", reason="restriction_lifted"),
+        SessionEnded(
+            user_id="6f1c2a",
+            session_id="3b9d0e5c",
+            reason="signed_out",
+            ended_at=NOW,
+            tokens_expire_by=NOW + timedelta(minutes=10, seconds=30),
+        ),
     ]
     return {type(example): example for example in examples}

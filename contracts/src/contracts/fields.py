@@ -8,7 +8,9 @@ from pydantic import AfterValidator, Field, StringConstraints
 _Item = TypeVar("_Item", bound=Hashable)
 
 EVENT_TYPE_PATTERN = r"^[a-z]+\.[a-z_]+\.[a-z_]+$"
-AUTHORITY_SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# An authority slug, unanchored, for building the patterns of paths that carry one.
+AUTHORITY_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+AUTHORITY_SLUG_PATTERN = rf"^{AUTHORITY_SLUG}$"
 # A DNS label: letters, digits and inner hyphens, 63 characters at most.
 _HOST_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 HOST_NAME_PATTERN = rf"^{_HOST_LABEL}(\.{_HOST_LABEL})*$"

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from kit import logs
 from kit.auth import JwksCache, TokenVerifier
-from kit.authorities import authority_subscription
+from kit.authorities import Authorities, authority_subscription
 from kit.errors import ErrorBody, install_error_handlers
 from kit.events.broadcast import Broadcast, MemoryCopy
 from kit.events.broker import Broker
@@ -49,6 +49,7 @@ class Runtime:
     broker: Broker
     outbox: Outbox
     verifier: TokenVerifier
+    authorities: Authorities
     consumers: list[EventConsumer] = field(default_factory=list)
     relay: OutboxRelay | None = None
     broadcast: Broadcast | None = None
@@ -93,6 +94,8 @@ class ServiceParts:
     on_start: StartHook | None = None
     on_stop: StartHook | None = None
     keeps_authority_copy: bool = True
+    # A durable queue of its own stores ended sessions for workers that start later.
+    keeps_ended_sessions: bool = True
 
 
 async def _boot(runtime: Runtime, parts: ServiceParts) -> None:
@@ -121,13 +124,17 @@ async def _boot(runtime: Runtime, parts: ServiceParts) -> None:
     await runtime.broker.connect()
     ended_sessions = EndedSessionsStore(runtime.mongo, runtime.verifier.ended)
     copies: list[MemoryCopy] = [ended_sessions]
+    if parts.keeps_authority_copy:
+        copies.append(runtime.authorities)
     if parts.memory is not None:
         copies.extend(parts.memory(runtime))
     broadcast = Broadcast(runtime.broker, copies, service=settings.service_name)
     await broadcast.start()
     runtime.broadcast = broadcast
     runtime.tasks.append(asyncio.create_task(broadcast.keep_reloading(), name="memory-reload"))
-    subscriptions: list[Subscription] = [ended_sessions.subscription()]
+    subscriptions: list[Subscription] = []
+    if parts.keeps_ended_sessions:
+        subscriptions.append(ended_sessions.subscription())
     if parts.keeps_authority_copy:
         subscriptions.append(authority_subscription(runtime.mongo))
     if parts.subscriptions is not None:
@@ -189,6 +196,7 @@ def create_app(
             outbox=Outbox(mongo),
             verifier=parts.verifier
             or TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.token_issuer),
+            authorities=Authorities(mongo),
         )
         app.state.runtime = runtime
         boot = asyncio.create_task(_boot(runtime, parts), name="boot")

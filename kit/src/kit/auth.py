@@ -4,27 +4,19 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import httpx
 import jwt
 from fastapi import Depends, Request
 from jwt import PyJWK
 
+from contracts.events.identity import Role
 from kit.errors import Forbidden, ServiceUnavailable, Unauthorized
 from kit.sessions import EndedSessions, SessionEnded
 
-ROLES = frozenset(
-    {
-        "applicant",
-        "officer",
-        "manager",
-        "authority_admin",
-        "landlord_user",
-        "landlord_admin",
-        "platform_admin",
-    }
-)
+ROLES: frozenset[str] = frozenset(get_args(Role))
+STAFF_ROLES = ROLES - {"applicant"}
 ALGORITHMS = ["EdDSA"]
 
 

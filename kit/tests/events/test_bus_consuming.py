@@ -412,7 +412,7 @@ async def test_the_authority_copy_keeps_the_highest_revision_whatever_the_order(
             await eventually(handled, what=f"revision {revision} handled")
             record = await copy.get(tag)
             assert record is not None
-            assert (record["revision"], record["name"]) == (expected, f"Revision {expected}")
+            assert (record.revision, record.name) == (expected, f"Revision {expected}")
     finally:
         relay_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -440,5 +440,5 @@ async def test_the_authority_copy_keeps_the_highest_revision_when_they_race(
     await eventually(all_handled, within=20.0, what="30 revisions handled")
     record = await AuthorityCopy(mongo).get(tag)
     assert record is not None
-    assert (record["revision"], record["name"]) == (30, "Revision 30")
+    assert (record.revision, record.name) == (30, "Revision 30")
     assert await bench.depth(consumer.dead_queue) == 0

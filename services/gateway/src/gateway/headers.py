@@ -4,6 +4,8 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contracts.fields import AUTHORITY_SLUG
+
 API_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -19,7 +21,7 @@ HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 # API answers carry people's records, tokens and codes: kept by no cache, unless the answer
 # sets its own caching.
 NO_STORE = (b"cache-control", b"no-store")
-API_PATH = re.compile(r"^/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?api/")
+API_PATH = re.compile(rf"^/(?:{AUTHORITY_SLUG}/)?api/")
 
 
 def behind_tls(scope: Scope) -> bool:

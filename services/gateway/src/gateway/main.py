@@ -5,6 +5,7 @@ import re
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contracts.fields import AUTHORITY_SLUG
 from gateway.access import INDEXES as ACCESS_INDEXES
 from gateway.access import BlockedMembers, access_subscription
 from gateway.api_document import serve as serve_api_document
@@ -33,7 +34,7 @@ from kit.auth import JwksCache, TokenVerifier
 from kit.events.broadcast import MemoryCopy
 from kit.middleware import RequestMiddleware
 
-PROXIED = re.compile(r"^/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
+PROXIED = re.compile(rf"^/(?P<slug>{AUTHORITY_SLUG})/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
 
 registry_view = RegistryView()
 blocked_members = BlockedMembers()
@@ -107,7 +108,7 @@ operations = create_app(
 
 API_PATH = re.compile(r"^/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
 
-API_DOCUMENT = re.compile(r"^/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/api/(?P<what>openapi\.json|docs)$")
+API_DOCUMENT = re.compile(rf"^/(?P<slug>{AUTHORITY_SLUG})/api/(?P<what>openapi\.json|docs)$")
 
 Target = tuple[str, str, str]
 

@@ -51,7 +51,7 @@ async def rotate_signing_key(
     """Published at once, signing a little later; old keys stay until their tokens expire."""
     kid, signs_from = await identity.keys.rotate()
     await identity.audit.record(
-        authority=str(authority["slug"]),
+        authority=authority.slug,
         action=actions.SIGNING_KEY_ROTATED,
         outcome="success",
         client=client,

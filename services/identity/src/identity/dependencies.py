@@ -12,17 +12,6 @@ from kit.auth import CurrentPrincipal, Principal
 from kit.errors import Forbidden
 from kit.sessions import SessionEnded
 
-STAFF_ROLES = frozenset(
-    {
-        "officer",
-        "manager",
-        "authority_admin",
-        "landlord_user",
-        "landlord_admin",
-        "platform_admin",
-    }
-)
-
 
 @dataclass(frozen=True)
 class Caller:

@@ -4,16 +4,17 @@ from typing import Any
 
 from identity.client import ClientInfo
 from identity.wiring import Identity
-from kit.mongo import Document, Session
+from kit.authorities import Authority
+from kit.mongo import Session
 
 
 class ForAuthority:
     """A use case run for one authority at one client's request."""
 
-    def __init__(self, identity: Identity, *, authority: Document, client: ClientInfo) -> None:
+    def __init__(self, identity: Identity, *, authority: Authority, client: ClientInfo) -> None:
         self.identity = identity
         self.authority = authority
-        self.slug = str(authority["slug"])
+        self.slug = authority.slug
         self.client = client
 
     async def _audit(

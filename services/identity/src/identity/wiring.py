@@ -22,7 +22,7 @@ from identity.sessions.repository import Challenges, RefreshTokens, Sessions
 from identity.sessions.throttle import SignInThrottle
 from identity.sessions.tokens import AccessTokens
 from kit.app import Runtime
-from kit.authorities import AuthorityCopy
+from kit.authorities import Authorities
 from kit.errors import ServiceUnavailable
 from kit.events.outbox import Outbox
 from kit.idempotency import IdempotencyStore
@@ -55,7 +55,7 @@ class Identity:
     organisations: Organisations
     invitations: Invitations
     idempotency: IdempotencyStore
-    authorities: AuthorityCopy
+    authorities: Authorities
 
     @property
     def refresh_lifetime(self) -> timedelta:
@@ -65,11 +65,23 @@ class Identity:
     @classmethod
     def build(cls, runtime: Runtime, settings: Settings, keys: SigningKeys) -> "Identity":
         """Make the stores on the running service's connections."""
-        return cls.on(runtime.mongo, runtime.outbox, settings=settings, keys=keys)
+        return cls.on(
+            runtime.mongo,
+            runtime.outbox,
+            settings=settings,
+            keys=keys,
+            authorities=runtime.authorities,
+        )
 
     @classmethod
     def on(
-        cls, mongo: Mongo, outbox: Outbox, *, settings: Settings, keys: SigningKeys
+        cls,
+        mongo: Mongo,
+        outbox: Outbox,
+        *,
+        settings: Settings,
+        keys: SigningKeys,
+        authorities: Authorities,
     ) -> "Identity":
         """Make the stores on a database connection."""
         sessions = Sessions(mongo)
@@ -110,7 +122,7 @@ class Identity:
             organisations=Organisations(mongo),
             invitations=Invitations(mongo),
             idempotency=IdempotencyStore(mongo),
-            authorities=AuthorityCopy(mongo),
+            authorities=authorities,
         )
 
 

@@ -1,18 +1,20 @@
 """Demo accounts: every role in every demo authority, made once however often it runs."""
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from services.identity.tests.portal_client import Person, Portal
+from tests.support.factories import authority
 
 from identity.config import Settings
 from identity.demo.seed import DEMO_AUTHORITIES, DEMO_PASSWORD, DemoSeeder, demo_accounts
 from identity.keys import SigningKeys
 from identity.main import INDEXES
 from identity.wiring import Identity
+from kit.authorities import Authorities
 from kit.events.outbox import Outbox
-from kit.mongo import Mongo
+from kit.mongo import Mongo, Session
 from portalstack.endpoints import Stack
 
 
@@ -68,18 +70,18 @@ class TestSeeding:
         keys = SigningKeys(
             mongo, secret=settings.signing_key_secret, token_lifetime=timedelta(minutes=10)
         )
-        identity = Identity.on(mongo, Outbox(mongo), settings=settings, keys=keys)
+        authorities = Authorities(mongo)
+        identity = Identity.on(
+            mongo, Outbox(mongo), settings=settings, keys=keys, authorities=authorities
+        )
         await mongo.ensure_indexes(INDEXES)
         for slug in DEMO_AUTHORITIES:
-            await mongo.db.authorities.insert_one(
-                {
-                    "_id": slug,
-                    "slug": slug,
-                    "name": slug.title(),
-                    "status": "active",
-                    "received_at": datetime.now(UTC),
-                }
-            )
+
+            async def add(session: Session, slug: str = slug) -> bool:
+                return await authorities.copy.apply(authority(slug, name=slug.title()), session)
+
+            await mongo.transaction(add)
+        await authorities.load()
         try:
             done = await asyncio.gather(
                 DemoSeeder(identity).seed_available(), DemoSeeder(identity).seed_available()

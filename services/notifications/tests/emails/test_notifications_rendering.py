@@ -3,10 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.support.factories import authority
 
 from contracts.envelope import Envelope
+from contracts.events.authority import Branding, Contact
 from contracts.events.identity import ConfirmationRequested, StaffInvited
-from kit.mongo import Document
+from kit.authorities import Authority
 from notifications.emails.account import UnusableLink, account_email
 from notifications.emails.rendering import (
     EmailTemplates,
@@ -16,19 +18,19 @@ from notifications.emails.rendering import (
     uk_time,
 )
 
-AUTHORITY: Document = {
-    "_id": "watford",
-    "name": "Watford Borough Council",
-    "contact": {
-        "email": "housing@watford.gov.uk",
-        "phone": "01923 226400",
-        "website": "https://www.watford.gov.uk/housing",
-    },
-    "branding": {"colour": "#7a1f5c"},
-}
+AUTHORITY = authority("watford", name="Watford Borough Council").model_copy(
+    update={
+        "contact": Contact(
+            email="housing@watford.gov.uk",
+            phone="01923 226400",
+            website="https://www.watford.gov.uk/housing",
+        ),
+        "branding": Branding(colour="#7a1f5c"),
+    }
+)
 
 
-def render(payload: StaffInvited | ConfirmationRequested, authority: Document) -> RenderedEmail:
+def render(payload: StaffInvited | ConfirmationRequested, authority: Authority) -> RenderedEmail:
     """Render an event's email as the consumer does."""
     envelope = Envelope.for_event(payload, authority="watford")
     email = account_email(envelope, payload)
@@ -82,13 +84,14 @@ class TestEscaping:
             render(invitation(link="javascript:alert(1)"), AUTHORITY)
 
     def test_an_authority_website_that_is_not_a_web_address_is_left_out(self) -> None:
-        odd: Document = {**AUTHORITY, "contact": {"website": "javascript:alert(1)"}}
+        odd = AUTHORITY.model_copy(update={"contact": Contact(website="javascript:alert(1)")})
         email = render(invitation(), odd)
         assert "javascript:" not in email.html
         assert "Website:" not in email.text
 
     def test_the_subject_is_one_line(self) -> None:
-        email = render(invitation(), {**AUTHORITY, "name": "Watford\r\nBcc: someone@example.org"})
+        crafted = AUTHORITY.model_copy(update={"name": "Watford\r\nBcc: someone@example.org"})
+        email = render(invitation(), crafted)
         assert "\n" not in email.subject
         assert "\r" not in email.subject
         assert email.subject.startswith("Watford Bcc: someone@example.org: ")

@@ -57,7 +57,7 @@ async def audit_log(
         )
     after = Position.decode(cursor) if cursor else None
     found = await identity.audit.page(
-        str(authority["slug"]), after=after, limit=limit, action=action, subject=user_id
+        authority.slug, after=after, limit=limit, action=action, subject=user_id
     )
     last = found[-1] if len(found) == limit else None
     next_cursor = Position(at=last["at"], id=str(last["_id"])).encode() if last else None

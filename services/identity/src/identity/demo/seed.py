@@ -148,8 +148,8 @@ class DemoSeeder:
         seeded: list[str] = []
         for slug in DEMO_AUTHORITIES:
             if await self.markers.find_one({"_id": slug}) is None:
-                authority = await self.identity.authorities.get(slug)
-                if authority is None or authority.get("status") != "active":
+                authority = self.identity.authorities.get(slug)
+                if authority is None or authority.status != "active":
                     continue
                 await self._seed_authority(slug)
                 with contextlib.suppress(DuplicateKeyError):

@@ -57,7 +57,7 @@ async def invite_staff(
         request,
         identity.idempotency,
         caller=admin.user_id,
-        authority=str(authority["slug"]),
+        authority=authority.slug,
         body=body.model_dump(),
         status=status.HTTP_201_CREATED,
     )
@@ -89,7 +89,7 @@ async def list_invitations(
     _: AuthorityAdmin, authority: ActiveAuthority, identity: IdentityDep
 ) -> InvitationList:
     """Newest first, with whether each is pending, accepted or expired."""
-    found = await identity.invitations.listing(str(authority["slug"]))
+    found = await identity.invitations.listing(authority.slug)
     return InvitationList(items=[invitation_view(record) for record in found])
 
 
@@ -107,7 +107,7 @@ async def renew_invitation(
     service: InvitationServiceDep,
 ) -> InvitationView:
     """For an invitation not yet accepted; the earlier link stops working."""
-    invitation = await identity.invitations.get(str(authority["slug"]), invitation_id)
+    invitation = await identity.invitations.get(authority.slug, invitation_id)
     if invitation is None:
         raise NotFound(code="invitation_not_found")
     return await service.renew(invitation, inviter_id=admin.user_id)

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from identity.dependencies import STAFF_ROLES
 from identity.errors import AccessRestricted, AccountInactive, EmailNotConfirmed, NotAMember
 from identity.wiring import Identity
+from kit.auth import STAFF_ROLES
+from kit.authorities import Authority
 from kit.mongo import Document
 
 
@@ -16,18 +17,16 @@ class Admission:
     organisation: str | None
 
 
-def two_factor_forced(authority: Document, roles: list[str]) -> bool:
+def two_factor_forced(authority: Authority, roles: list[str]) -> bool:
     """Whether the authority makes these roles sign in with a second factor."""
-    return bool(authority.get("staff_two_factor_required")) and bool(
-        STAFF_ROLES.intersection(roles)
-    )
+    return authority.staff_two_factor_required and bool(STAFF_ROLES.intersection(roles))
 
 
-async def admit(identity: Identity, account: Document, authority: Document) -> Admission:
+async def admit(identity: Identity, account: Document, authority: Authority) -> Admission:
     """The person's roles here; refuse an unconfirmed, absent, inactive or restricted member."""
     if account.get("email_confirmed_at") is None:
         raise EmailNotConfirmed()
-    slug = str(authority["slug"])
+    slug = authority.slug
     user_id = str(account["_id"])
     membership = await identity.memberships.of(slug, user_id)
     roles: list[str] = []
@@ -44,7 +43,7 @@ async def admit(identity: Identity, account: Document, authority: Document) -> A
     restriction = await identity.restrictions.in_force_for(slug, user_id)
     if restriction is not None:
         raise AccessRestricted(
-            authority_name=str(authority.get("name", slug)),
+            authority_name=authority.name,
             reason=str(restriction["reason"]),
             until=restriction.get("until"),
         )

@@ -66,7 +66,7 @@ async def join(
         request,
         identity.idempotency,
         caller=caller.user_id,
-        authority=str(authority["slug"]),
+        authority=authority.slug,
         body=body.model_dump(),
         status=status.HTTP_201_CREATED,
     )
@@ -88,7 +88,7 @@ async def members(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MemberPage:
     """Newest first; `email` finds one person."""
-    slug = str(authority["slug"])
+    slug = authority.slug
     query: dict[str, Any] = {}
     if email is not None:
         account = await identity.accounts.by_email(normalise_email(email))

@@ -30,11 +30,11 @@ class MembershipService:
     async def _view(self, caller: Caller, slug: str) -> MyMembership:
         membership = await self.identity.memberships.of(slug, caller.user_id)
         assert membership is not None
-        authority = await self.identity.authorities.get(slug)
+        authority = self.identity.authorities.get(slug)
         restriction = await self.identity.restrictions.in_force_for(slug, caller.user_id)
         return MyMembership(
             authority=slug,
-            authority_name=str((authority or {}).get("name", slug)),
+            authority_name=authority.name if authority is not None else slug,
             roles=[str(role) for role in membership.get("roles", [])],
             organisation_id=membership.get("organisation_id"),
             status=str(membership.get("status", "active")),
@@ -48,8 +48,8 @@ class MembershipService:
 
     async def join(self, caller: Caller, target: str, *, once: Once) -> MyMembership:
         """Become an applicant of another authority that uses the portal."""
-        authority = await self.identity.authorities.get(target)
-        if authority is None or authority.get("status") != "active":
+        authority = self.identity.authorities.get(target)
+        if authority is None or authority.status != "active":
             raise AuthorityNotFound()
         if await self.identity.memberships.of(target, caller.user_id) is not None:
             raise AlreadyMember("You already have an account with this housing service.")
@@ -72,7 +72,7 @@ class MembershipService:
             )
             view = MyMembership(
                 authority=target,
-                authority_name=str(authority.get("name", target)),
+                authority_name=authority.name,
                 roles=["applicant"],
                 organisation_id=None,
                 status="active",

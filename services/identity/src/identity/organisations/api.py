@@ -49,7 +49,7 @@ class OrganisationNotFound(NotFound):
 async def _organisation(
     organisation_id: str, identity: IdentityDep, authority: ActiveAuthority
 ) -> Document:
-    record = await identity.organisations.get(str(authority["slug"]), organisation_id)
+    record = await identity.organisations.get(authority.slug, organisation_id)
     if record is None:
         raise OrganisationNotFound()
     return record
@@ -103,7 +103,7 @@ async def create_organisation(
         request,
         identity.idempotency,
         caller=admin.user_id,
-        authority=str(authority["slug"]),
+        authority=authority.slug,
         body=body.model_dump(),
         status=status.HTTP_201_CREATED,
     )
@@ -122,7 +122,7 @@ async def list_organisations(
     caller: CurrentCaller, authority: ActiveAuthority, identity: IdentityDep
 ) -> OrganisationList:
     """Staff see every organisation; a landlord user sees their own."""
-    slug = str(authority["slug"])
+    slug = authority.slug
     if caller.principal.has_any("authority_admin", "officer", "manager"):
         found = await identity.organisations.listing(slug)
     elif caller.principal.organisation:
@@ -178,7 +178,7 @@ async def add_user(
         request,
         identity.idempotency,
         caller=caller.user_id,
-        authority=str(authority["slug"]),
+        authority=authority.slug,
         body={"organisation_id": str(record["_id"]), **body.model_dump()},
         status=status.HTTP_201_CREATED,
     )

@@ -21,6 +21,7 @@ from identity.organisations.schemas import (
 from identity.passwords.service import PasswordService
 from identity.serving import ForAuthority
 from identity.wiring import Identity
+from kit.authorities import Authority
 from kit.errors import Conflict
 from kit.mongo import Document, Session
 
@@ -58,7 +59,7 @@ def organisation_user(membership: Document, account: Document) -> OrganisationUs
 class OrganisationService(ForAuthority):
     """Organisations of one authority."""
 
-    def __init__(self, identity: Identity, *, authority: Document, client: ClientInfo) -> None:
+    def __init__(self, identity: Identity, *, authority: Authority, client: ClientInfo) -> None:
         super().__init__(identity, authority=authority, client=client)
         self.invitations = InvitationService(identity, authority=authority, client=client)
 

@@ -47,7 +47,7 @@ async def restrict(
         request,
         identity.idempotency,
         caller=admin.user_id,
-        authority=str(authority["slug"]),
+        authority=authority.slug,
         body=body.model_dump(mode="json"),
         status=status.HTTP_201_CREATED,
     )
@@ -71,7 +71,7 @@ async def list_restrictions(
     in_force: Annotated[bool, Query(description="Only those in force now.")] = True,
 ) -> RestrictionList:
     """Newest first."""
-    found = await identity.restrictions.listing(str(authority["slug"]), in_force_only=in_force)
+    found = await identity.restrictions.listing(authority.slug, in_force_only=in_force)
     return RestrictionList(items=[restriction_view(record) for record in found])
 
 

@@ -163,7 +163,7 @@ async def my_sessions(
     caller: CurrentCaller, identity: IdentityDep, authority: ActiveAuthority
 ) -> SessionList:
     """Device, address and last use of each, newest use first."""
-    found = await identity.sessions.live_of_person(str(authority["slug"]), caller.user_id)
+    found = await identity.sessions.live_of_person(authority.slug, caller.user_id)
     return SessionList(
         items=[
             SessionView(

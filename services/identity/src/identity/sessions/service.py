@@ -480,8 +480,8 @@ class SignIn(ForAuthority):
 
     async def switch(self, caller: Caller, target: str) -> TokenPair:
         """Open a session in another authority the caller belongs to."""
-        record = await self.identity.authorities.get(target)
-        if record is None or record.get("status") != "active":
+        record = self.identity.authorities.get(target)
+        if record is None or record.status != "active":
             raise AuthorityNotFound()
         account = await self.identity.accounts.get(caller.user_id)
         if account is None:

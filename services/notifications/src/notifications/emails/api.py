@@ -54,7 +54,7 @@ async def list_deliveries(
     """List deliveries with their status; bodies are never returned."""
     after = Position.decode(cursor) if cursor is not None else None
     records = await deliveries.page(
-        str(authority["_id"]), status=status, to=to, after=after, limit=limit + 1
+        authority.slug, status=status, to=to, after=after, limit=limit + 1
     )
     items = [DeliverySummary.from_record(record) for record in records[:limit]]
     next_cursor = None
@@ -72,7 +72,7 @@ async def get_delivery(
     deliveries: Deliveries,
 ) -> Delivery:
     """A delivery's status, attempts and last error; the body is never returned."""
-    record = await deliveries.get(str(authority["_id"]), delivery_id)
+    record = await deliveries.get(authority.slug, delivery_id)
     if record is None:
         raise DeliveryNotFound()
     return Delivery.from_record(record)

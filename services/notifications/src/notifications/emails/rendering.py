@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from kit.mongo import Document
+from kit.authorities import Authority
 
 UK_TIME = ZoneInfo("Europe/London")
 MONTHS = (
@@ -48,16 +48,14 @@ def web_address(value: object) -> str | None:
     return None
 
 
-def authority_facts(record: Document) -> dict[str, Any]:
+def authority_facts(authority: Authority) -> dict[str, Any]:
     """What an email may show of the authority it is sent for, from the local registry copy."""
-    contact = record.get("contact") or {}
-    branding = record.get("branding") or {}
     return {
-        "name": one_line(str(record.get("name") or record["_id"])),
-        "email": contact.get("email"),
-        "phone": contact.get("phone"),
-        "website": web_address(contact.get("website")),
-        "colour": str(branding.get("colour") or "#0b0c0c"),
+        "name": one_line(authority.name),
+        "email": authority.contact.email,
+        "phone": authority.contact.phone,
+        "website": web_address(authority.contact.website),
+        "colour": authority.branding.colour,
     }
 
 

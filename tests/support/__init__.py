@@ -1,0 +1,1 @@
+"""What tests of every package share: factories and helpers for the real stack."""
