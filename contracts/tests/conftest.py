@@ -14,8 +14,8 @@ from contracts.events.identity import (
     PasswordChanged,
     PasswordResetRequested,
     RegistrationAttempted,
-    SignInCodeIssued,
     SessionEnded,
+    SignInCodeIssued,
     SignInLocked,
     StaffInvited,
 )
