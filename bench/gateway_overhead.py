@@ -11,9 +11,6 @@ bench/results/ as JSON.
 
 import argparse
 import asyncio
-import json
-import os
-import platform
 import re
 import shutil
 import subprocess
@@ -23,10 +20,11 @@ import time
 import urllib.request
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from bench.nginx import reverse_proxy
+from bench.results import record
 from bench.upstream_clients import compare
 
 from identity.config import Settings as IdentitySettings
@@ -36,7 +34,6 @@ from portalstack.endpoints import current_stack
 from portalstack.processes import free_port
 from portalstack.settings import StackSettings
 
-RESULTS = Path(__file__).resolve().parent / "results"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -284,22 +281,17 @@ def main() -> int:
     for client in clients:
         print(f"  {client.client:<10}{client.requests_per_second:>10.0f} req/s")
     print(f"fastest: {clients[0].client} (the gateway uses its own client, 'gateway')")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    document = {
-        "benchmark": "gateway_overhead",
-        "at": stamp,
-        "machine": {"cpus": len(os.sched_getaffinity(0)), "python": platform.python_version()},
-        "workers_per_service": stack.workers,
-        "wrk": options,
-        "rounds": arguments.rounds,
-        "target_gateway_to_nginx": TARGET_TO_NGINX,
-        "endpoints": report,
-        "upstream_clients": [asdict(client) for client in clients],
-    }
-    written = RESULTS / f"gateway-overhead-{stamp}.json"
-    written.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(f"written {written.relative_to(RESULTS.parent.parent)}")
+    record(
+        "gateway_overhead",
+        {
+            "workers_per_service": stack.workers,
+            "wrk": options,
+            "rounds": arguments.rounds,
+            "target_gateway_to_nginx": TARGET_TO_NGINX,
+            "endpoints": report,
+            "upstream_clients": [asdict(client) for client in clients],
+        },
+    )
     return 1 if failed else 0
 
 

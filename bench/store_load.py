@@ -9,16 +9,13 @@ bench/results/ as JSON.
 
 import argparse
 import asyncio
-import json
-import os
-import platform
 import sys
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 
 import httpx
-from bench.gateway_overhead import RESULTS, access_tokens
+from bench.gateway_overhead import access_tokens
+from bench.results import record
 from pymongo import AsyncMongoClient
 
 from identity.demo.seed import DEMO_DOMAIN, DEMO_PASSWORD
@@ -173,18 +170,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     arguments = parser.parse_args()
     results = asyncio.run(measure(arguments))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    document = {
-        "benchmark": "store_load",
-        "at": stamp,
-        "machine": {"cpus": len(os.sched_getaffinity(0)), "python": platform.python_version()},
-        "target_idle_per_second": TARGET_IDLE_PER_SECOND,
-        **results,
-    }
-    written = RESULTS / f"store-load-{stamp}.json"
-    written.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(f"written {written.relative_to(RESULTS.parent.parent)}")
+    record("store_load", {"target_idle_per_second": TARGET_IDLE_PER_SECOND, **results})
     return 0
 
 
