@@ -30,8 +30,15 @@ HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 FileExtension = Annotated[str, StringConstraints(pattern=r"^\.[a-z0-9]{1,16}$")]
 """A lower-case file name extension with its dot (`.pdf`)."""
 
+# `\s` stands for other characters in each regex dialect: NEL is a space to pydantic's and
+# Python's, not to ECMAScript's (which JSON Schema uses), and BOM the other way round. Naming
+# both makes every reader of the schema agree on what it allows.
+_NOT_AT_OR_SPACE = r"[^@\s\x85\ufeff]"
 EmailAddress = Annotated[
-    str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    str,
+    StringConstraints(
+        pattern=rf"^{_NOT_AT_OR_SPACE}+@{_NOT_AT_OR_SPACE}+\.{_NOT_AT_OR_SPACE}+$", max_length=254
+    ),
 ]
 """An email address, checked for shape only."""
 

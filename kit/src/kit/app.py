@@ -174,6 +174,31 @@ async def _check(name: str, probe: Awaitable[Any]) -> tuple[str, str]:
     return name, "ok" if result is not False else "failed"
 
 
+def _document_unreadable_bodies(app: FastAPI) -> None:
+    """Declare the 400 every operation with a body gives when the body is not readable JSON."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                if isinstance(operation, dict) and "requestBody" in operation:
+                    operation["responses"].setdefault(
+                        "400",
+                        {
+                            "description": "The body cannot be read (it is not valid JSON)",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/ErrorBody"}
+                                }
+                            },
+                        },
+                    )
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(
     settings: ServiceSettings,
     *,
@@ -233,6 +258,7 @@ def create_app(
         },
     )
     install_error_handlers(app)
+    _document_unreadable_bodies(app)
     app.add_middleware(RequestMiddleware, service=settings.service_name)
 
     operations = APIRouter(tags=["operations"])

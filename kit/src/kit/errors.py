@@ -1,12 +1,16 @@
 """The standard error body and the application errors every service raises."""
 
+import functools
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from kit import logs
 
@@ -162,6 +166,30 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return details
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+@functools.cache
+def _template(path: str) -> re.Pattern[str]:
+    return compile_path(path)[0]
+
+
+def allowed_methods(request: Request) -> str:
+    """The methods of the resource at the request's path, whichever routes serve them."""
+    # The router answers 405 from the first route whose path matches, naming only that route's
+    # methods. The resource is the most specific template that matches: `/sessions/switch`
+    # (POST) is not `/sessions/{session_id}` (DELETE), though both match the path.
+    path = request.scope["path"]
+    matching: list[tuple[int, set[str]]] = []
+    for route in iter_route_contexts(request.app.routes):
+        template, methods = getattr(route, "path", None), getattr(route, "methods", None)
+        if template and methods and _template(template).match(path):
+            matching.append((template.count("{"), methods))
+    fewest = min((parameters for parameters, _ in matching), default=0)
+    allowed = set().union(*(methods for parameters, methods in matching if parameters == fewest))
+    return ", ".join(method for method in _METHODS if method in allowed)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Render every error, expected or not, with the standard body."""
 
@@ -180,13 +208,15 @@ def install_error_handlers(app: FastAPI) -> None:
             details=_validation_details(exc),
         )
 
-    async def on_http_error(_: Request, exc: Exception) -> JSONResponse:
+    async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         message = str(exc.detail) if exc.detail else "The request could not be processed."
         if exc.status_code == 404:
             message = "Not found."
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
         return error_response(exc.status_code, code, message, headers=headers)
 
     async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:

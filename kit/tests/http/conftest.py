@@ -51,6 +51,22 @@ async def close_case(case_id: str) -> None:
     raise CaseAlreadyClosed(details={"case_id": case_id}, headers={"X-Case-Version": "7"})
 
 
+@cases.post("/cases/search")
+async def search_cases() -> list[str]:
+    """Cases matching a search (none here)."""
+    return []
+
+
+# Another sub-domain's router serves more methods on the same paths.
+case_notes = APIRouter()
+
+
+@case_notes.patch("/cases/{case_id}")
+async def change_case(case_id: str) -> dict[str, str]:
+    """Change a case."""
+    return {"case_id": case_id}
+
+
 @cases.post("/applicants", status_code=201)
 async def register_applicant(signup: ApplicantSignup) -> dict[str, str]:
     """Register an applicant."""
@@ -90,7 +106,9 @@ async def running(
         description="Routes that exercise the kit's shared HTTP behaviour.",
         # No queues are declared for these throwaway services.
         parts=parts
-        or ServiceParts(routers=[cases], keeps_authority_copy=False, keeps_ended_sessions=False),
+        or ServiceParts(
+            routers=[cases, case_notes], keeps_authority_copy=False, keeps_ended_sessions=False
+        ),
     )
     async with app.router.lifespan_context(app):
         # Unexpected errors must come back as responses, as a real server sends them.

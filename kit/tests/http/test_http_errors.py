@@ -102,13 +102,23 @@ class TestUnknownRouteAndMethod:
         error = error_of(response, 404, "not_found")
         assert error["details"] is None
 
-    async def test_wrong_method_is_not_allowed_and_names_the_allowed_one(
+    async def test_wrong_method_is_not_allowed_and_names_every_allowed_one(
         self, service: httpx.AsyncClient
     ) -> None:
         response = await service.delete("/cases/C-1001")
 
         error_of(response, 405, "method_not_allowed")
-        assert response.headers["allow"] == "GET"
+        # GET and PATCH come from two routers; the first route alone would name only GET.
+        assert response.headers["allow"] == "GET, PATCH"
+
+    async def test_a_fixed_path_names_its_own_methods_not_a_templates(
+        self, service: httpx.AsyncClient
+    ) -> None:
+        # `/cases/search` also matches `/cases/{case_id}`, a different resource.
+        response = await service.options("/cases/search")
+
+        error_of(response, 405, "method_not_allowed")
+        assert response.headers["allow"] == "POST"
 
 
 class TestUnexpectedError:

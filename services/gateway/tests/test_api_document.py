@@ -140,10 +140,18 @@ class TestEveryRouteIsListed:
                 assert exposed["tags"] == [service]
                 assert exposed.get("summary") == operation.get("summary")
                 assert exposed["operationId"].startswith(f"{service}_")
-                for part in ("parameters", "requestBody", "responses"):
+                for part in ("parameters", "requestBody"):
                     assert inlined(document, exposed.get(part)) == inlined(
                         own, operation.get(part)
                     ), (service, path, method, part)
+                # Every answer the service documents stays as it is; the gateway adds its own
+                # (and says that a 429 comes with Retry-After).
+                for status, answer in operation["responses"].items():
+                    kept = inlined(document, exposed["responses"][status])
+                    if status == "429":
+                        kept["headers"].pop("Retry-After")
+                        kept = {key: value for key, value in kept.items() if value != {}}
+                    assert kept == inlined(own, answer), (service, path, method, status)
 
     async def test_metrics_are_never_listed(self, gateway: httpx.AsyncClient) -> None:
         document = await merged_document(gateway, "rugby")
@@ -219,6 +227,34 @@ class TestSecurity:
                 assert (await gateway.get(path)).status_code == 200, path
             if method == "get" and "security" in operation and "{" not in path:
                 assert (await gateway.get(path)).status_code == 401, path
+
+
+class TestGatewayAnswers:
+    async def test_every_operation_lists_what_the_gateway_itself_may_answer(
+        self, gateway: httpx.AsyncClient
+    ) -> None:
+        document = await merged_document(gateway, "watford")
+        for path, method, operation in operations(document):
+            answers = operation["responses"]
+            expected = {"429", "503", "504"}
+            if "security" in operation:
+                expected |= {"401", "403"}
+            if "requestBody" in operation:
+                expected |= {"400", "413"}  # a body that is not JSON, or too large
+            assert expected <= set(answers), (method, path, sorted(answers))
+            for status in expected - {"503"}:  # readiness answers 503 with its own body
+                schema = inlined(document, answers[status])["content"]["application/json"]
+                assert schema["schema"]["required"] == ["error"], (method, path, status)
+            assert "Retry-After" in answers["429"]["headers"], (method, path)
+
+    async def test_an_update_that_needs_if_match_declares_it_required(
+        self, gateway: httpx.AsyncClient
+    ) -> None:
+        document = await merged_document(gateway, "watford")
+        change = document["paths"]["/watford/api/identity/me"]["patch"]
+        if_match = [each for each in change.get("parameters", []) if each["name"] == "If-Match"]
+        assert [(each["in"], each["required"]) for each in if_match] == [("header", True)]
+        assert "428" in change["responses"]
 
 
 class TestCaching:

@@ -34,6 +34,29 @@ WHAT = frozenset({"openapi.json", "docs"})
 Json = dict[str, Any]
 ComponentKey = tuple[str, str]
 
+# The standard error body, for the answers the gateway gives itself.
+GATEWAY_ERROR = "GatewayErrorBody"
+GATEWAY_ERROR_SCHEMA: Json = {
+    "title": GATEWAY_ERROR,
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {},
+            },
+        }
+    },
+}
+RETRY_AFTER: Json = {
+    "description": "Seconds to wait before trying again.",
+    "schema": {"type": "integer", "minimum": 0},
+}
+
 
 @dataclass(frozen=True)
 class DocumentRoute:
@@ -199,6 +222,7 @@ def merge(
             merged = components.setdefault(section, {})
             for name, definition in entries.items():
                 merged[names[service][(section, name)]] = _rewrite(definition, names[service])
+    components.setdefault("schemas", {})[GATEWAY_ERROR] = GATEWAY_ERROR_SCHEMA
     components["securitySchemes"] = {
         BEARER: {
             "type": "http",
@@ -285,9 +309,41 @@ def _operation(
     taken.add(operation_id)
     exposed["operationId"] = operation_id
     exposed.pop("security", None)
-    if not is_public(service, method.upper(), path):
+    secured = not is_public(service, method.upper(), path)
+    if secured:
         exposed["security"] = [{BEARER: []}]
+    answers = exposed.setdefault("responses", {})
+    for status, description in _gateway_answers(
+        secured=secured, has_body="requestBody" in exposed
+    ).items():
+        if status not in answers:
+            answer: Json = {
+                "description": description,
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{GATEWAY_ERROR}"}
+                    }
+                },
+            }
+            answers[status] = answer
+    # However the service describes its own 429, the gateway's comes with Retry-After too.
+    answers["429"].setdefault("headers", {}).setdefault("Retry-After", RETRY_AFTER)
     return exposed
+
+
+def _gateway_answers(*, secured: bool, has_body: bool) -> dict[str, str]:
+    """What the gateway itself may answer for an operation, and why."""
+    answers = {
+        "429": "Too many requests from this address or person: wait, then try again",
+        "503": "The portal is starting or the service is unavailable: try again shortly",
+        "504": "The service took too long to answer",
+    }
+    if secured:
+        answers["401"] = "Not signed in, or the access token is not valid here"
+        answers["403"] = "Access to this authority is restricted or the account inactive"
+    if has_body:
+        answers["413"] = "The body is larger than this authority accepts"
+    return answers
 
 
 def _derived_id(method: str, path: str) -> str:

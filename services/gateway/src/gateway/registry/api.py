@@ -13,7 +13,7 @@ from gateway.registry.schemas import AuthorityChanges, AuthorityPage
 from gateway.registry.service import RegistryService, UnknownAuthority, UnknownService
 from kit.app import RuntimeDep
 from kit.auth import Principal, require_roles
-from kit.concurrency import require_match, set_etag
+from kit.concurrency import IF_MATCH, require_match, set_etag
 from kit.errors import ErrorBody
 from kit.idempotency import IdempotencyStore, StoredAnswer, idempotent_request
 from kit.mongo import Session
@@ -145,6 +145,7 @@ async def read_authority(
         412: {"model": ErrorBody, "description": "Changed since it was read"},
         428: {"model": ErrorBody, "description": "If-Match missing"},
     },
+    openapi_extra=IF_MATCH,
 )
 async def change_authority(
     slug: str,

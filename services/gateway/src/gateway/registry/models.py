@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from contracts.events.authority import (
     AuthorityKind,
@@ -35,7 +35,7 @@ class Authority(BaseModel):
     status: AuthorityStatus = "active"
     modules: UniqueList[Module]
     uploads: UploadPolicy
-    staff_two_factor_required: bool = False
+    staff_two_factor_required: StrictBool = False
     branding: Branding
     contact: Contact = Contact()
     hosts: UniqueList[HostName] = []

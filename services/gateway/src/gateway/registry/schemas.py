@@ -1,6 +1,6 @@
 """What the authority administration API accepts and returns."""
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StrictBool
 
 from contracts.events.authority import (
     AuthorityKind,
@@ -24,7 +24,7 @@ class AuthorityChanges(BaseModel):
     status: AuthorityStatus | None = None
     modules: UniqueList[Module] | None = None
     uploads: UploadPolicy | None = None
-    staff_two_factor_required: bool | None = None
+    staff_two_factor_required: StrictBool | None = None
     branding: Branding | None = None
     contact: Contact | None = None
     hosts: UniqueList[HostName] | None = Field(default=None, max_length=20)

@@ -24,7 +24,7 @@ from identity.once import Once
 from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import Identity, IdentityDep
 from kit.authorities import ActiveAuthority
-from kit.concurrency import require_match, set_etag
+from kit.concurrency import IF_MATCH, require_match, set_etag
 from kit.errors import Unauthorized
 from kit.mongo import Document
 
@@ -159,6 +159,7 @@ async def read_profile(
     response_model=Profile,
     summary="Change my name or phone number",
     responses=declared(401, 404, 412, 428),
+    openapi_extra=IF_MATCH,
 )
 async def change_profile(
     body: ProfileChange,

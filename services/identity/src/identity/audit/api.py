@@ -45,7 +45,9 @@ async def audit_log(
     identity: IdentityDep,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    action: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, json_schema_extra={"enum": list(actions.ALL)})
+    ] = None,
     user_id: Annotated[
         str | None, Query(max_length=64, description="Events about this person.")
     ] = None,

@@ -192,6 +192,7 @@ async def add_user(
     "/{organisation_id}/users/{user_id}/password-reset",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Send a user a password reset email",
+    response_class=Response,
     responses=declared(401, 404),
 )
 async def send_password_reset(

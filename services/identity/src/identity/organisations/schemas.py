@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints
 
 from identity.invitations.schemas import InvitationView, Invitee, LandlordRole
 
@@ -71,4 +71,4 @@ class ActiveChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    active: bool
+    active: StrictBool  # `0` or `"no"` is not an answer
