@@ -1,54 +1,33 @@
 """A gateway whose registry has not loaded yet asks clients to come back, rather than guessing."""
 
-import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
-from portalstack.processes import free_port, stop_group
+from portalstack.processes import free_port
 from portalstack.services import service_env
 from portalstack.settings import StackSettings
 
+StartServer = Callable[..., str]
+
 
 @pytest.fixture
-def unloaded_gateway(tmp_path: Path) -> Iterator[str]:
+def unloaded_gateway(start_server: StartServer, tmp_path: Path) -> str:
     """A gateway whose store never answers, so its registry never loads: its URL once alive."""
-    env = service_env(StackSettings.from_env(), "gateway")
     metrics = tmp_path / "metrics"
     metrics.mkdir()
-    env |= {
+    env = service_env(StackSettings.from_env(), "gateway") | {
         "PROMETHEUS_MULTIPROC_DIR": str(metrics),
         # Nothing listens here: the gateway keeps retrying its store and never loads.
         "GATEWAY_MONGO_URL": f"mongodb://127.0.0.1:{free_port()}/?serverSelectionTimeoutMS=200",
         "GATEWAY_RATE_LIMIT_STATE": str(tmp_path / "rates"),
     }
     port = free_port()
-    log = tmp_path / "gateway.log"
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "gateway.main:app", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, f"gateway did not start; see {log}"
-        time.sleep(0.1)
-    yield url
-    stop_group(process.pid, timeout=20)
-    process.wait()
+    argv = [sys.executable, "-m", "uvicorn", "gateway.main:app", "--port", str(port)]
+    return start_server(argv, env=env, port=port, ready="/healthz")
 
 
 class TestBeforeTheRegistryLoads:

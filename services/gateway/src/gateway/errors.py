@@ -2,20 +2,46 @@
 
 from kit.errors import AppError, Forbidden, ServiceUnavailable
 
-# How long a client should wait before asking again: the registry loads within moments, an
-# upstream is checked again every few seconds.
-STARTING_RETRY_SECONDS = 2
-UPSTREAM_RETRY_SECONDS = 5
+
+class RetryLater(ServiceUnavailable):
+    """Unavailable for now: the answer says how many seconds to wait before asking again."""
+
+    # An upstream taken out of its pool is checked again every few seconds.
+    retry_after = 5
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": str(self.retry_after)})
 
 
-class PortalStarting(ServiceUnavailable):
+class PortalStarting(RetryLater):
     """The registry is not loaded yet, so no authority can be told apart."""
 
     code = "starting"
     message = "The portal is starting; try again in a moment."
+    # The registry loads within moments of the gateway starting.
+    retry_after = 2
 
-    def __init__(self) -> None:
-        super().__init__(headers={"Retry-After": str(STARTING_RETRY_SECONDS)})
+
+class NoUpstream(RetryLater):
+    """No member of the service's pool takes requests."""
+
+    code = "no_upstream"
+    message = "This service is temporarily unavailable."
+
+
+class UpstreamUnavailable(RetryLater):
+    """The service could not be reached, or broke off before its answer began."""
+
+    code = "upstream_unavailable"
+    message = "This service is temporarily unavailable."
+
+
+class UpstreamTimedOut(AppError):
+    """The service did not answer in time."""
+
+    status = 504
+    code = "upstream_timeout"
+    message = "The service took too long to answer."
 
 
 class AccessRestricted(Forbidden):
@@ -47,31 +73,3 @@ class PayloadTooLarge(AppError):
 
     def __init__(self, *, limit: int) -> None:
         super().__init__(f"The request is larger than the {limit} bytes accepted here.")
-
-
-class NoUpstream(ServiceUnavailable):
-    """No member of the service's pool takes requests."""
-
-    code = "no_upstream"
-    message = "This service is temporarily unavailable."
-
-    def __init__(self) -> None:
-        super().__init__(headers={"Retry-After": str(UPSTREAM_RETRY_SECONDS)})
-
-
-class UpstreamUnavailable(ServiceUnavailable):
-    """The service could not be reached, or broke off its answer before it began."""
-
-    code = "upstream_unavailable"
-    message = "This service is temporarily unavailable."
-
-    def __init__(self) -> None:
-        super().__init__(headers={"Retry-After": str(UPSTREAM_RETRY_SECONDS)})
-
-
-class UpstreamTimedOut(AppError):
-    """The service did not answer in time."""
-
-    status = 504
-    code = "upstream_timeout"
-    message = "The service took too long to answer."
