@@ -179,13 +179,18 @@ class TokenVerifier:
         return principal, float(claims["exp"]), str(header["kid"])
 
 
+def parse_bearer(header: str) -> str:
+    """The token of an `Authorization: Bearer <token>` header value; anything else is refused."""
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized()
+    return token
+
+
 def bearer_token(request: Request) -> str:
     """The bearer token from the Authorization header."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized()
-    return token.strip()
+    return parse_bearer(request.headers.get("authorization", ""))
 
 
 async def current_principal(request: Request) -> Principal:

@@ -131,6 +131,16 @@ def error_response(
     return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
 
 
+def app_error_response(error: AppError) -> JSONResponse:
+    """Render an application error: its status, the standard body and its headers.
+
+    The response is an ASGI app too, so code below the framework answers with it as well.
+    """
+    return error_response(
+        error.status, error.code, error.message, details=error.details, headers=error.headers
+    )
+
+
 def unexpected_error_response(exc: BaseException) -> JSONResponse:
     """Log an unexpected error and render the standard 500 body, without the error's text."""
     logs.get_logger("kit.errors").exception("unexpected error", exc_info=exc)
@@ -195,9 +205,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_app_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)
-        return error_response(
-            exc.status, exc.code, exc.message, details=exc.details, headers=exc.headers
-        )
+        return app_error_response(exc)
 
     async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

@@ -45,6 +45,15 @@ class TestCurrentPrincipal:
             "methods": ["pwd"],
         }
 
+    async def test_the_scheme_is_read_in_any_case_and_spaces_around_the_token_are_ignored(
+        self, casework_service: httpx.AsyncClient, mint: MintToken
+    ) -> None:
+        headers = {"Authorization": f"bEARER  {mint(authority='rugby')} ", "X-Authority": "rugby"}
+
+        response = await casework_service.get("/me", headers=headers)
+
+        assert response.status_code == 200, response.text
+
     async def test_token_for_another_authority_is_forbidden(
         self, casework_service: httpx.AsyncClient, mint: MintToken
     ) -> None:

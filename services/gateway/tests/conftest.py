@@ -80,10 +80,11 @@ async def forget_authorities(gateway_mongo: Mongo) -> AsyncIterator[list[str]]:
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[StartServer]:
-    """Starts a server process, waits until its /readyz answers, and stops it after the test."""
+    """Starts a server process, waits until it answers on `ready` (its /readyz), and stops it
+    after the test."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(argv: list[str], *, env: dict[str, str], port: int) -> str:
+    def start(argv: list[str], *, env: dict[str, str], port: int, ready: str = "/readyz") -> str:
         log = tmp_path / f"server-{port}.log"
         with log.open("ab") as out:
             process = subprocess.Popen(
@@ -94,7 +95,7 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                if httpx.get(f"{url}{ready}", timeout=1).status_code == 200:
                     return url
             except httpx.HTTPError:
                 pass

@@ -69,7 +69,12 @@ class TestMemberAccess:
         )
         refused = await status_becomes(gateway, url, headers, 403)
         assert refused.status_code == 403
-        assert refused.json()["error"]["code"] == "access_restricted"
+        assert refused.json()["error"] == {
+            "code": "access_restricted",
+            "message": "Your access to this service has been restricted or your account "
+            "is inactive. Contact the housing team for help.",
+            "details": None,
+        }
         # Only that authority: the same person elsewhere is untouched.
         elsewhere = await mint_token(authority="rugby", user=user)
         response = await gateway.get(

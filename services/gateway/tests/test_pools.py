@@ -267,5 +267,7 @@ class TestPools:
                 break
             await asyncio.sleep(0.1)
         assert response.status_code == 503
-        assert response.json()["error"]["code"] in {"no_upstream", "upstream_unavailable"}
-        assert response.headers["retry-after"].isdigit()
+        error = response.json()["error"]
+        assert error["code"] in {"no_upstream", "upstream_unavailable"}
+        assert error["message"] == "This service is temporarily unavailable."
+        assert response.headers["retry-after"] == "5"

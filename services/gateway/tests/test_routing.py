@@ -72,6 +72,26 @@ class TestTokenCheck:
         assert_error(response, 401, "unauthorized")
         assert response.headers["www-authenticate"].startswith("Bearer")
 
+    @pytest.mark.parametrize("authorization", ["Basic dXNlcjpwYXNz", "Bearer", "Bearer-x", "token"])
+    async def test_other_schemes_are_refused_with_a_challenge(
+        self, gateway: httpx.AsyncClient, authorization: str
+    ) -> None:
+        response = await gateway.get(
+            "/watford/api/cases/anything", headers={"Authorization": authorization}
+        )
+        assert_error(response, 401, "unauthorized")
+        assert response.headers["www-authenticate"] == 'Bearer realm="housing-portal"'
+
+    async def test_the_scheme_is_read_in_any_case_and_spaces_before_the_token_are_ignored(
+        self, gateway: httpx.AsyncClient, sink_authority: tuple[str, dict[str, str]]
+    ) -> None:
+        slug, headers = sink_authority
+        token = headers["Authorization"].removeprefix("Bearer ")
+        response = await gateway.get(
+            f"/{slug}/api/cases/echo", headers={"Authorization": f"bEARER  {token}"}
+        )
+        assert response.status_code == 200, response.text
+
     async def test_garbage_token_is_refused(self, gateway: httpx.AsyncClient) -> None:
         response = await gateway.get(
             "/watford/api/cases/anything", headers={"Authorization": "Bearer not-a-jwt"}

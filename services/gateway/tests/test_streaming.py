@@ -172,7 +172,11 @@ class TestBodyLimits:
         url = f"/{slug}/api/cases/files"
         refused = await gateway.post(url, content=b"x" * (2 * 1024 * 1024), headers=headers)
         assert refused.status_code == 413
-        assert refused.json()["error"]["code"] == "payload_too_large"
+        assert refused.json()["error"] == {
+            "code": "payload_too_large",
+            "message": "The request is larger than the 1048576 bytes accepted here.",
+            "details": None,
+        }
         accepted = await gateway.post(url, content=b"x" * 1000, headers=headers)
         assert accepted.status_code == 200
         assert accepted.json()["bytes"] == 1000

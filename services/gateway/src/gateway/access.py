@@ -56,13 +56,12 @@ def access_subscription(mongo: Mongo) -> Subscription:
 
 
 class BlockedMembers:
-    """Each worker's in-memory copy of the blocked members, loaded from the store and kept
-    current by the same events the store copy is made from."""
+    """Each worker's in-memory copy of the blocked members, kept current by the same events the
+    store copy is made from."""
 
     event_types = (AccountDeactivated.event_type, AccountReactivated.event_type)
 
     def __init__(self) -> None:
-        self.mongo: Mongo | None = None
         self._blocked: dict[str, datetime | None] = {}
         self._changed_at: dict[str, datetime] = {}
 
@@ -74,17 +73,9 @@ class BlockedMembers:
         until = self._blocked[key]
         return until is None or until > datetime.now(UTC)
 
-    async def load(self) -> None:
-        """Load the current blocks."""
-        if self.mongo is None:
-            return
-        now = datetime.now(UTC)
-        records = await (
-            self.mongo.db[BLOCKED]
-            .find({"$or": [{"until": None}, {"until": {"$gt": now}}]})
-            .to_list(length=None)
-        )
-        self._blocked = {str(record["_id"]): record.get("until") for record in records}
+    def replace(self, blocked: dict[str, datetime | None]) -> None:
+        """Hold these blocks (until when, by record id) instead of those held until now."""
+        self._blocked = blocked
 
     def apply(self, envelope: Envelope, payload: EventPayload) -> None:
         """Block or unblock a member at once; an older event than one applied changes nothing."""
@@ -96,3 +87,25 @@ class BlockedMembers:
             self._blocked[key] = payload.until
         elif isinstance(payload, AccountReactivated):
             self._blocked.pop(key, None)
+
+
+class BlockedMembersLoader:
+    """Loads a worker's blocked members from the store and passes their events on."""
+
+    event_types = BlockedMembers.event_types
+
+    def __init__(self, members: BlockedMembers, mongo: Mongo) -> None:
+        self.members = members
+        self.blocked = mongo.db[BLOCKED]
+
+    async def load(self) -> None:
+        """Load the current blocks."""
+        now = datetime.now(UTC)
+        records = await self.blocked.find(
+            {"$or": [{"until": None}, {"until": {"$gt": now}}]}
+        ).to_list(length=None)
+        self.members.replace({str(record["_id"]): record.get("until") for record in records})
+
+    def apply(self, envelope: Envelope, payload: EventPayload) -> None:
+        """Block or unblock a member at once."""
+        self.members.apply(envelope, payload)

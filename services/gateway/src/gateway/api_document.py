@@ -1,7 +1,6 @@
 """One OpenAPI document per authority: every service's API as the gateway exposes it."""
 
 import asyncio
-import functools
 import hashlib
 import html
 import json
@@ -14,7 +13,6 @@ from typing import Any
 import aiohttp
 from starlette.types import Receive, Scope, Send
 
-from gateway.config import settings
 from gateway.operators import is_operator_path
 from gateway.registry.models import Authority
 from gateway.registry.view import RegistryView
@@ -562,19 +560,16 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-@functools.cache
-def _portal() -> tuple[ApiDocument, RegistryView]:
-    """This worker's document and registry, looked up on first use."""
-    # main imports this module to route requests to `serve`, so its objects are found lazily.
-    from gateway import main
-
-    document = ApiDocument(
-        settings.default_pools, own_api=main.operations.openapi, version=main.operations.version
-    )
-    return document, main.registry_view
-
-
-async def serve(scope: Scope, receive: Receive, send: Send, *, slug: str, what: str) -> None:
+async def serve(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    *,
+    slug: str,
+    what: str,
+    document: ApiDocument,
+    registry: RegistryView,
+) -> None:
     """Answer `/{authority}/api/openapi.json` (the merged document) or `/docs` (its page)."""
     scope["route"] = DocumentRoute(f"/{{authority}}/api/{what if what in WHAT else 'unknown'}")
     headers = dict(scope["headers"])
@@ -598,7 +593,6 @@ async def serve(scope: Scope, receive: Receive, send: Send, *, slug: str, what: 
             405, "method_not_allowed", "This address only answers GET.", {"Allow": "GET, HEAD"}
         )
         return
-    document, registry = _portal()
     if not registry.loaded.is_set():
         message = "The portal is starting; try again in a moment."
         await fail(503, "starting", message, {"Retry-After": "2"})

@@ -2,14 +2,17 @@
 
 import asyncio
 import re
+from dataclasses import dataclass
 
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contracts.fields import AUTHORITY_SLUG
 from gateway.access import INDEXES as ACCESS_INDEXES
-from gateway.access import BlockedMembers, access_subscription
+from gateway.access import BlockedMembers, BlockedMembersLoader, access_subscription
+from gateway.api_document import ApiDocument
 from gateway.api_document import serve as serve_api_document
-from gateway.config import settings
+from gateway.config import Settings, settings
 from gateway.cors import (
     answer_preflight,
     cors_headers,
@@ -21,89 +24,110 @@ from gateway.headers import SecurityHeaders, security_headers
 from gateway.limits import RateLimiter, RequestRates, Rule, default_state_path
 from gateway.operators import is_operator_path, on_operations_port
 from gateway.pools import UpstreamHealth
-from gateway.proxy import Proxy, request_header, send_authority_not_found, send_not_found
+from gateway.proxy import Proxy, request_header
 from gateway.registry.api import router as authorities_router
-from gateway.registry.repository import INDEXES
+from gateway.registry.repository import INDEXES, AuthorityStore
 from gateway.registry.seed import load_seed
 from gateway.registry.service import RegistryService, announce_periodically
-from gateway.registry.view import RegistryView
+from gateway.registry.view import RegistryLoader, RegistryView
 from gateway.routing import RoutingTable
 from kit import context
 from kit.app import Runtime, ServiceParts, create_app
 from kit.auth import JwksCache, TokenVerifier
+from kit.authorities import AuthorityNotFound
+from kit.errors import AppError, NotFound, app_error_response
 from kit.events.broadcast import MemoryCopy
 from kit.middleware import RequestMiddleware
 
 PROXIED = re.compile(rf"^/(?P<slug>{AUTHORITY_SLUG})/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
 
-registry_view = RegistryView()
-blocked_members = BlockedMembers()
-upstream_health = UpstreamHealth(interval=settings.health_check_seconds)
-proxy = Proxy(
-    registry_view,
-    RoutingTable(settings.default_pools, health=upstream_health),
-    TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.token_issuer),
-    connect_timeout=settings.upstream_connect_timeout_seconds,
-    read_timeout=settings.upstream_read_timeout_seconds,
-    connections=settings.upstream_connections,
-    idle_timeout=settings.upstream_idle_seconds,
-    json_limit=settings.body_limit_bytes,
-    rates=RequestRates(
-        RateLimiter(settings.rate_limit_state or default_state_path()),
-        sign_in_per_address=Rule.parse("sign_in_per_address", settings.rate_sign_in_per_address),
-        api_per_address=Rule.parse("api_per_address", settings.rate_api_per_address),
-        api_per_user=Rule.parse("api_per_user", settings.rate_api_per_user),
-        trusted_proxies=settings.trusted_proxies,
-    ),
-    blocked=blocked_members,
-)
+
+@dataclass(frozen=True, slots=True)
+class GatewayParts:
+    """What every request reads, built once when the app is made."""
+
+    operations: FastAPI
+    registry: RegistryView
+    proxy: Proxy
+    api_document: ApiDocument
 
 
-async def _start(runtime: Runtime) -> None:
-    registry = RegistryService(runtime.mongo, runtime.outbox)
-    await registry.seed(load_seed(settings.authorities_seed))
-    registry_view.store = registry.store
-    await registry_view.refresh()
-    runtime.tasks.append(
-        asyncio.create_task(upstream_health.keep_checking(), name="upstream-health")
+def create_gateway(settings: Settings) -> "Gateway":
+    """Build the gateway from its settings: the proxy, the registry copy and its own app."""
+    registry = RegistryView()
+    blocked = BlockedMembers()
+    upstream_health = UpstreamHealth(interval=settings.health_check_seconds)
+    proxy = Proxy(
+        registry,
+        RoutingTable(settings.default_pools, health=upstream_health),
+        TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.token_issuer),
+        connect_timeout=settings.upstream_connect_timeout_seconds,
+        read_timeout=settings.upstream_read_timeout_seconds,
+        connections=settings.upstream_connections,
+        idle_timeout=settings.upstream_idle_seconds,
+        json_limit=settings.body_limit_bytes,
+        rates=RequestRates(
+            RateLimiter(settings.rate_limit_state or default_state_path()),
+            sign_in_per_address=Rule.parse(
+                "sign_in_per_address", settings.rate_sign_in_per_address
+            ),
+            api_per_address=Rule.parse("api_per_address", settings.rate_api_per_address),
+            api_per_user=Rule.parse("api_per_user", settings.rate_api_per_user),
+            trusted_proxies=settings.trusted_proxies,
+        ),
+        blocked=blocked,
     )
-    runtime.tasks.append(
-        asyncio.create_task(
-            announce_periodically(registry, every_seconds=settings.announce_seconds),
-            name="registry-announcer",
+
+    async def start(runtime: Runtime) -> None:
+        service = RegistryService(runtime.mongo, runtime.outbox)
+        await service.seed(load_seed(settings.authorities_seed))
+        registry.replace(await service.store.all())
+        runtime.tasks.append(
+            asyncio.create_task(upstream_health.keep_checking(), name="upstream-health")
+        )
+        runtime.tasks.append(
+            asyncio.create_task(
+                announce_periodically(service, every_seconds=settings.announce_seconds),
+                name="registry-announcer",
+            )
+        )
+
+    def memory(runtime: Runtime) -> list[MemoryCopy]:
+        return [
+            BlockedMembersLoader(blocked, runtime.mongo),
+            RegistryLoader(registry, AuthorityStore(runtime.mongo)),
+        ]
+
+    async def registry_loaded(_: Runtime) -> bool:
+        return registry.loaded.is_set()
+
+    async def stop(_: Runtime) -> None:
+        await proxy.close()
+
+    operations = create_app(
+        settings,
+        title="Housing Portal: gateway",
+        description="The front door: the authority registry and routing of every request.",
+        parts=ServiceParts(
+            routers=[authorities_router],
+            indexes=[*INDEXES, *ACCESS_INDEXES],
+            subscriptions=lambda runtime: [access_subscription(runtime.mongo)],
+            memory=memory,
+            verifier=proxy.verifier,
+            readiness={"registry": registry_loaded},
+            on_start=start,
+            on_stop=stop,
+            keeps_authority_copy=False,
+        ),
+    )
+    api_document = ApiDocument(
+        settings.default_pools, own_api=operations.openapi, version=operations.version
+    )
+    return Gateway(
+        GatewayParts(
+            operations=operations, registry=registry, proxy=proxy, api_document=api_document
         )
     )
-
-
-def _memory(runtime: Runtime) -> list[MemoryCopy]:
-    blocked_members.mongo = runtime.mongo
-    return [blocked_members, registry_view]
-
-
-async def _registry_loaded(_: Runtime) -> bool:
-    return registry_view.loaded.is_set()
-
-
-async def _stop(_: Runtime) -> None:
-    await proxy.close()
-
-
-operations = create_app(
-    settings,
-    title="Housing Portal: gateway",
-    description="The front door: the authority registry and routing of every request.",
-    parts=ServiceParts(
-        routers=[authorities_router],
-        indexes=[*INDEXES, *ACCESS_INDEXES],
-        subscriptions=lambda runtime: [access_subscription(runtime.mongo)],
-        memory=_memory,
-        verifier=proxy.verifier,
-        readiness={"registry": _registry_loaded},
-        on_start=_start,
-        on_stop=_stop,
-        keeps_authority_copy=False,
-    ),
-)
 
 
 API_PATH = re.compile(r"^/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
@@ -120,8 +144,9 @@ class Gateway:
     proxied. Everything else is the gateway's operational app.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, parts: GatewayParts) -> None:
+        self.parts = parts
+        self.app: ASGIApp = parts.operations
         self.documented = RequestMiddleware(self._api_document, service="gateway")
         self.secured = SecurityHeaders(self._not_proxied)
 
@@ -137,7 +162,7 @@ class Gateway:
         own_host = API_PATH.match(path)
         if own_host is not None:
             host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
-            authority = registry_view.by_host.get(host.rsplit(":", 1)[0].lower())
+            authority = self.parts.registry.by_host.get(host.rsplit(":", 1)[0].lower())
             if authority is not None:
                 return authority.slug, own_host["service"], own_host["path"] or "/"
         return None
@@ -148,11 +173,11 @@ class Gateway:
             if target is not None and target[1] != "gateway":
                 # Every service call: the proxy adds the security and CORS headers itself.
                 slug, service, path = target
-                authority = registry_view.get(slug)
+                authority = self.parts.registry.get(slug)
                 extra = security_headers(scope)
                 if authority is not None and authority.status == "active":
                     extra += cors_headers(request_origin(scope), authority)
-                await proxy(
+                await self.parts.proxy(
                     scope,
                     receive,
                     send,
@@ -169,14 +194,14 @@ class Gateway:
         if scope["type"] == "http":
             target = self.target(scope)
             if target is not None:
-                authority = registry_view.get(target[0])
+                authority = self.parts.registry.get(target[0])
                 if authority is not None and authority.status == "active" and is_preflight(scope):
                     await answer_preflight(send, request_origin(scope), authority)
                     return
                 await with_cors(self._api, scope, receive, send, authority=authority)
                 return
             if is_operator_path(scope["path"]) and not on_operations_port(scope):
-                await send_not_found(send, request_id=_request_id(scope))
+                await _refuse(NotFound(), scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -190,24 +215,34 @@ class Gateway:
         if service == "gateway":
             await self._own_api(scope, receive, send, slug=slug, path=path)
             return
-        await proxy(scope, receive, send, slug=slug, service=service, path=path, extra_headers=[])
+        await self.parts.proxy(
+            scope, receive, send, slug=slug, service=service, path=path, extra_headers=[]
+        )
 
     async def _api_document(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = API_DOCUMENT.match(scope["path"])
         assert match is not None
-        await serve_api_document(scope, receive, send, slug=match["slug"], what=match["what"])
+        await serve_api_document(
+            scope,
+            receive,
+            send,
+            slug=match["slug"],
+            what=match["what"],
+            document=self.parts.api_document,
+            registry=self.parts.registry,
+        )
 
     async def _own_api(
         self, scope: Scope, receive: Receive, send: Send, *, slug: str, path: str
     ) -> None:
         """The gateway's own routes, for one authority, as if they were a service's."""
-        authority = registry_view.get(slug)
+        authority = self.parts.registry.get(slug)
         if authority is None or authority.status != "active":
-            await send_authority_not_found(send, request_id=_request_id(scope))
+            await _refuse(AuthorityNotFound(), scope, receive, send)
             return
         if is_operator_path(path):
             # Operators read the gateway's own on its operations port, never per authority.
-            await send_not_found(send, request_id=_request_id(scope))
+            await _refuse(NotFound(), scope, receive, send)
             return
         headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"x-authority"]
         headers.append((b"x-authority", slug.encode()))
@@ -221,9 +256,13 @@ class Gateway:
         await self.app(child, receive, send)
 
 
-def _request_id(scope: Scope) -> str:
-    """The client's request id if acceptable, else a new one."""
-    return context.accept_request_id(request_header(scope, b"x-request-id"))
+async def _refuse(error: AppError, scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer a request the gateway refuses outside the proxy, with the request's id."""
+    response = app_error_response(error)
+    response.headers["x-request-id"] = context.accept_request_id(
+        request_header(scope, b"x-request-id")
+    )
+    await response(scope, receive, send)
 
 
-app = Gateway(operations)
+app = create_gateway(settings)

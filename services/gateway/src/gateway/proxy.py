@@ -2,13 +2,21 @@
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import AsyncIterator
 
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway.access import BlockedMembers
+from gateway.errors import (
+    AccessRestricted,
+    NoUpstream,
+    PayloadTooLarge,
+    PortalStarting,
+    TooManyRequests,
+    UpstreamTimedOut,
+    UpstreamUnavailable,
+)
 from gateway.limits import RequestRates, Verdict
 from gateway.locations import names_a_location, public_headers, upstream_origins
 from gateway.metrics import GATEWAY_REQUESTS, UPSTREAM_LATENCY
@@ -25,9 +33,9 @@ from gateway.upstream import (
     UpstreamTimeout,
 )
 from kit import context
-from kit.auth import TokenVerifier
+from kit.auth import TokenVerifier, parse_bearer
 from kit.authorities import AuthorityNotFound
-from kit.errors import AppError, unexpected_error_response
+from kit.errors import AppError, NotFound, app_error_response, unexpected_error_response
 from kit.metrics import series
 from kit.middleware import record_request
 
@@ -71,43 +79,6 @@ CLIENT_CLOSED_REQUEST = 499
 SMALL_BODY = 64 * 1024
 # Room for multipart boundaries and form fields around an uploaded file.
 MULTIPART_ALLOWANCE = 1024 * 1024
-
-
-async def send_error(
-    send: Send,
-    status: int,
-    code: str,
-    message: str,
-    *,
-    request_id: str,
-    headers: dict[str, str] | None = None,
-) -> None:
-    """Answer with the standard error body."""
-    body = json.dumps({"error": {"code": code, "message": message, "details": None}}).encode()
-    raw_headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"x-request-id", request_id.encode()),
-    ]
-    raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-async def send_authority_not_found(send: Send, *, request_id: str) -> None:
-    """Answer that no active authority has this address."""
-    await send_error(
-        send,
-        AuthorityNotFound.status,
-        AuthorityNotFound.code,
-        AuthorityNotFound.message,
-        request_id=request_id,
-    )
-
-
-async def send_not_found(send: Send, *, request_id: str) -> None:
-    """Answer that nothing is served at this address."""
-    await send_error(send, 404, "not_found", "Not found.", request_id=request_id)
 
 
 class Proxy:
@@ -199,7 +170,12 @@ class Proxy:
         except Exception as exc:
             if responded:
                 raise  # the status is sent: the connection is cut instead
-            await unexpected_error_response(exc)(scope, receive, respond)
+            refusal = (
+                app_error_response(exc)
+                if isinstance(exc, AppError)
+                else unexpected_error_response(exc)
+            )
+            await refusal(scope, receive, respond)
         finally:
             known = slug if self.registry.get(slug) is not None else "unknown"
             series(GATEWAY_REQUESTS, known, service, str(status)).inc()
@@ -218,89 +194,24 @@ class Proxy:
         path: str,
         request_id: str,
     ) -> None:
-        if not self.registry.loaded.is_set():
-            await send_error(
-                send,
-                503,
-                "starting",
-                "The portal is starting; try again in a moment.",
-                request_id=request_id,
-                headers={"Retry-After": "2"},
-            )
-            return
-        authority = self.registry.get(slug)
-        if authority is None or authority.status != "active":
-            await send_authority_not_found(send, request_id=request_id)
-            return
-        if (
-            not self.routing.knows(service)
-            or not authority.serves(service)
-            or is_operator_path(path)
-        ):
-            await send_not_found(send, request_id=request_id)
-            return
+        """Check the request step by step, then forward it; a check that fails raises."""
+        authority = self._active_authority(slug)
+        self._check_served(authority, service, path)
         context.authority.set(slug)
         method: str = scope["method"]
         address = self.rates.client(scope)
-        verdict = self.rates.check_address(address, method=method, service=service, path=path)
-        if await self._refuse_over_limit(send, verdict, request_id):
-            return
-        user: str | None = None
+        _check_rate(self.rates.check_address(address, method=method, service=service, path=path))
         if not is_public(service, method, path):
-            try:
-                header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
-                scheme, _, token = header.partition(" ")
-                if scheme.lower() != "bearer" or not token.strip():
-                    raise AppError(
-                        "Sign in to continue.",
-                        code="unauthorized",
-                        status=401,
-                        headers={"WWW-Authenticate": 'Bearer realm="housing-portal"'},
-                    )
-                principal = await self.verifier.verify(token.strip(), authority=slug)
-                user = principal.user_id
-                context.user_id.set(user)
-                if self.blocked.is_blocked(slug, user):
-                    raise AppError(
-                        "Your access to this service has been restricted or your account "
-                        "is inactive. Contact the housing team for help.",
-                        code="access_restricted",
-                        status=403,
-                    )
-            except AppError as error:
-                await send_error(
-                    send,
-                    error.status,
-                    error.code,
-                    error.message,
-                    request_id=request_id,
-                    headers=error.headers,
-                )
-                return
-        if user is not None and await self._refuse_over_limit(
-            send, self.rates.check_user(user), request_id
-        ):
-            return
-        limit = self.body_limit(authority, service, method)
-        declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            await _refuse_too_large(send, limit, request_id=request_id)
-            return
+            token = parse_bearer(request_header(scope, b"authorization") or "")
+            principal = await self.verifier.verify(token, authority=slug)
+            self._check_member(slug, principal.user_id)
+            _check_rate(self.rates.check_user(principal.user_id))
+        limit = self._check_declared_size(scope, authority, service, method)
         refused: str | None = None
         # A member that refuses the connection got nothing: take it out and, for a request
         # without a body, try another member once.
         for _ in range(2):
-            upstream = self.routing.pick(authority, service, avoid=refused)
-            if upstream is None:
-                await send_error(
-                    send,
-                    503,
-                    "no_upstream",
-                    "This service is temporarily unavailable.",
-                    request_id=request_id,
-                    headers={"Retry-After": "5"},
-                )
-                return
+            upstream = self._pick(authority, service, avoid=refused)
             try:
                 await self._forward(
                     scope,
@@ -320,28 +231,48 @@ class Proxy:
                 refused = upstream
                 if _has_body(scope):
                     break
-        await send_error(
-            send,
-            503,
-            "upstream_unavailable",
-            "This service is temporarily unavailable.",
-            request_id=request_id,
-            headers={"Retry-After": "5"},
-        )
+        raise UpstreamUnavailable()
 
-    async def _refuse_over_limit(self, send: Send, verdict: Verdict, request_id: str) -> bool:
-        """Answer 429 if a limit refused the request; say whether it did."""
-        if verdict.allowed:
-            return False
-        await send_error(
-            send,
-            429,
-            "too_many_requests",
-            "Too many requests; try again shortly.",
-            request_id=request_id,
-            headers={"Retry-After": str(verdict.retry_after)},
-        )
-        return True
+    def _active_authority(self, slug: str) -> Authority:
+        """The active authority at this address, once the registry is loaded."""
+        if not self.registry.loaded.is_set():
+            raise PortalStarting()
+        authority = self.registry.get(slug)
+        if authority is None or authority.status != "active":
+            raise AuthorityNotFound()
+        return authority
+
+    def _check_served(self, authority: Authority, service: str, path: str) -> None:
+        """Refuse a service the authority does not use, and the services' operator paths."""
+        if (
+            not self.routing.knows(service)
+            or not authority.serves(service)
+            or is_operator_path(path)
+        ):
+            raise NotFound()
+
+    def _check_member(self, slug: str, user_id: str) -> None:
+        """Refuse a member identity has deactivated or restricted since the token was issued."""
+        context.user_id.set(user_id)
+        if self.blocked.is_blocked(slug, user_id):
+            raise AccessRestricted()
+
+    def _check_declared_size(
+        self, scope: Scope, authority: Authority, service: str, method: str
+    ) -> int:
+        """The body limit for this request, refusing a body declared larger at once."""
+        limit = self.body_limit(authority, service, method)
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            raise PayloadTooLarge(limit=limit)
+        return limit
+
+    def _pick(self, authority: Authority, service: str, *, avoid: str | None) -> str:
+        """The pool member to forward to."""
+        upstream = self.routing.pick(authority, service, avoid=avoid)
+        if upstream is None:
+            raise NoUpstream()
+        return upstream
 
     async def _forward(
         self,
@@ -395,25 +326,10 @@ class Proxy:
             raise UpstreamUnreachable(upstream) from error
         except (UpstreamError, BodyTooLarge) as error:
             if body is not None and body.too_large:
-                await _refuse_too_large(send, limit, request_id=request_id)
-            elif isinstance(error, UpstreamTimeout):
-                await send_error(
-                    send,
-                    504,
-                    "upstream_timeout",
-                    "The service took too long to answer.",
-                    request_id=request_id,
-                )
-            else:
-                await send_error(
-                    send,
-                    503,
-                    "upstream_unavailable",
-                    "This service is temporarily unavailable.",
-                    request_id=request_id,
-                    headers={"Retry-After": "5"},
-                )
-            return
+                raise PayloadTooLarge(limit=limit) from error
+            if isinstance(error, UpstreamTimeout):
+                raise UpstreamTimedOut() from error
+            raise UpstreamUnavailable() from error
         series(UPSTREAM_LATENCY, service).observe(time.perf_counter() - forwarded_at)
         response_headers = [
             (name, value)
@@ -441,14 +357,10 @@ class Proxy:
             response.abandon()  # the client left: stop pulling from the service
 
 
-async def _refuse_too_large(send: Send, limit: int, *, request_id: str) -> None:
-    await send_error(
-        send,
-        413,
-        "payload_too_large",
-        f"The request is larger than the {limit} bytes accepted here.",
-        request_id=request_id,
-    )
+def _check_rate(verdict: Verdict) -> None:
+    """Refuse a request a rate limit did not allow."""
+    if not verdict.allowed:
+        raise TooManyRequests(retry_after=verdict.retry_after)
 
 
 def _api_root(scope: Scope, slug: str) -> str:

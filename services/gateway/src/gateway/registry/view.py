@@ -2,6 +2,7 @@
 whenever an authority changes."""
 
 import asyncio
+from collections.abc import Iterable
 
 from contracts.envelope import Envelope
 from contracts.events.authority import AuthorityUpserted
@@ -16,33 +17,39 @@ log = logs.get_logger("gateway.registry")
 class RegistryView:
     """Lookups by slug and host name without a store round trip per request."""
 
-    event_types = (AuthorityUpserted.event_type,)
-
-    def __init__(self, store: AuthorityStore | None = None) -> None:
-        self.store = store
+    def __init__(self) -> None:
         self.by_slug: dict[str, Authority] = {}
         self.by_host: dict[str, Authority] = {}
         self.loaded = asyncio.Event()
-        self._reloading: asyncio.Task[None] | None = None
-        self._stale = False
 
-    async def refresh(self) -> None:
-        """Load every authority again."""
-        if self.store is None:
-            raise RuntimeError("the registry store is not connected yet")
-        authorities = await self.store.all()
-        self.by_slug = {authority.slug: authority for authority in authorities}
-        self.by_host = {host: authority for authority in authorities for host in authority.hosts}
+    def replace(self, authorities: Iterable[Authority]) -> None:
+        """Hold these authorities instead of those held until now."""
+        held = list(authorities)
+        self.by_slug = {authority.slug: authority for authority in held}
+        self.by_host = {host: authority for authority in held for host in authority.hosts}
         self.loaded.set()
 
     def get(self, slug: str) -> Authority | None:
         """An authority by slug, disabled ones included."""
         return self.by_slug.get(slug)
 
+
+class RegistryLoader:
+    """Keeps a worker's registry view current: loads it again whenever an authority changes."""
+
+    event_types = (AuthorityUpserted.event_type,)
+
+    def __init__(self, view: RegistryView, store: AuthorityStore) -> None:
+        self.view = view
+        self.store = store
+        self._reloading: asyncio.Task[None] | None = None
+        self._stale = False
+
     async def load(self) -> None:
-        """Load every authority again, once the store is connected."""
-        if self.store is not None:
-            await self.refresh()
+        """Load every authority again, once the view holds the seeded registry."""
+        # Before the seed is stored an empty registry would pass for a loaded one.
+        if self.view.loaded.is_set():
+            self.view.replace(await self.store.all())
 
     def apply(self, _: Envelope, payload: EventPayload) -> None:
         """Load again after a change: routes and origins live only in the store."""
