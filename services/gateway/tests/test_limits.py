@@ -225,6 +225,9 @@ class TestApiLimits:
         ]
         assert statuses.count(429) >= 2, statuses
         assert statuses[-1] == 429
+        # Over its limit, the address is still told first that a route needs a token.
+        signed_out = await workers.get(0, "/watford/api/cases/no-such-route", headers=here)
+        assert signed_out.status_code == 401, signed_out.text
         token = await mint_token(authority="watford")
         user = {"Authorization": f"Bearer {token}"}
         by_user = []
