@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from services.identity.tests.portal_client import Portal, error_code, new_email
+from tests.support.portal import Portal, error_code, new_email
 
 from portalstack.endpoints import Stack
 from portalstack.settings import StackSettings

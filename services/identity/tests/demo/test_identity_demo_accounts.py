@@ -4,8 +4,8 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from services.identity.tests.portal_client import Person, Portal
 from tests.support.factories import authority
+from tests.support.portal import Person, Portal
 
 from identity.config import Settings
 from identity.demo.seed import DEMO_AUTHORITIES, DEMO_PASSWORD, DemoSeeder, demo_accounts

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from services.identity.tests.portal_client import (
+from tests.support.portal import (
     Mailbox,
     Person,
     Portal,

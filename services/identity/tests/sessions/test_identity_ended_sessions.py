@@ -14,8 +14,8 @@ from services.identity.tests.organisations.test_identity_organisations import (
     add_user,
     organisation_with_admin,
 )
-from services.identity.tests.portal_client import Person, Portal, error_code, token_of
 from services.identity.tests.restrictions.test_identity_restrictions import restrict
+from tests.support.portal import Person, Portal, error_code, token_of
 
 from contracts.registry import validate_envelope
 from portalstack.endpoints import Stack

@@ -5,7 +5,7 @@ from typing import Any
 
 import jwt
 from jwt import PyJWK
-from services.identity.tests.portal_client import Person, Portal, error_code, new_email
+from tests.support.portal import Person, Portal, error_code, new_email
 
 
 async def verified_claims(portal: Portal, token: str, authority: str) -> dict[str, Any]:
