@@ -1,16 +1,15 @@
 """Fixtures for gateway tests: registry clean-up, and a stand-in upstream in an authority's pool."""
 
-import asyncio
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from tests.support.polling import eventually, status_reached, wait_until_ready
 
 from gateway.config import Settings as GatewaySettings
 from kit.mongo import Document, Mongo
@@ -39,18 +38,25 @@ async def wait_for_copies(
     mongo: Mongo, slug: str, *, revision: int = 1, within: float = 20.0
 ) -> dict[str, Document]:
     """Each service's copy of the authority, once all four hold this revision or a later one."""
-    deadline = time.monotonic() + within
     copies: dict[str, Document] = {}
-    while time.monotonic() < deadline:
+
+    async def all_held() -> dict[str, Document] | None:
         for service, database in COPIES.items():
             found = await mongo.client[database]["authorities"].find_one({"_id": slug})
             if found is not None and found.get("revision", 0) >= revision:
                 copies[service] = found
-        if len(copies) == len(COPIES):
-            return copies
-        await asyncio.sleep(0.1)
-    missing = sorted(set(COPIES) - set(copies))
-    raise AssertionError(f"revision {revision} of {slug} did not reach {missing}")
+        return copies if len(copies) == len(COPIES) else None
+
+    async def missing() -> str:
+        return f"missing from {sorted(set(COPIES) - set(copies))}"
+
+    return await eventually(
+        all_held,
+        within=within,
+        what=f"revision {revision} of {slug} in every service",
+        every=0.1,
+        details=missing,
+    )
 
 
 @pytest.fixture
@@ -91,15 +97,8 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
             )
         started.append(process)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    return url
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"{url} did not start; see {log}")
+        wait_until_ready(url, what=f"the server logging to {log}")
+        return url
 
     yield start
     for process in started:
@@ -138,9 +137,6 @@ async def sink_authority(
     }
     created = await gateway.post(ADMIN_API, json=body, headers={"Authorization": f"Bearer {admin}"})
     assert created.status_code == 201, created.text
-    deadline = time.monotonic() + 10
-    while (await gateway.get(f"/{slug}/api/documents/healthz")).status_code != 200:
-        assert time.monotonic() < deadline, "the authority was never routed"
-        await asyncio.sleep(0.1)
+    await status_reached(gateway, f"/{slug}/api/documents/healthz", 200)
     user = await mint_token(authority=slug, lifetime=1800)
     return slug, {"Authorization": f"Bearer {user}"}

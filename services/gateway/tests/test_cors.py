@@ -1,11 +1,10 @@
 """Browsers may call an authority's API only from the origins it lists."""
 
-import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 
 import httpx
+from tests.support.polling import status_reached
 
 MintToken = Callable[..., Awaitable[str]]
 ALLOWED = "https://portal.corsford.example"
@@ -34,10 +33,7 @@ class TestCors:
         )
         assert created.status_code == 201, created.text
         url = f"/{slug}/api/cases/healthz"
-        deadline = time.monotonic() + 10
-        while (await gateway.get(url)).status_code != 200:
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.1)
+        await status_reached(gateway, url, 200)
 
         preflight = {"Access-Control-Request-Method": "POST", "Origin": ALLOWED}
         allowed = await gateway.options(url, headers=preflight)

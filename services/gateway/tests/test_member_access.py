@@ -1,14 +1,13 @@
 """A deactivated or restricted member's tokens are refused at once, and accepted once lifted."""
 
-import asyncio
 import json
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import aio_pika
 import httpx
+from tests.support.polling import status_reached
 
 from contracts.envelope import Envelope
 from contracts.events.identity import AccountDeactivated, AccountReactivated
@@ -42,17 +41,6 @@ async def publish(stack: Stack, payload: EventPayload, *, authority: str) -> Non
         )
 
 
-async def status_becomes(
-    gateway: httpx.AsyncClient, url: str, headers: dict[str, str], status: int
-) -> httpx.Response:
-    deadline = time.monotonic() + 15
-    while True:
-        response = await gateway.get(url, headers=headers)
-        if response.status_code == status or time.monotonic() > deadline:
-            return response
-        await asyncio.sleep(0.2)
-
-
 class TestMemberAccess:
     async def test_restricted_then_lifted(
         self, gateway: httpx.AsyncClient, stack: Stack, mint_token: MintToken
@@ -67,8 +55,7 @@ class TestMemberAccess:
             AccountDeactivated(user_id=user, reason="restricted", until=None),
             authority="kingston",
         )
-        refused = await status_becomes(gateway, url, headers, 403)
-        assert refused.status_code == 403
+        refused = await status_reached(gateway, url, 403, headers=headers, within=15)
         assert refused.json()["error"]["code"] == "access_restricted"
         # Only that authority: the same person elsewhere is untouched.
         elsewhere = await mint_token(authority="rugby", user=user)
@@ -81,8 +68,7 @@ class TestMemberAccess:
             AccountReactivated(user_id=user, reason="restriction_lifted"),
             authority="kingston",
         )
-        allowed = await status_becomes(gateway, url, headers, 404)
-        assert allowed.status_code == 404
+        await status_reached(gateway, url, 404, headers=headers, within=15)
 
     async def test_a_restriction_that_has_ended_no_longer_applies(
         self, gateway: httpx.AsyncClient, stack: Stack, mint_token: MintToken
@@ -97,6 +83,6 @@ class TestMemberAccess:
             authority="kingston",
         )
         url = "/kingston/api/cases/no-such-route"
-        assert (await status_becomes(gateway, url, headers, 403)).status_code == 403
-        assert (await status_becomes(gateway, url, headers, 404)).status_code == 404
+        await status_reached(gateway, url, 403, headers=headers, within=15)
+        await status_reached(gateway, url, 404, headers=headers, within=15)
         assert datetime.now(UTC) >= ends

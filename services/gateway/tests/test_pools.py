@@ -7,7 +7,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.support.polling import eventually, status_reached, wait_until_ready
 
 from portalstack.processes import free_port, stop_group
 from portalstack.services import service_env
@@ -60,15 +60,7 @@ class CasesInstance:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"cases instance on {self.port} did not start: {self.log}")
+        wait_until_ready(self.url, what=f"the cases instance logging to {self.log}")
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -142,14 +134,6 @@ async def traffic_to(
         await traffic.stop()
 
 
-async def until(check: Callable[[], bool], *, what: str, within: float = 15.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.1)
-
-
 class TestPools:
     async def test_an_authority_moves_between_pools_while_traffic_flows(
         self,
@@ -177,15 +161,11 @@ class TestPools:
         assert created.status_code == 201, created.text
         url = f"/{slug}/api/cases/healthz"
 
-        async def reaches_gateway() -> None:
-            deadline = time.monotonic() + 10
-            while (await gateway.get(url)).status_code != 200:
-                assert time.monotonic() < deadline, "authority never routed"
-                await asyncio.sleep(0.1)
-
-        await reaches_gateway()
+        await status_reached(gateway, url, 200)
         # The first instance answered that request and its metrics count it.
-        await until(lambda: first.health_requests() >= 1, what="first instance metrics")
+        await eventually(
+            lambda: first.health_requests() >= 1, within=15, what="first instance metrics"
+        )
         before = (first.health_requests(), second.health_requests())
         for _ in range(20):
             assert (await gateway.get(url)).status_code == 200
@@ -196,7 +176,7 @@ class TestPools:
         assert second.health_requests() == before[1]
 
         traffic = traffic_to(url)
-        await until(lambda: len(traffic.statuses) > 20, what="traffic")
+        await eventually(lambda: len(traffic.statuses) > 20, within=15, what="traffic")
         moved = await gateway.patch(
             f"{ADMIN_API}/{slug}",
             json={"routes": {"cases": [second.url]}},
@@ -204,12 +184,14 @@ class TestPools:
         )
         assert moved.status_code == 200, moved.text
         start_second = second.health_requests()
-        await until(
-            lambda: second.health_requests() > start_second + 20, what="requests on the new pool"
+        await eventually(
+            lambda: second.health_requests() > start_second + 20,
+            within=15,
+            what="requests on the new pool",
         )
         settled_first = first.health_requests()
         sent = len(traffic.statuses)
-        await until(lambda: len(traffic.statuses) > sent + 30, what="more traffic")
+        await eventually(lambda: len(traffic.statuses) > sent + 30, within=15, what="more traffic")
         await traffic.stop()
         assert first.health_requests() <= settled_first + 2  # only requests already in flight
         assert set(traffic.statuses) == {200}, traffic.failures
@@ -222,17 +204,22 @@ class TestPools:
         )
         assert both.status_code == 200, both.text
         traffic = traffic_to(url)
-        await until(
+        await eventually(
             lambda: first.health_requests() > settled_first + 5,
+            within=15,
             what="first instance back in the pool",
         )
         first.kill()
         sent = len(traffic.statuses)
-        await until(lambda: len(traffic.statuses) > sent + 50, what="traffic after the kill")
+        await eventually(
+            lambda: len(traffic.statuses) > sent + 50, within=15, what="traffic after the kill"
+        )
         first.start()
         restarted = first.health_requests()
-        await until(
-            lambda: first.health_requests() > restarted + 5, what="restarted member rejoining"
+        await eventually(
+            lambda: first.health_requests() > restarted + 5,
+            within=15,
+            what="restarted member rejoining",
         )
         await traffic.stop()
         assert set(traffic.statuses) == {200}, traffic.failures
@@ -260,12 +247,6 @@ class TestPools:
             ADMIN_API, json=body, headers={"Authorization": f"Bearer {token}"}
         )
         assert created.status_code == 201, created.text
-        deadline = time.monotonic() + 10
-        while True:
-            response = await gateway.get(f"/{slug}/api/cases/healthz")
-            if response.status_code == 503 or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.1)
-        assert response.status_code == 503
+        response = await status_reached(gateway, f"/{slug}/api/cases/healthz", 503)
         assert response.json()["error"]["code"] in {"no_upstream", "upstream_unavailable"}
         assert response.headers["retry-after"].isdigit()
