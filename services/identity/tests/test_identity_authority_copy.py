@@ -1,13 +1,12 @@
 """Each service knows every authority from memory, changed at once by the registry's events."""
 
-import asyncio
 import json
-import time
 import uuid
 
 import aio_pika
 import httpx
 from tests.support.factories import authority
+from tests.support.polling import eventually
 
 from contracts.envelope import Envelope
 from contracts.events.authority import AuthorityUpserted
@@ -47,10 +46,11 @@ async def statuses(identity: httpx.AsyncClient, slug: str) -> set[int]:
 
 async def becomes(identity: httpx.AsyncClient, slug: str, status: int) -> None:
     """Wait until every answer has this status."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while (found := await statuses(identity, slug)) != {status}:
-        assert time.monotonic() < deadline, found
-        await asyncio.sleep(0.1)
+
+    async def only_this() -> bool:
+        return await statuses(identity, slug) == {status}
+
+    await eventually(only_this, within=WAIT_SECONDS, what=f"only {status} for {slug}", every=0.1)
 
 
 class TestAuthorityCopy:

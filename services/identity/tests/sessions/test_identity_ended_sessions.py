@@ -15,6 +15,7 @@ from services.identity.tests.organisations.test_identity_organisations import (
     organisation_with_admin,
 )
 from services.identity.tests.restrictions.test_identity_restrictions import restrict
+from tests.support.polling import eventually
 from tests.support.portal import Person, Portal, error_code, token_of
 
 from contracts.registry import validate_envelope
@@ -87,16 +88,18 @@ class Reads:
 
 async def session_ended_event(portal: Portal, person: Person, session_id: str) -> dict[str, Any]:
     """The announcement that this session of the person ended, once identity has written it."""
-    deadline = time.monotonic() + REFUSED_WITHIN_SECONDS
-    while True:
+
+    async def announced() -> list[dict[str, Any]]:
         events = await portal.store.events("identity.session.ended", user_id=person.user_id)
-        found = [event for event in events if event["data"]["session_id"] == session_id]
-        if found:
-            assert len(found) == 1, found
-            validate_envelope(found[0])
-            return found[0]
-        assert time.monotonic() < deadline, f"session {session_id} was not announced as ended"
-        await asyncio.sleep(0.05)
+        return [event for event in events if event["data"]["session_id"] == session_id]
+
+    found = await eventually(
+        announced, within=REFUSED_WITHIN_SECONDS, what=f"session {session_id} announced as ended"
+    )
+    assert len(found) == 1, found
+    validate_envelope(found[0])
+    ended: dict[str, Any] = found[0]
+    return ended
 
 
 @pytest.fixture
