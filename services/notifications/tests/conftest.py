@@ -1,13 +1,11 @@
 """Fixtures for notifications tests: the real broker, store, mail catcher and signing key."""
 
 import asyncio
-import json
 import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
-import aio_pika
 import httpx
 import pytest
 from aiosmtpd.smtp import SMTP
@@ -19,7 +17,6 @@ from contracts.events.authority import Contact
 from contracts.payload import EventPayload
 from contracts.registry import validate_envelope
 from kit.authorities import AuthorityCopy
-from kit.events.broker import declare_exchange
 from kit.mongo import Document, Mongo
 from notifications.config import Settings
 from notifications.emails.consumers import account_emails_subscription
@@ -29,7 +26,6 @@ from notifications.emails.sender import EmailSender, SmtpRelay
 from portalstack.endpoints import Stack
 from portalstack.processes import free_port
 
-Publish = Callable[..., Awaitable[Envelope]]
 ReadMail = Callable[..., Awaitable[list[dict[str, Any]]]]
 Queue = Callable[..., Awaitable[Envelope]]
 MakeSender = Callable[..., EmailSender]
@@ -42,35 +38,6 @@ TEST_AUTHORITY_NAME = "Test Borough Council"
 def recipient() -> str:
     """An address no other test sends to."""
     return f"resident-{uuid.uuid4().hex[:12]}@example.org"
-
-
-@pytest.fixture
-async def publish(stack: Stack) -> AsyncIterator[Publish]:
-    """Publish real, validated envelopes to `portal.events`, persistent, keyed by type."""
-    connection = await aio_pika.connect(stack.amqp_url)
-    channel = await connection.channel(publisher_confirms=True)
-    exchange = await declare_exchange(channel)
-
-    async def send(
-        payload: EventPayload, *, authority: str = "watford", envelope: Envelope | None = None
-    ) -> Envelope:
-        envelope = envelope or Envelope.for_event(payload, authority=authority)
-        body = envelope.model_dump(mode="json")
-        validate_envelope(body)
-        await exchange.publish(
-            aio_pika.Message(
-                json.dumps(body).encode(),
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                message_id=str(envelope.id),
-                type=envelope.type,
-            ),
-            routing_key=envelope.type,
-        )
-        return envelope
-
-    yield send
-    await connection.close()
 
 
 @pytest.fixture
