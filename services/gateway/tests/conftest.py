@@ -6,6 +6,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from portalstack.processes import free_port, stop_group
 WaitForCopies = Callable[..., Awaitable[dict[str, Document]]]
 MintToken = Callable[..., Awaitable[str]]
 StartServer = Callable[..., str]
+RegisterAuthority = Callable[..., Awaitable[str]]
 
 ADMIN_API = "/watford/api/gateway/authorities"
 HERE = Path(__file__).resolve().parent
@@ -85,6 +87,34 @@ async def forget_authorities(gateway_mongo: Mongo) -> AsyncIterator[list[str]]:
 
 
 @pytest.fixture
+def register_authority(
+    gateway: httpx.AsyncClient, mint_token: MintToken, forget_authorities: list[str]
+) -> RegisterAuthority:
+    """Registers an authority through the admin API (removed afterwards); gives its slug."""
+
+    async def register(name: str, **fields: Any) -> str:
+        slug = f"test-{uuid.uuid4().hex[:10]}"
+        forget_authorities.append(slug)
+        admin = await mint_token(authority="watford", roles=("platform_admin",))
+        body = {
+            "slug": slug,
+            "name": name,
+            "kind": "council",
+            "modules": ["homelessness"],
+            "uploads": {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]},
+            "branding": {"colour": "#335577"},
+            **fields,
+        }
+        created = await gateway.post(
+            ADMIN_API, json=body, headers={"Authorization": f"Bearer {admin}"}
+        )
+        assert created.status_code == 201, created.text
+        return slug
+
+    return register
+
+
+@pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[StartServer]:
     """Starts a server process, waits until its /readyz answers, and stops it after the test."""
     started: list[subprocess.Popen[bytes]] = []
@@ -119,24 +149,15 @@ def sink(start_server: StartServer) -> str:
 async def sink_authority(
     gateway: httpx.AsyncClient,
     mint_token: MintToken,
-    forget_authorities: list[str],
+    register_authority: RegisterAuthority,
     sink: str,
 ) -> tuple[str, dict[str, str]]:
     """An authority whose documents and cases pools are the sink; its slug and a user's headers."""
-    slug = f"test-{uuid.uuid4().hex[:10]}"
-    forget_authorities.append(slug)
-    admin = await mint_token(authority="watford", roles=("platform_admin",))
-    body = {
-        "slug": slug,
-        "name": "Streaming District Council",
-        "kind": "council",
-        "modules": ["homelessness"],
-        "uploads": {"max_bytes": UPLOAD_LIMIT, "allowed_extensions": [".pdf"]},
-        "branding": {"colour": "#335577"},
-        "routes": {"documents": [sink], "cases": [sink]},
-    }
-    created = await gateway.post(ADMIN_API, json=body, headers={"Authorization": f"Bearer {admin}"})
-    assert created.status_code == 201, created.text
+    slug = await register_authority(
+        "Streaming District Council",
+        uploads={"max_bytes": UPLOAD_LIMIT, "allowed_extensions": [".pdf"]},
+        routes={"documents": [sink], "cases": [sink]},
+    )
     await status_reached(gateway, f"/{slug}/api/documents/healthz", 200)
     user = await mint_token(authority=slug, lifetime=1800)
     return slug, {"Authorization": f"Bearer {user}"}

@@ -4,7 +4,6 @@ import asyncio
 import copy
 import json
 import socket
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from gateway.routing import is_public
 from portalstack.endpoints import Stack
 
 MintToken = Callable[..., Awaitable[str]]
+RegisterAuthority = Callable[..., Awaitable[str]]
 Json = dict[str, Any]
 
 SEEDED = ("watford", "kingston", "rugby", "housing-ombudsman")
@@ -292,22 +292,12 @@ class TestRefusals:
         self,
         gateway: httpx.AsyncClient,
         mint_token: MintToken,
-        forget_authorities: list[str],
+        register_authority: RegisterAuthority,
     ) -> None:
-        slug = f"test-{uuid.uuid4().hex[:10]}"
-        forget_authorities.append(slug)
+        slug = await register_authority("Testford District Council")
         token = await mint_token(authority="watford", roles=("platform_admin",))
         admin = {"Authorization": f"Bearer {token}"}
-        body = {
-            "slug": slug,
-            "name": "Testford District Council",
-            "kind": "council",
-            "modules": ["homelessness"],
-            "uploads": {"max_bytes": 5_000_000, "allowed_extensions": [".pdf"]},
-            "branding": {"colour": "#224466"},
-        }
-        created = await gateway.post("/watford/api/gateway/authorities", json=body, headers=admin)
-        assert created.status_code == 201, created.text
+        created = await gateway.get(f"/watford/api/gateway/authorities/{slug}", headers=admin)
         await status_reached(gateway, f"/{slug}/api/openapi.json", 200)
         disabled = await gateway.patch(
             f"/watford/api/gateway/authorities/{slug}",

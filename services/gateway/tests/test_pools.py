@@ -7,7 +7,6 @@ import re
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from portalstack.services import service_env
 from portalstack.settings import StackSettings
 
 MintToken = Callable[..., Awaitable[str]]
+RegisterAuthority = Callable[..., Awaitable[str]]
 ADMIN_API = "/watford/api/gateway/authorities"
 HEALTH_SERIES = re.compile(
     r'^portal_http_request_duration_seconds_count\{[^}]*route="/healthz"[^}]*\} (\S+)$', re.M
@@ -139,26 +139,14 @@ class TestPools:
         self,
         gateway: httpx.AsyncClient,
         mint_token: MintToken,
-        forget_authorities: list[str],
+        register_authority: RegisterAuthority,
         instances: tuple[CasesInstance, CasesInstance],
         traffic_to: Callable[[str], Traffic],
     ) -> None:
         first, second = instances
-        slug = f"test-{uuid.uuid4().hex[:10]}"
-        forget_authorities.append(slug)
+        slug = await register_authority("Pooled District Council", routes={"cases": [first.url]})
         token = await mint_token(authority="watford", roles=("platform_admin",))
         admin = {"Authorization": f"Bearer {token}"}
-        body = {
-            "slug": slug,
-            "name": "Pooled District Council",
-            "kind": "council",
-            "modules": ["homelessness"],
-            "uploads": {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]},
-            "branding": {"colour": "#335577"},
-            "routes": {"cases": [first.url]},
-        }
-        created = await gateway.post(ADMIN_API, json=body, headers=admin)
-        assert created.status_code == 201, created.text
         url = f"/{slug}/api/cases/healthz"
 
         await status_reached(gateway, url, 200)
@@ -225,28 +213,10 @@ class TestPools:
         assert set(traffic.statuses) == {200}, traffic.failures
 
     async def test_a_pool_with_no_live_member_answers_503(
-        self,
-        gateway: httpx.AsyncClient,
-        mint_token: MintToken,
-        forget_authorities: list[str],
+        self, gateway: httpx.AsyncClient, register_authority: RegisterAuthority
     ) -> None:
-        slug = f"test-{uuid.uuid4().hex[:10]}"
-        forget_authorities.append(slug)
-        token = await mint_token(authority="watford", roles=("platform_admin",))
         dead = f"http://127.0.0.1:{free_port()}"
-        body = {
-            "slug": slug,
-            "name": "Unreachable District Council",
-            "kind": "council",
-            "modules": ["homelessness"],
-            "uploads": {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]},
-            "branding": {"colour": "#335577"},
-            "routes": {"cases": [dead]},
-        }
-        created = await gateway.post(
-            ADMIN_API, json=body, headers={"Authorization": f"Bearer {token}"}
-        )
-        assert created.status_code == 201, created.text
+        slug = await register_authority("Unreachable District Council", routes={"cases": [dead]})
         response = await status_reached(gateway, f"/{slug}/api/cases/healthz", 503)
         assert response.json()["error"]["code"] in {"no_upstream", "upstream_unavailable"}
         assert response.headers["retry-after"].isdigit()
