@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.support.polling import eventually, status_reached, wait_until_ready
+from tests.support.polling import eventually, status_reached
 
 from gateway.config import Settings as GatewaySettings
 from kit.mongo import Document, Mongo
@@ -127,8 +128,15 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
             )
         started.append(process)
         url = f"http://127.0.0.1:{port}"
-        wait_until_ready(url, what=f"the server logging to {log}")
-        return url
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    return url
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{url} did not start; see {log}")
 
     yield start
     for process in started:

@@ -28,6 +28,7 @@ class TestMemberAccess:
             actor="identity",
         )
         refused = await status_reached(gateway, url, 403, headers=headers, within=15)
+        assert refused.status_code == 403
         assert refused.json()["error"]["code"] == "access_restricted"
         # Only that authority: the same person elsewhere is untouched.
         elsewhere = await mint_token(authority="rugby", user=user)

@@ -218,5 +218,6 @@ class TestPools:
         dead = f"http://127.0.0.1:{free_port()}"
         slug = await register_authority("Unreachable District Council", routes={"cases": [dead]})
         response = await status_reached(gateway, f"/{slug}/api/cases/healthz", 503)
+        assert response.status_code == 503
         assert response.json()["error"]["code"] in {"no_upstream", "upstream_unavailable"}
         assert response.headers["retry-after"].isdigit()
