@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.support.factories import authority
 
 from contracts import EventPayload
 from contracts.events.authority import AuthorityUpserted, Branding, Contact, UploadPolicy
@@ -28,11 +29,9 @@ PORTAL = "https://portal.example/watford"
 @pytest.fixture
 def watford() -> AuthorityUpserted:
     """A realistic authority registry entry for Watford."""
-    return AuthorityUpserted(
-        slug="watford",
+    return authority(
+        "watford",
         name="Watford Borough Council",
-        kind="council",
-        status="active",
         modules=["homelessness", "housing_register", "housing_advice"],
         uploads=UploadPolicy(
             max_bytes=10 * 1024 * 1024, allowed_extensions=[".pdf", ".jpg", ".png"]

@@ -10,7 +10,9 @@ import asyncio
 import contextlib
 import signal
 
-from contracts.events.authority import AuthorityUpserted, Branding, Contact, UploadPolicy
+from tests.support import factories
+
+from contracts.events.authority import AuthorityUpserted
 from kit import logs
 from kit.events.broker import Broker
 from kit.events.outbox import OUTBOX_INDEXES, Outbox
@@ -22,18 +24,8 @@ ITEMS = "items"
 
 def burst_event(authority: str, number: int) -> AuthorityUpserted:
     """The payload of the burst's event number `number`."""
-    return AuthorityUpserted(
-        slug=f"{authority}-{number}",
-        name=f"Burst authority {number}",
-        kind="council",
-        status="disabled",
-        modules=["homelessness"],
-        uploads=UploadPolicy(max_bytes=1_000_000, allowed_extensions=[".pdf"]),
-        staff_two_factor_required=False,
-        branding=Branding(colour="#123456"),
-        contact=Contact(),
-        hosts=[],
-        revision=1,
+    return factories.authority(
+        f"{authority}-{number}", name=f"Burst authority {number}", status="disabled"
     )
 
 

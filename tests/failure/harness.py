@@ -2,14 +2,13 @@
 
 import asyncio
 import contextlib
-import inspect
 import json
 import os
 import shutil
 import signal
 import sys
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -19,6 +18,7 @@ import aio_pika
 from pymongo import AsyncMongoClient
 from tests.failure.bus_consumer import EFFECTS, PURPOSE, STATUS
 from tests.failure.bus_publisher import ITEMS
+from tests.support.polling import eventually
 
 from kit.events.consumer import queue_names, retry_queue_name
 from kit.events.outbox import OUTBOX
@@ -27,35 +27,11 @@ from portalstack.endpoints import Stack
 REPO = Path(__file__).resolve().parents[2]
 RETRY_DELAYS = (0.2, 0.4)
 
-Check = Callable[[], bool | Awaitable[bool]]
-
 
 def repo_python() -> str:
     """The repository's virtualenv interpreter (the running one when there is none)."""
     candidate = REPO / ".venv" / "bin" / "python"
     return str(candidate) if candidate.exists() else sys.executable
-
-
-async def eventually(
-    check: Check,
-    *,
-    within: float,
-    what: str,
-    details: Callable[[], Awaitable[str]] | None = None,
-) -> None:
-    """Poll check until it holds; fail with what was being waited for once the deadline passes."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        outcome: Any = check()
-        if inspect.isawaitable(outcome):
-            outcome = await outcome
-        if outcome:
-            return
-        if loop.time() > deadline:
-            report = await details() if details is not None else ""
-            raise AssertionError(f"{what}: not reached within {within:.0f} s\n{report}")
-        await asyncio.sleep(0.1)
 
 
 @dataclass

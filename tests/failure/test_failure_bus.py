@@ -18,9 +18,9 @@ from tests.failure.harness import (
     accepts_connections,
     amqp_address,
     control_broker,
-    eventually,
     rabbitmqctl,
 )
+from tests.support.polling import eventually
 
 from kit.events.consumer import ATTEMPT_HEADER, REASON_HEADER
 from kit.events.outbox import Outbox

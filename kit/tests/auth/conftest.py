@@ -1,6 +1,5 @@
 """Fixtures for the auth tests: a real JWKS served over HTTP and tokens signed like identity's."""
 
-import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -13,6 +12,7 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import APIRouter, Depends
 from jwt.algorithms import OKPAlgorithm
+from tests.support.polling import status_reached
 
 from kit.app import ServiceParts, create_app
 from kit.auth import CurrentPrincipal, Principal, require_roles
@@ -187,9 +187,5 @@ async def casework_service(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://service.test") as client:
-            deadline = asyncio.get_running_loop().time() + READY_WITHIN_SECONDS
-            while (response := await client.get("/readyz")).status_code != 200:
-                if asyncio.get_running_loop().time() > deadline:
-                    raise AssertionError(f"service never became ready: {response.text}")
-                await asyncio.sleep(0.05)
+            await status_reached(client, "/readyz", 200, within=READY_WITHIN_SECONDS)
             yield client

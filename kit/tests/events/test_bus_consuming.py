@@ -6,13 +6,14 @@ import json
 import random
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import aio_pika
 import pytest
 from prometheus_client import REGISTRY
+from tests.support.polling import eventually
 
 from contracts.envelope import Envelope
 from contracts.events.authority import AuthorityUpserted
@@ -34,7 +35,6 @@ from kit.events.relay import OutboxRelay
 from kit.mongo import Mongo, Session
 from portalstack.endpoints import Stack
 
-Eventually = Callable[..., Awaitable[None]]
 MakeEvent = Callable[..., AuthorityUpserted]
 
 ROUTING_KEY = AuthorityUpserted.event_type
@@ -190,7 +190,7 @@ async def effects(mongo: Mongo, authority: str) -> dict[str, int]:
 
 
 async def test_a_message_delivered_twice_takes_effect_once(
-    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent, eventually: Eventually
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
 ) -> None:
     recorder = Recorder(mongo, tag)
     consumer = await bench.start(subscription(recorder))
@@ -220,7 +220,7 @@ async def test_a_message_delivered_twice_takes_effect_once(
 
 
 async def test_a_failing_handler_is_retried_with_back_off_then_parked_while_others_flow(
-    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent, eventually: Eventually
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
 ) -> None:
     poison = envelope_for(make_event(f"{tag}-poison"), authority=tag)
     recorder = Recorder(mongo, tag, fail=lambda envelope: envelope.id == poison.id)
@@ -271,7 +271,7 @@ def _bad_bodies(tag: str, make_event: MakeEvent) -> dict[str, bytes]:
 
 
 async def test_a_message_that_breaks_its_contract_is_parked_at_once(
-    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent, eventually: Eventually
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
 ) -> None:
     recorder = Recorder(mongo, tag)
     consumer = await bench.start(subscription(recorder))
@@ -298,7 +298,7 @@ async def test_a_message_that_breaks_its_contract_is_parked_at_once(
 
 
 async def test_messages_waiting_before_the_consumer_starts_are_handled_or_parked(
-    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent, eventually: Eventually
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
 ) -> None:
     recorder = Recorder(mongo, tag)
     first = await bench.start(subscription(recorder))
@@ -321,7 +321,7 @@ async def test_messages_waiting_before_the_consumer_starts_are_handled_or_parked
 
 
 async def test_parked_messages_are_replayed_and_handled_once_the_handler_is_fixed(
-    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent, eventually: Eventually
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
 ) -> None:
     broken = True
     recorder = Recorder(mongo, tag, fail=lambda _: broken)
@@ -354,7 +354,6 @@ async def test_the_replay_command_moves_parked_messages_back(
     stack: Stack,
     tag: str,
     make_event: MakeEvent,
-    eventually: Eventually,
 ) -> None:
     broken = True
     recorder = Recorder(mongo, tag, fail=lambda _: broken)
@@ -387,7 +386,6 @@ async def test_the_authority_copy_keeps_the_highest_revision_whatever_the_order(
     broker: Broker,
     tag: str,
     make_event: MakeEvent,
-    eventually: Eventually,
 ) -> None:
     consumer = await bench.start(authority_subscription(mongo))
     copy = AuthorityCopy(mongo)
@@ -420,7 +418,7 @@ async def test_the_authority_copy_keeps_the_highest_revision_whatever_the_order(
 
 
 async def test_the_authority_copy_keeps_the_highest_revision_when_they_race(
-    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent, eventually: Eventually
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
 ) -> None:
     consumer = await bench.start(authority_subscription(mongo))
     revisions = list(range(1, 31))

@@ -1,6 +1,5 @@
 """Fixtures for the HTTP tests: a service app built by the kit's factory, run in-process."""
 
-import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -9,6 +8,7 @@ import httpx
 import pytest
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
+from tests.support.polling import status_reached
 
 from kit.app import ServiceParts, create_app
 from kit.errors import AppError
@@ -127,9 +127,5 @@ def launch() -> Launch:
 async def service(service_settings: ServiceSettings) -> AsyncIterator[httpx.AsyncClient]:
     """A client for the running test service, once it reports ready."""
     async with running(service_settings) as client:
-        deadline = asyncio.get_running_loop().time() + READY_WITHIN_SECONDS
-        while (response := await client.get("/readyz")).status_code != 200:
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"service never became ready: {response.text}")
-            await asyncio.sleep(0.05)
+        await status_reached(client, "/readyz", 200, within=READY_WITHIN_SECONDS)
         yield client

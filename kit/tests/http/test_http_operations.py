@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.support.polling import eventually
 
 from kit.app import Runtime, ServiceParts
 from kit.settings import ServiceSettings
@@ -28,12 +29,12 @@ async def readiness_once(
     client: httpx.AsyncClient, *, settled: Callable[[dict[str, Any]], bool]
 ) -> httpx.Response:
     """Poll /readyz until its body satisfies `settled` (boot is asynchronous)."""
-    for _ in range(300):
+
+    async def answer() -> httpx.Response | None:
         response = await client.get("/readyz")
-        if settled(response.json()):
-            return response
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"readiness never settled: {response.text}")
+        return response if settled(response.json()) else None
+
+    return await eventually(answer, within=15.0, what="readiness settled")
 
 
 @pytest.fixture

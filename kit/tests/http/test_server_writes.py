@@ -8,6 +8,7 @@ import httpx
 import pytest
 import uvicorn
 from starlette.types import Receive, Scope, Send
+from tests.support.polling import eventually
 
 from kit.server import HttpProtocol
 from portalstack.processes import free_port
@@ -42,11 +43,8 @@ async def server_url() -> AsyncIterator[str]:
         uvicorn.Config(app, host="127.0.0.1", port=port, http=HttpProtocol, log_level="warning")
     )
     serving = asyncio.create_task(server.serve())
-    for _ in range(250):  # uvicorn offers no event to wait on
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    assert server.started, "the test server did not start"
+    # uvicorn offers no event to wait on.
+    await eventually(lambda: server.started, within=5.0, what="the test server started")
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     await serving

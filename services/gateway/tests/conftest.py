@@ -1,6 +1,5 @@
 """Fixtures for gateway tests: registry clean-up, and a stand-in upstream in an authority's pool."""
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -8,9 +7,11 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from tests.support.polling import eventually, status_reached
 
 from gateway.config import Settings as GatewaySettings
 from kit.mongo import Document, Mongo
@@ -20,6 +21,7 @@ from portalstack.processes import free_port, stop_group
 WaitForCopies = Callable[..., Awaitable[dict[str, Document]]]
 MintToken = Callable[..., Awaitable[str]]
 StartServer = Callable[..., str]
+RegisterAuthority = Callable[..., Awaitable[str]]
 
 ADMIN_API = "/watford/api/gateway/authorities"
 HERE = Path(__file__).resolve().parent
@@ -39,18 +41,25 @@ async def wait_for_copies(
     mongo: Mongo, slug: str, *, revision: int = 1, within: float = 20.0
 ) -> dict[str, Document]:
     """Each service's copy of the authority, once all four hold this revision or a later one."""
-    deadline = time.monotonic() + within
     copies: dict[str, Document] = {}
-    while time.monotonic() < deadline:
+
+    async def all_held() -> dict[str, Document] | None:
         for service, database in COPIES.items():
             found = await mongo.client[database]["authorities"].find_one({"_id": slug})
             if found is not None and found.get("revision", 0) >= revision:
                 copies[service] = found
-        if len(copies) == len(COPIES):
-            return copies
-        await asyncio.sleep(0.1)
-    missing = sorted(set(COPIES) - set(copies))
-    raise AssertionError(f"revision {revision} of {slug} did not reach {missing}")
+        return copies if len(copies) == len(COPIES) else None
+
+    async def missing() -> str:
+        return f"missing from {sorted(set(COPIES) - set(copies))}"
+
+    return await eventually(
+        all_held,
+        within=within,
+        what=f"revision {revision} of {slug} in every service",
+        every=0.1,
+        details=missing,
+    )
 
 
 @pytest.fixture
@@ -76,6 +85,34 @@ async def forget_authorities(gateway_mongo: Mongo) -> AsyncIterator[list[str]]:
         await gateway_mongo.db["authorities"].delete_one({"_id": slug})
         for database in COPIES.values():
             await gateway_mongo.client[database]["authorities"].delete_one({"_id": slug})
+
+
+@pytest.fixture
+def register_authority(
+    gateway: httpx.AsyncClient, mint_token: MintToken, forget_authorities: list[str]
+) -> RegisterAuthority:
+    """Registers an authority through the admin API (removed afterwards); gives its slug."""
+
+    async def register(name: str, **fields: Any) -> str:
+        slug = f"test-{uuid.uuid4().hex[:10]}"
+        forget_authorities.append(slug)
+        admin = await mint_token(authority="watford", roles=("platform_admin",))
+        body = {
+            "slug": slug,
+            "name": name,
+            "kind": "council",
+            "modules": ["homelessness"],
+            "uploads": {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]},
+            "branding": {"colour": "#335577"},
+            **fields,
+        }
+        created = await gateway.post(
+            ADMIN_API, json=body, headers={"Authorization": f"Bearer {admin}"}
+        )
+        assert created.status_code == 201, created.text
+        return slug
+
+    return register
 
 
 @pytest.fixture
@@ -121,27 +158,15 @@ def sink(start_server: StartServer) -> str:
 async def sink_authority(
     gateway: httpx.AsyncClient,
     mint_token: MintToken,
-    forget_authorities: list[str],
+    register_authority: RegisterAuthority,
     sink: str,
 ) -> tuple[str, dict[str, str]]:
     """An authority whose documents and cases pools are the sink; its slug and a user's headers."""
-    slug = f"test-{uuid.uuid4().hex[:10]}"
-    forget_authorities.append(slug)
-    admin = await mint_token(authority="watford", roles=("platform_admin",))
-    body = {
-        "slug": slug,
-        "name": "Streaming District Council",
-        "kind": "council",
-        "modules": ["homelessness"],
-        "uploads": {"max_bytes": UPLOAD_LIMIT, "allowed_extensions": [".pdf"]},
-        "branding": {"colour": "#335577"},
-        "routes": {"documents": [sink], "cases": [sink]},
-    }
-    created = await gateway.post(ADMIN_API, json=body, headers={"Authorization": f"Bearer {admin}"})
-    assert created.status_code == 201, created.text
-    deadline = time.monotonic() + 10
-    while (await gateway.get(f"/{slug}/api/documents/healthz")).status_code != 200:
-        assert time.monotonic() < deadline, "the authority was never routed"
-        await asyncio.sleep(0.1)
+    slug = await register_authority(
+        "Streaming District Council",
+        uploads={"max_bytes": UPLOAD_LIMIT, "allowed_extensions": [".pdf"]},
+        routes={"documents": [sink], "cases": [sink]},
+    )
+    await status_reached(gateway, f"/{slug}/api/documents/healthz", 200)
     user = await mint_token(authority=slug, lifetime=1800)
     return slug, {"Authorization": f"Bearer {user}"}

@@ -4,8 +4,6 @@ import asyncio
 import copy
 import json
 import socket
-import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+from tests.support.polling import status_reached
 
 from gateway.api_document import METHODS, ApiDocument, merge
 from gateway.config import SERVICES, settings
@@ -22,6 +21,7 @@ from gateway.routing import is_public
 from portalstack.endpoints import Stack
 
 MintToken = Callable[..., Awaitable[str]]
+RegisterAuthority = Callable[..., Awaitable[str]]
 Json = dict[str, Any]
 
 SEEDED = ("watford", "kingston", "rugby", "housing-ombudsman")
@@ -328,23 +328,13 @@ class TestRefusals:
         self,
         gateway: httpx.AsyncClient,
         mint_token: MintToken,
-        forget_authorities: list[str],
+        register_authority: RegisterAuthority,
     ) -> None:
-        slug = f"test-{uuid.uuid4().hex[:10]}"
-        forget_authorities.append(slug)
+        slug = await register_authority("Testford District Council")
         token = await mint_token(authority="watford", roles=("platform_admin",))
         admin = {"Authorization": f"Bearer {token}"}
-        body = {
-            "slug": slug,
-            "name": "Testford District Council",
-            "kind": "council",
-            "modules": ["homelessness"],
-            "uploads": {"max_bytes": 5_000_000, "allowed_extensions": [".pdf"]},
-            "branding": {"colour": "#224466"},
-        }
-        created = await gateway.post("/watford/api/gateway/authorities", json=body, headers=admin)
-        assert created.status_code == 201, created.text
-        await eventually(gateway, f"/{slug}/api/openapi.json", 200)
+        created = await gateway.get(f"/watford/api/gateway/authorities/{slug}", headers=admin)
+        await status_reached(gateway, f"/{slug}/api/openapi.json", 200)
         disabled = await gateway.patch(
             f"/watford/api/gateway/authorities/{slug}",
             json={"status": "disabled"},
@@ -352,20 +342,8 @@ class TestRefusals:
         )
         assert disabled.status_code == 200, disabled.text
         for what in ("openapi.json", "docs"):
-            response = await eventually(gateway, f"/{slug}/api/{what}", 404)
+            response = await status_reached(gateway, f"/{slug}/api/{what}", 404)
             assert_error(response, 404, "authority_not_found")
-
-
-async def eventually(
-    gateway: httpx.AsyncClient, url: str, status: int, *, within: float = 10.0
-) -> httpx.Response:
-    """The first answer with this status, or the last one after `within` seconds."""
-    deadline = time.monotonic() + within
-    while True:
-        response = await gateway.get(url)
-        if response.status_code == status or time.monotonic() > deadline:
-            return response
-        await asyncio.sleep(0.2)
 
 
 @pytest.fixture

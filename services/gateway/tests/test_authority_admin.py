@@ -1,13 +1,12 @@
 """Platform administrators manage authorities through the gateway's own API."""
 
-import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
+from tests.support.polling import status_reached
 
 from kit.mongo import Document, Mongo
 
@@ -35,17 +34,6 @@ def authority_body(slug: str, **changes: Any) -> dict[str, Any]:
 def assert_error(response: httpx.Response, status: int, code: str) -> None:
     assert response.status_code == status, response.text
     assert response.json()["error"]["code"] == code
-
-
-async def eventually_status(
-    gateway: httpx.AsyncClient, url: str, status: int, *, within: float = 10.0
-) -> httpx.Response:
-    deadline = time.monotonic() + within
-    while True:
-        response = await gateway.get(url)
-        if response.status_code == status or time.monotonic() > deadline:
-            return response
-        await asyncio.sleep(0.2)
 
 
 @pytest.fixture
@@ -89,7 +77,7 @@ class TestCreate:
         assert response.headers["location"].endswith(f"authorities/{new_slug}")
         copies = await copies_reached(gateway_mongo, new_slug)
         assert {copy["name"] for copy in copies.values()} == {"Testford District Council"}
-        health = await eventually_status(gateway, f"/{new_slug}/api/cases/healthz", 200)
+        health = await status_reached(gateway, f"/{new_slug}/api/cases/healthz", 200)
         assert health.status_code == 200
         by_host = await gateway.get(
             "/api/documents/healthz", headers={"Host": f"{new_slug}.portal.example"}
@@ -216,7 +204,7 @@ class TestChange:
     ) -> None:
         created = await gateway.post(ADMIN_API, json=authority_body(new_slug), headers=admin)
         assert created.status_code == 201
-        up = await eventually_status(gateway, f"/{new_slug}/api/cases/healthz", 200)
+        up = await status_reached(gateway, f"/{new_slug}/api/cases/healthz", 200)
         assert up.status_code == 200
         disabled = await gateway.patch(
             f"{ADMIN_API}/{new_slug}",
@@ -224,7 +212,7 @@ class TestChange:
             headers={**admin, "If-Match": '"1"'},
         )
         assert disabled.status_code == 200, disabled.text
-        down = await eventually_status(gateway, f"/{new_slug}/api/cases/healthz", 404)
+        down = await status_reached(gateway, f"/{new_slug}/api/cases/healthz", 404)
         assert_error(down, 404, "authority_not_found")
         token = await mint_token(authority=new_slug)
         refused = await gateway.get(

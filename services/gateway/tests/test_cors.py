@@ -1,43 +1,25 @@
 """Browsers may call an authority's API only from the origins it lists."""
 
-import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 
 import httpx
+from tests.support.polling import status_reached
 
 MintToken = Callable[..., Awaitable[str]]
+RegisterAuthority = Callable[..., Awaitable[str]]
 ALLOWED = "https://portal.corsford.example"
 
 
 class TestCors:
     async def test_only_listed_origins_may_call(
-        self, gateway: httpx.AsyncClient, mint_token: MintToken, forget_authorities: list[str]
+        self, gateway: httpx.AsyncClient, register_authority: RegisterAuthority
     ) -> None:
-        slug = f"test-{uuid.uuid4().hex[:10]}"
-        forget_authorities.append(slug)
-        admin = await mint_token(authority="watford", roles=("platform_admin",))
-        body = {
-            "slug": slug,
-            "name": "Corsford Borough Council",
-            "kind": "council",
-            "modules": ["housing_advice"],
-            "uploads": {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]},
-            "branding": {"colour": "#445566"},
-            "cors_origins": [ALLOWED],
-        }
-        created = await gateway.post(
-            "/watford/api/gateway/authorities",
-            json=body,
-            headers={"Authorization": f"Bearer {admin}"},
+        slug = await register_authority(
+            "Corsford Borough Council", modules=["housing_advice"], cors_origins=[ALLOWED]
         )
-        assert created.status_code == 201, created.text
         url = f"/{slug}/api/cases/healthz"
-        deadline = time.monotonic() + 10
-        while (await gateway.get(url)).status_code != 200:
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.1)
+        await status_reached(gateway, url, 200)
 
         preflight = {"Access-Control-Request-Method": "POST", "Origin": ALLOWED}
         allowed = await gateway.options(url, headers=preflight)

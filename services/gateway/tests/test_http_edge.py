@@ -2,17 +2,15 @@
 
 import asyncio
 import re
-import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from tests.support.logs import ServiceLog
 
 from portalstack.endpoints import Stack
-from portalstack.settings import StackSettings
 
 PAD = b"a" * 1000
 
@@ -51,25 +49,6 @@ def padded_request(path: str, *, headers: int) -> bytes:
         path.encode(),
         padding,
     )
-
-
-def gateway_log() -> Path:
-    """The running gateway's log file."""
-    log = StackSettings.from_env().log_path("gateway")
-    assert log.is_file(), f"no gateway log at {log}"
-    return log
-
-
-async def log_added(log: Path, start: int, marker: str) -> str:
-    """What the log gained since `start`, once it names the marker (or after a while)."""
-    deadline = time.monotonic() + 15
-    while True:
-        with log.open("rb") as stream:
-            stream.seek(start)
-            added = stream.read().decode("utf-8", "replace")
-        if marker in added or time.monotonic() > deadline:
-            return added
-        await asyncio.sleep(0.1)
 
 
 def mentioning(text: str, marker: str) -> list[str]:
@@ -140,8 +119,7 @@ class TestUnreadableRequests:
     async def test_answered_with_the_standard_body_and_logged_once(
         self, stack: Stack, request_bytes: bytes
     ) -> None:
-        log = gateway_log()
-        start = log.stat().st_size
+        log = ServiceLog("gateway")
         answer = await exchange(stack.gateway_url, request_bytes)
         assert answer.status == 400
         assert answer.headers["content-type"] == ["application/json"]
@@ -150,7 +128,7 @@ class TestUnreadableRequests:
             b'"details": null}}'
         )
         (request_id,) = answer.headers["x-request-id"]
-        added = await log_added(log, start, request_id)
+        added = await log.naming(request_id)
         lines = mentioning(added, request_id)
         assert len(lines) == 1, added[-2000:]
         assert '"status": 400' in lines[0]
@@ -204,8 +182,7 @@ class TestClientThatLeavesMidBody:
     ) -> None:
         slug, headers = sink_authority
         marker = f"leaves-{uuid.uuid4().hex}"
-        log = gateway_log()
-        start = log.stat().st_size
+        log = ServiceLog("gateway")
         address = urlsplit(stack.gateway_url)
         _, writer = await asyncio.open_connection(address.hostname, address.port)
         writer.write(
@@ -222,7 +199,7 @@ class TestClientThatLeavesMidBody:
         writer.close()
         await writer.wait_closed()
 
-        lines = mentioning(await log_added(log, start, marker), marker)
+        lines = mentioning(await log.naming(marker), marker)
         assert len(lines) == 1, lines
         assert '"status": 499' in lines[0]
         async with httpx.AsyncClient(base_url=stack.gateway_operations_url) as operations:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.support.polling import eventually, wait_until_ready
 
 from portalstack.processes import free_port, stop_group
 from portalstack.services import service_env
@@ -159,15 +160,7 @@ def strict_gateway(tmp_path: Path) -> Iterator[tuple[str, int]]:
             start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, f"gateway did not start; see {log}"
-        time.sleep(0.1)
+    wait_until_ready(url, what=f"the gateway logging to {log}")
     yield url, process.pid
     stop_group(process.pid, timeout=20)
     process.wait()
@@ -213,10 +206,11 @@ class TestApiLimits:
     ) -> None:
         url, master = strict_gateway
         async with httpx.AsyncClient(base_url=url, timeout=10) as client:
-            deadline = time.monotonic() + 10
-            while (await client.get("/watford/api/cases/healthz")).status_code == 503:
-                assert time.monotonic() < deadline
-                await asyncio.sleep(0.1)
+
+            async def routed() -> bool:
+                return (await client.get("/watford/api/cases/healthz")).status_code != 503
+
+            await eventually(routed, what="watford's cases routed")
         workers = await each_worker(url, master)
         here = {"X-Forwarded-For": address()}
         statuses = [

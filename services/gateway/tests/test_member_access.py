@@ -1,61 +1,21 @@
 """A deactivated or restricted member's tokens are refused at once, and accepted once lifted."""
 
-import asyncio
-import json
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-import aio_pika
 import httpx
+from tests.support.bus import Publish
+from tests.support.polling import status_reached
 
-from contracts.envelope import Envelope
 from contracts.events.identity import AccountDeactivated, AccountReactivated
-from contracts.payload import EventPayload
-from contracts.registry import validate_envelope
-from portalstack.endpoints import Stack
 
 MintToken = Callable[..., Awaitable[str]]
 
 
-async def publish(stack: Stack, payload: EventPayload, *, authority: str) -> None:
-    """Publish an event as identity's outbox relay does."""
-    envelope = Envelope.for_event(payload, authority=authority, actor="identity")
-    message = envelope.model_dump(mode="json")
-    validate_envelope(message)
-    connection = await aio_pika.connect(stack.amqp_url)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        exchange = await channel.declare_exchange(
-            "portal.events", aio_pika.ExchangeType.TOPIC, durable=True
-        )
-        await exchange.publish(
-            aio_pika.Message(
-                json.dumps(message).encode(),
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                message_id=str(envelope.id),
-                type=envelope.type,
-            ),
-            routing_key=envelope.type,
-        )
-
-
-async def status_becomes(
-    gateway: httpx.AsyncClient, url: str, headers: dict[str, str], status: int
-) -> httpx.Response:
-    deadline = time.monotonic() + 15
-    while True:
-        response = await gateway.get(url, headers=headers)
-        if response.status_code == status or time.monotonic() > deadline:
-            return response
-        await asyncio.sleep(0.2)
-
-
 class TestMemberAccess:
     async def test_restricted_then_lifted(
-        self, gateway: httpx.AsyncClient, stack: Stack, mint_token: MintToken
+        self, gateway: httpx.AsyncClient, publish: Publish, mint_token: MintToken
     ) -> None:
         user = uuid.uuid4().hex
         token = await mint_token(authority="kingston", user=user)
@@ -63,11 +23,11 @@ class TestMemberAccess:
         url = "/kingston/api/cases/no-such-route"
         assert (await gateway.get(url, headers=headers)).status_code == 404  # let through
         await publish(
-            stack,
             AccountDeactivated(user_id=user, reason="restricted", until=None),
             authority="kingston",
+            actor="identity",
         )
-        refused = await status_becomes(gateway, url, headers, 403)
+        refused = await status_reached(gateway, url, 403, headers=headers, within=15)
         assert refused.status_code == 403
         assert refused.json()["error"] == {
             "code": "access_restricted",
@@ -82,26 +42,25 @@ class TestMemberAccess:
         )
         assert response.status_code == 404
         await publish(
-            stack,
             AccountReactivated(user_id=user, reason="restriction_lifted"),
             authority="kingston",
+            actor="identity",
         )
-        allowed = await status_becomes(gateway, url, headers, 404)
-        assert allowed.status_code == 404
+        await status_reached(gateway, url, 404, headers=headers, within=15)
 
     async def test_a_restriction_that_has_ended_no_longer_applies(
-        self, gateway: httpx.AsyncClient, stack: Stack, mint_token: MintToken
+        self, gateway: httpx.AsyncClient, publish: Publish, mint_token: MintToken
     ) -> None:
         user = uuid.uuid4().hex
         token = await mint_token(authority="kingston", user=user)
         headers = {"Authorization": f"Bearer {token}"}
         ends = datetime.now(UTC) + timedelta(seconds=3)
         await publish(
-            stack,
             AccountDeactivated(user_id=user, reason="restricted", until=ends),
             authority="kingston",
+            actor="identity",
         )
         url = "/kingston/api/cases/no-such-route"
-        assert (await status_becomes(gateway, url, headers, 403)).status_code == 403
-        assert (await status_becomes(gateway, url, headers, 404)).status_code == 404
+        await status_reached(gateway, url, 403, headers=headers, within=15)
+        await status_reached(gateway, url, 404, headers=headers, within=15)
         assert datetime.now(UTC) >= ends

@@ -7,20 +7,20 @@ import re
 import signal
 import subprocess
 import sys
-import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+from tests.support.polling import eventually, status_reached, wait_until_ready
 
 from portalstack.processes import free_port, stop_group
 from portalstack.services import service_env
 from portalstack.settings import StackSettings
 
 MintToken = Callable[..., Awaitable[str]]
+RegisterAuthority = Callable[..., Awaitable[str]]
 ADMIN_API = "/watford/api/gateway/authorities"
 HEALTH_SERIES = re.compile(
     r'^portal_http_request_duration_seconds_count\{[^}]*route="/healthz"[^}]*\} (\S+)$', re.M
@@ -60,15 +60,7 @@ class CasesInstance:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"cases instance on {self.port} did not start: {self.log}")
+        wait_until_ready(self.url, what=f"the cases instance logging to {self.log}")
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -142,50 +134,26 @@ async def traffic_to(
         await traffic.stop()
 
 
-async def until(check: Callable[[], bool], *, what: str, within: float = 15.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.1)
-
-
 class TestPools:
     async def test_an_authority_moves_between_pools_while_traffic_flows(
         self,
         gateway: httpx.AsyncClient,
         mint_token: MintToken,
-        forget_authorities: list[str],
+        register_authority: RegisterAuthority,
         instances: tuple[CasesInstance, CasesInstance],
         traffic_to: Callable[[str], Traffic],
     ) -> None:
         first, second = instances
-        slug = f"test-{uuid.uuid4().hex[:10]}"
-        forget_authorities.append(slug)
+        slug = await register_authority("Pooled District Council", routes={"cases": [first.url]})
         token = await mint_token(authority="watford", roles=("platform_admin",))
         admin = {"Authorization": f"Bearer {token}"}
-        body = {
-            "slug": slug,
-            "name": "Pooled District Council",
-            "kind": "council",
-            "modules": ["homelessness"],
-            "uploads": {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]},
-            "branding": {"colour": "#335577"},
-            "routes": {"cases": [first.url]},
-        }
-        created = await gateway.post(ADMIN_API, json=body, headers=admin)
-        assert created.status_code == 201, created.text
         url = f"/{slug}/api/cases/healthz"
 
-        async def reaches_gateway() -> None:
-            deadline = time.monotonic() + 10
-            while (await gateway.get(url)).status_code != 200:
-                assert time.monotonic() < deadline, "authority never routed"
-                await asyncio.sleep(0.1)
-
-        await reaches_gateway()
+        await status_reached(gateway, url, 200)
         # The first instance answered that request and its metrics count it.
-        await until(lambda: first.health_requests() >= 1, what="first instance metrics")
+        await eventually(
+            lambda: first.health_requests() >= 1, within=15, what="first instance metrics"
+        )
         before = (first.health_requests(), second.health_requests())
         for _ in range(20):
             assert (await gateway.get(url)).status_code == 200
@@ -196,7 +164,7 @@ class TestPools:
         assert second.health_requests() == before[1]
 
         traffic = traffic_to(url)
-        await until(lambda: len(traffic.statuses) > 20, what="traffic")
+        await eventually(lambda: len(traffic.statuses) > 20, within=15, what="traffic")
         moved = await gateway.patch(
             f"{ADMIN_API}/{slug}",
             json={"routes": {"cases": [second.url]}},
@@ -204,12 +172,14 @@ class TestPools:
         )
         assert moved.status_code == 200, moved.text
         start_second = second.health_requests()
-        await until(
-            lambda: second.health_requests() > start_second + 20, what="requests on the new pool"
+        await eventually(
+            lambda: second.health_requests() > start_second + 20,
+            within=15,
+            what="requests on the new pool",
         )
         settled_first = first.health_requests()
         sent = len(traffic.statuses)
-        await until(lambda: len(traffic.statuses) > sent + 30, what="more traffic")
+        await eventually(lambda: len(traffic.statuses) > sent + 30, within=15, what="more traffic")
         await traffic.stop()
         assert first.health_requests() <= settled_first + 2  # only requests already in flight
         assert set(traffic.statuses) == {200}, traffic.failures
@@ -222,50 +192,32 @@ class TestPools:
         )
         assert both.status_code == 200, both.text
         traffic = traffic_to(url)
-        await until(
+        await eventually(
             lambda: first.health_requests() > settled_first + 5,
+            within=15,
             what="first instance back in the pool",
         )
         first.kill()
         sent = len(traffic.statuses)
-        await until(lambda: len(traffic.statuses) > sent + 50, what="traffic after the kill")
+        await eventually(
+            lambda: len(traffic.statuses) > sent + 50, within=15, what="traffic after the kill"
+        )
         first.start()
         restarted = first.health_requests()
-        await until(
-            lambda: first.health_requests() > restarted + 5, what="restarted member rejoining"
+        await eventually(
+            lambda: first.health_requests() > restarted + 5,
+            within=15,
+            what="restarted member rejoining",
         )
         await traffic.stop()
         assert set(traffic.statuses) == {200}, traffic.failures
 
     async def test_a_pool_with_no_live_member_answers_503(
-        self,
-        gateway: httpx.AsyncClient,
-        mint_token: MintToken,
-        forget_authorities: list[str],
+        self, gateway: httpx.AsyncClient, register_authority: RegisterAuthority
     ) -> None:
-        slug = f"test-{uuid.uuid4().hex[:10]}"
-        forget_authorities.append(slug)
-        token = await mint_token(authority="watford", roles=("platform_admin",))
         dead = f"http://127.0.0.1:{free_port()}"
-        body = {
-            "slug": slug,
-            "name": "Unreachable District Council",
-            "kind": "council",
-            "modules": ["homelessness"],
-            "uploads": {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]},
-            "branding": {"colour": "#335577"},
-            "routes": {"cases": [dead]},
-        }
-        created = await gateway.post(
-            ADMIN_API, json=body, headers={"Authorization": f"Bearer {token}"}
-        )
-        assert created.status_code == 201, created.text
-        deadline = time.monotonic() + 10
-        while True:
-            response = await gateway.get(f"/{slug}/api/cases/healthz")
-            if response.status_code == 503 or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.1)
+        slug = await register_authority("Unreachable District Council", routes={"cases": [dead]})
+        response = await status_reached(gateway, f"/{slug}/api/cases/healthz", 503)
         assert response.status_code == 503
         error = response.json()["error"]
         assert error["code"] in {"no_upstream", "upstream_unavailable"}

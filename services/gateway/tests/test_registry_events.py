@@ -1,12 +1,11 @@
 """A new authority is announced through RabbitMQ and every service keeps a copy."""
 
-import asyncio
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
+from tests.support.polling import status_reached
 
 from gateway.registry.models import Authority
 from gateway.registry.service import RegistryService
@@ -55,13 +54,7 @@ class TestAuthorityAnnouncement:
             assert copy["revision"] == 1
             assert copy["uploads"] == {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]}
         # The gateway routes to it once its registry view refreshes.
-        deadline = time.monotonic() + 10
-        while True:
-            response = await gateway.get(f"/{slug}/api/cases/healthz")
-            if response.status_code == 200 or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.2)
-        assert response.status_code == 200
+        await status_reached(gateway, f"/{slug}/api/cases/healthz", 200)
 
     async def test_seeding_twice_adds_nothing(
         self, registry: tuple[RegistryService, list[str]]

@@ -1,13 +1,12 @@
 """Bodies stream through the gateway: limits, large transfers, timeouts, clients that leave."""
 
-import asyncio
 import hashlib
 import sys
-import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
+from tests.support.polling import eventually, status_reached
 
 from portalstack.processes import free_port
 from portalstack.services import service_env
@@ -129,10 +128,11 @@ class TestLargeTransfers:
             assert response.status_code == 200
             async for _ in response.aiter_raw():
                 break
-        deadline = time.monotonic() + 15
-        while (await stats.get("/stats")).json()["streams_cut"] == before["streams_cut"]:
-            assert time.monotonic() < deadline, "the upstream kept streaming to nobody"
-            await asyncio.sleep(0.2)
+
+        async def cut() -> bool:
+            return bool((await stats.get("/stats")).json()["streams_cut"] > before["streams_cut"])
+
+        await eventually(cut, within=15, what="the upstream to stop streaming to nobody")
         after = (await stats.get("/stats")).json()
         await stats.aclose()
         assert after["streams_finished"] == before["streams_finished"]
@@ -200,10 +200,7 @@ class TestTimeouts:
             port=port,
         )
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-            deadline = time.monotonic() + 10
-            while (await client.get(f"/{slug}/api/documents/healthz")).status_code != 200:
-                assert time.monotonic() < deadline
-                await asyncio.sleep(0.1)
+            await status_reached(client, f"/{slug}/api/documents/healthz", 200)
             slow = await client.get(
                 f"/{slug}/api/documents/slow", params={"seconds": "3"}, headers=headers
             )

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from services.identity.tests.portal_client import Portal
+from tests.support.portal import Portal
 
 # Two-sided p = 0.001: timings from one distribution stay below this nearly always, while the
 # tell once seen (9 ms against 4 ms, 20 samples each, barely overlapping) gives well over 4.

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from services.identity.tests.portal_client import IdentityStore, Mailbox, Portal
+from tests.support.portal import IdentityStore, Mailbox, Portal
 
 from portalstack.endpoints import Stack
 

@@ -1,37 +1,18 @@
 """Each service knows every authority from memory, changed at once by the registry's events."""
 
-import asyncio
-import json
-import time
 import uuid
 
-import aio_pika
 import httpx
+from tests.support.bus import Publish
 from tests.support.factories import authority
+from tests.support.polling import eventually
 
-from contracts.envelope import Envelope
 from contracts.events.authority import AuthorityUpserted
-from contracts.registry import validate_envelope
-from kit.events.broker import declare_exchange
 from portalstack.endpoints import Stack
 
 WAIT_SECONDS = 10.0
 # Enough calls that both workers of the service answer some of them.
 CALLS = 12
-
-
-async def announce(stack: Stack, payload: AuthorityUpserted) -> None:
-    """Publish an authority as the gateway's relay does."""
-    envelope = Envelope.for_event(payload, authority=payload.slug, actor="gateway")
-    message = envelope.model_dump(mode="json")
-    validate_envelope(message)
-    async with await aio_pika.connect(stack.amqp_url) as connection:
-        channel = await connection.channel(publisher_confirms=True)
-        exchange = await declare_exchange(channel)
-        await exchange.publish(
-            aio_pika.Message(json.dumps(message).encode(), message_id=str(envelope.id)),
-            routing_key=envelope.type,
-        )
 
 
 async def statuses(identity: httpx.AsyncClient, slug: str) -> set[int]:
@@ -47,31 +28,38 @@ async def statuses(identity: httpx.AsyncClient, slug: str) -> set[int]:
 
 async def becomes(identity: httpx.AsyncClient, slug: str, status: int) -> None:
     """Wait until every answer has this status."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while (found := await statuses(identity, slug)) != {status}:
-        assert time.monotonic() < deadline, found
-        await asyncio.sleep(0.1)
+
+    async def only_this() -> bool:
+        return await statuses(identity, slug) == {status}
+
+    await eventually(only_this, within=WAIT_SECONDS, what=f"only {status} for {slug}", every=0.1)
 
 
 class TestAuthorityCopy:
-    async def test_a_new_then_disabled_authority_is_served_then_refused(self, stack: Stack) -> None:
+    async def test_a_new_then_disabled_authority_is_served_then_refused(
+        self, stack: Stack, publish: Publish
+    ) -> None:
+        async def announce(payload: AuthorityUpserted) -> None:
+            """Publish an authority as the gateway's relay does."""
+            await publish(payload, authority=payload.slug, actor="gateway")
+
         slug = f"copy-test-{uuid.uuid4().hex[:8]}"
         async with httpx.AsyncClient(base_url=stack.service_urls["identity"]) as identity:
             unknown = await identity.get("/password-rules", headers={"X-Authority": slug})
             assert unknown.status_code == 404
             assert unknown.json()["error"]["code"] == "authority_not_found"
 
-            await announce(stack, authority(slug, revision=1))
+            await announce(authority(slug, revision=1))
             await becomes(identity, slug, 200)
 
-            await announce(stack, authority(slug, status="disabled", revision=2))
+            await announce(authority(slug, status="disabled", revision=2))
             await becomes(identity, slug, 404)
 
             # An older revision arriving late changes nothing. Events reach each worker in
             # order, so once a later one is in, the stale one has been handled.
             marker = f"{slug}-after"
-            await announce(stack, authority(slug, revision=1))
-            await announce(stack, authority(marker, revision=1))
+            await announce(authority(slug, revision=1))
+            await announce(authority(marker, revision=1))
             await becomes(identity, marker, 200)
             assert await statuses(identity, slug) == {404}
-            await announce(stack, authority(marker, status="disabled", revision=2))
+            await announce(authority(marker, status="disabled", revision=2))

@@ -4,7 +4,7 @@ import asyncio
 from datetime import UTC, datetime
 
 import jwt
-from services.identity.tests.portal_client import Person, Portal, error_code
+from tests.support.portal import Person, Portal, error_code
 
 
 class TestPublishedKeys:

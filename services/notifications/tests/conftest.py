@@ -1,25 +1,22 @@
 """Fixtures for notifications tests: the real broker, store, mail catcher and signing key."""
 
 import asyncio
-import inspect
-import json
 import socket
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
-import aio_pika
 import httpx
 import pytest
 from aiosmtpd.smtp import SMTP
+from tests.support.factories import authority
+from tests.support.polling import eventually
 
 from contracts.envelope import Envelope
-from contracts.events.authority import AuthorityUpserted, Branding, Contact, UploadPolicy
+from contracts.events.authority import Contact
 from contracts.payload import EventPayload
 from contracts.registry import validate_envelope
 from kit.authorities import AuthorityCopy
-from kit.events.broker import declare_exchange
 from kit.mongo import Document, Mongo
 from notifications.config import Settings
 from notifications.emails.consumers import account_emails_subscription
@@ -29,9 +26,6 @@ from notifications.emails.sender import EmailSender, SmtpRelay
 from portalstack.endpoints import Stack
 from portalstack.processes import free_port
 
-Check = Callable[[], Any]
-Eventually = Callable[..., Awaitable[Any]]
-Publish = Callable[..., Awaitable[Envelope]]
 ReadMail = Callable[..., Awaitable[list[dict[str, Any]]]]
 Queue = Callable[..., Awaitable[Envelope]]
 MakeSender = Callable[..., EmailSender]
@@ -40,59 +34,10 @@ MAIL_FROM = "no-reply@housing-portal.local"
 TEST_AUTHORITY_NAME = "Test Borough Council"
 
 
-async def _eventually(check: Check, *, within: float = 15.0, what: str = "condition") -> Any:
-    """Poll check until it returns something truthy, and return that; fail at the deadline."""
-    deadline = time.monotonic() + within
-    while True:
-        outcome = check()
-        if inspect.isawaitable(outcome):
-            outcome = await outcome
-        if outcome:
-            return outcome
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not reached within {within} s")
-        await asyncio.sleep(0.05)
-
-
-@pytest.fixture
-def eventually() -> Eventually:
-    """Polls a condition with a deadline: `await eventually(check, within=15, what=...)`."""
-    return _eventually
-
-
 @pytest.fixture
 def recipient() -> str:
     """An address no other test sends to."""
     return f"resident-{uuid.uuid4().hex[:12]}@example.org"
-
-
-@pytest.fixture
-async def publish(stack: Stack) -> AsyncIterator[Publish]:
-    """Publish real, validated envelopes to `portal.events`, persistent, keyed by type."""
-    connection = await aio_pika.connect(stack.amqp_url)
-    channel = await connection.channel(publisher_confirms=True)
-    exchange = await declare_exchange(channel)
-
-    async def send(
-        payload: EventPayload, *, authority: str = "watford", envelope: Envelope | None = None
-    ) -> Envelope:
-        envelope = envelope or Envelope.for_event(payload, authority=authority)
-        body = envelope.model_dump(mode="json")
-        validate_envelope(body)
-        await exchange.publish(
-            aio_pika.Message(
-                json.dumps(body).encode(),
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                message_id=str(envelope.id),
-                type=envelope.type,
-            ),
-            routing_key=envelope.type,
-        )
-        return envelope
-
-    yield send
-    await connection.close()
 
 
 @pytest.fixture
@@ -107,7 +52,7 @@ async def read_mail(stack: Stack) -> AsyncIterator[ReadMail]:
                 found: list[dict[str, Any]] = response.json()
                 return found if len(found) >= count else None
 
-            found: list[dict[str, Any]] = await _eventually(
+            found: list[dict[str, Any]] = await eventually(
                 arrived, within=within, what=f"{count} email(s) to {to}"
             )
             return found
@@ -133,7 +78,7 @@ async def delivery_of(service_mongo: Mongo) -> Callable[..., Awaitable[Document]
                 {"event_id": str(envelope.id), "status": status}
             )
 
-        found: Document = await _eventually(
+        found: Document = await eventually(
             reached, within=within, what=f"delivery of {envelope.type} {status}"
         )
         return found
@@ -145,31 +90,21 @@ async def delivery_of(service_mongo: Mongo) -> Callable[..., Awaitable[Document]
 
 
 @pytest.fixture
-async def mongo(stack: Stack, scratch_db_name: str) -> AsyncIterator[Mongo]:
+async def mongo(mongo: Mongo) -> Mongo:
     """A notifications store of this test's own, with the delivery indexes and an authority."""
-    store = Mongo(stack.mongo_url, scratch_db_name)
-    await store.ensure_indexes(DELIVERY_INDEXES)
-    authority = AuthorityUpserted(
-        slug="test-council",
+    await mongo.ensure_indexes(DELIVERY_INDEXES)
+    council = authority(
+        "test-council",
         name=TEST_AUTHORITY_NAME,
-        kind="council",
-        status="active",
-        modules=["homelessness"],
-        uploads=UploadPolicy(max_bytes=1_000_000, allowed_extensions=[".pdf"]),
-        staff_two_factor_required=False,
-        branding=Branding(colour="#123456"),
         contact=Contact(email="housing@test-council.example", phone="01234 567890"),
-        hosts=[],
-        revision=1,
     )
-    copy = AuthorityCopy(store)
+    copy = AuthorityCopy(mongo)
 
     async def add(session: Any) -> bool:
-        return await copy.apply(authority, session)
+        return await copy.apply(council, session)
 
-    await store.transaction(add)
-    yield store
-    await store.close()
+    await mongo.transaction(add)
+    return mongo
 
 
 @pytest.fixture

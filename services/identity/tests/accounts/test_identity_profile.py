@@ -1,6 +1,6 @@
 """Reading and changing my profile (A6)."""
 
-from services.identity.tests.portal_client import Portal, error_code
+from tests.support.portal import Portal, error_code
 
 
 class TestReadingMyProfile:

@@ -8,7 +8,7 @@ from services.identity.tests.answer_times import (
     WORK_WAIT_SECONDS,
     time_answers,
 )
-from services.identity.tests.portal_client import (
+from tests.support.portal import (
     PASSWORD,
     Mailbox,
     Portal,
@@ -206,11 +206,14 @@ class TestConfirming:
             "identity.account.confirmation_requested", email=person.email
         )
 
-        response = await portal.post(
-            "kingston", "/accounts/confirmation", {"token": token_of(event["data"]["link"])}
-        )
+        body = {"token": token_of(event["data"]["link"])}
 
-        assert error_code(response, 400) == "link_invalid"
+        elsewhere = await portal.post("kingston", "/accounts/confirmation", body)
+
+        assert error_code(elsewhere, 400) == "link_invalid"
+        at_its_authority = await portal.post("watford", "/accounts/confirmation", body)
+        assert at_its_authority.status_code == 200, at_its_authority.text
+        assert at_its_authority.json() == {"status": "confirmed"}
 
     async def test_a_made_up_token_is_not_valid(self, portal: Portal) -> None:
         response = await portal.post("watford", "/accounts/confirmation", {"token": "x" * 43})

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from services.identity.tests.portal_client import Portal, error_code
+from tests.support.portal import Portal, error_code
 
 WRONG = "Wrong-Password-000!"
 

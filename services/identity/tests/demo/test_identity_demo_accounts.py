@@ -4,8 +4,8 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from services.identity.tests.portal_client import Person, Portal
 from tests.support.factories import authority
+from tests.support.portal import Person, Portal
 
 from identity.config import Settings
 from identity.demo.seed import DEMO_AUTHORITIES, DEMO_PASSWORD, DemoSeeder, demo_accounts
@@ -15,7 +15,6 @@ from identity.wiring import Identity
 from kit.authorities import Authorities
 from kit.events.outbox import Outbox
 from kit.mongo import Mongo, Session
-from portalstack.endpoints import Stack
 
 
 class TestDemoAccountsOfTheRunningStack:
@@ -60,12 +59,11 @@ class TestDemoAccountsOfTheRunningStack:
 
 class TestSeeding:
     async def test_seeding_twice_at_once_makes_each_record_once_and_lists_them(
-        self, stack: Stack, scratch_db_name: str, tmp_path: Path
+        self, mongo: Mongo, tmp_path: Path
     ) -> None:
-        mongo = Mongo(stack.mongo_url, scratch_db_name)
         listing = tmp_path / "run" / "demo-accounts.txt"
         settings = Settings(
-            mongo_db=scratch_db_name, seed_demo_accounts=True, demo_accounts_file=str(listing)
+            mongo_db=mongo.db.name, seed_demo_accounts=True, demo_accounts_file=str(listing)
         )
         keys = SigningKeys(
             mongo, secret=settings.signing_key_secret, token_lifetime=timedelta(minutes=10)
@@ -82,28 +80,25 @@ class TestSeeding:
 
             await mongo.transaction(add)
         await authorities.load()
-        try:
-            done = await asyncio.gather(
-                DemoSeeder(identity).seed_available(), DemoSeeder(identity).seed_available()
-            )
-            again = await DemoSeeder(identity).seed_available()
+        done = await asyncio.gather(
+            DemoSeeder(identity).seed_available(), DemoSeeder(identity).seed_available()
+        )
+        again = await DemoSeeder(identity).seed_available()
 
-            assert list(done) == [True, True]
-            assert again is True
-            expected = demo_accounts()
-            assert await mongo.db.accounts.count_documents({}) == len(expected) == 19
-            assert await mongo.db.memberships.count_documents({}) == 18
-            assert await mongo.db.organisations.count_documents({}) == 1
-            staff = [account for account in expected if account.staff]
-            assert await mongo.db.factors.count_documents({}) == len(staff) == 15
-            lines = listing.read_text().splitlines()
-            for account in expected:
-                (line,) = [line for line in lines if account.email in line]
-                assert line.split() == [
-                    account.email,
-                    DEMO_PASSWORD,
-                    account.role,
-                    account.authority,
-                ]
-        finally:
-            await mongo.close()
+        assert list(done) == [True, True]
+        assert again is True
+        expected = demo_accounts()
+        assert await mongo.db.accounts.count_documents({}) == len(expected) == 19
+        assert await mongo.db.memberships.count_documents({}) == 18
+        assert await mongo.db.organisations.count_documents({}) == 1
+        staff = [account for account in expected if account.staff]
+        assert await mongo.db.factors.count_documents({}) == len(staff) == 15
+        lines = listing.read_text().splitlines()
+        for account in expected:
+            (line,) = [line for line in lines if account.email in line]
+            assert line.split() == [
+                account.email,
+                DEMO_PASSWORD,
+                account.role,
+                account.authority,
+            ]

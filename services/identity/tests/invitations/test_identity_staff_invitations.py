@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from services.identity.tests.portal_client import (
+from tests.support.portal import (
     PASSWORD,
     Mailbox,
     Person,

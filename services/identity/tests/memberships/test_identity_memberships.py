@@ -2,7 +2,7 @@
 
 import uuid
 
-from services.identity.tests.portal_client import Portal, error_code
+from tests.support.portal import Portal, error_code
 
 
 class TestMyMemberships:

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from services.identity.tests.portal_client import (
+from tests.support.portal import (
     Person,
     Portal,
     error_code,

@@ -8,7 +8,7 @@ from services.identity.tests.answer_times import (
     WORK_WAIT_SECONDS,
     time_answers,
 )
-from services.identity.tests.portal_client import (
+from tests.support.portal import (
     Mailbox,
     Person,
     Portal,

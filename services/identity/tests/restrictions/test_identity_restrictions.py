@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from services.identity.tests.portal_client import Person, Portal, error_code, refused_at_once
+from tests.support.portal import Person, Portal, error_code, refused_at_once
 
 from contracts.registry import validate_envelope
 

@@ -2,7 +2,6 @@
 
 import asyncio
 import sys
-import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,8 +13,9 @@ from services.identity.tests.organisations.test_identity_organisations import (
     add_user,
     organisation_with_admin,
 )
-from services.identity.tests.portal_client import Person, Portal, error_code, token_of
 from services.identity.tests.restrictions.test_identity_restrictions import restrict
+from tests.support.polling import eventually
+from tests.support.portal import Person, Portal, error_code, token_of
 
 from contracts.registry import validate_envelope
 from portalstack.endpoints import Stack
@@ -62,8 +62,14 @@ class Reads:
         The gateway may say the member is blocked instead, when they were also deactivated.
         """
         at_gateway = {"session_ended", "access_restricted"} if blocked else {"session_ended"}
-        deadline = time.monotonic() + REFUSED_WITHIN_SECONDS
-        while True:
+        expected = {
+            "identity through the gateway": at_gateway,
+            "notifications through the gateway": at_gateway,
+            "notifications itself": {"session_ended"},
+        }
+        seen: list[dict[str, str]] = []
+
+        async def all_refused() -> dict[str, httpx.Response] | None:
             answers = await self.all()
             codes = {
                 where: str(response.json()["error"]["code"])
@@ -71,32 +77,40 @@ class Reads:
                 else str(response.status_code)
                 for where, response in answers.items()
             }
-            expected = {
-                "identity through the gateway": at_gateway,
-                "notifications through the gateway": at_gateway,
-                "notifications itself": {"session_ended"},
-            }
-            if all(codes[where] in allowed for where, allowed in expected.items()):
-                for where, response in answers.items():
-                    status = 403 if codes[where] == "access_restricted" else 401
-                    assert error_code(response, status) == codes[where]
-                return codes
-            assert time.monotonic() < deadline, codes
-            await asyncio.sleep(0.1)
+            seen.append(codes)
+            return answers if all(codes[where] in expected[where] for where in expected) else None
+
+        async def last_seen() -> str:
+            return f"last answers: {seen[-1]}"
+
+        answers = await eventually(
+            all_refused,
+            within=REFUSED_WITHIN_SECONDS,
+            what="every read refused",
+            every=0.1,
+            details=last_seen,
+        )
+        codes = seen[-1]
+        for where, response in answers.items():
+            status = 403 if codes[where] == "access_restricted" else 401
+            assert error_code(response, status) == codes[where]
+        return codes
 
 
 async def session_ended_event(portal: Portal, person: Person, session_id: str) -> dict[str, Any]:
     """The announcement that this session of the person ended, once identity has written it."""
-    deadline = time.monotonic() + REFUSED_WITHIN_SECONDS
-    while True:
+
+    async def announced() -> list[dict[str, Any]]:
         events = await portal.store.events("identity.session.ended", user_id=person.user_id)
-        found = [event for event in events if event["data"]["session_id"] == session_id]
-        if found:
-            assert len(found) == 1, found
-            validate_envelope(found[0])
-            return found[0]
-        assert time.monotonic() < deadline, f"session {session_id} was not announced as ended"
-        await asyncio.sleep(0.05)
+        return [event for event in events if event["data"]["session_id"] == session_id]
+
+    found = await eventually(
+        announced, within=REFUSED_WITHIN_SECONDS, what=f"session {session_id} announced as ended"
+    )
+    assert len(found) == 1, found
+    validate_envelope(found[0])
+    ended: dict[str, Any] = found[0]
+    return ended
 
 
 @pytest.fixture

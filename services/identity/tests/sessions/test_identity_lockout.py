@@ -4,7 +4,7 @@ import asyncio
 import uuid
 
 import httpx
-from services.identity.tests.portal_client import Person, Portal, error_code, new_email
+from tests.support.portal import Person, Portal, error_code, new_email
 
 from portalstack.endpoints import Stack
 

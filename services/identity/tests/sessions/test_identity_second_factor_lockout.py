@@ -7,7 +7,7 @@ import httpx
 import pyotp
 import pytest
 from services.identity.tests.factors.test_identity_factors import enrol_totp
-from services.identity.tests.portal_client import (
+from tests.support.portal import (
     Mailbox,
     Person,
     Portal,

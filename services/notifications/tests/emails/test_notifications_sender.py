@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
+from tests.support.polling import eventually
 
 from contracts.envelope import Envelope
 from contracts.events.identity import PasswordResetRequested, SignInCodeIssued
@@ -20,7 +21,6 @@ from notifications.emails.sender import EmailSender
 
 Queue = Callable[..., Awaitable[Envelope]]
 MakeSender = Callable[..., EmailSender]
-Eventually = Callable[..., Awaitable[Any]]
 Start = Callable[[EmailSender], None]
 Relays = Callable[..., Any]
 
@@ -84,7 +84,6 @@ class TestRelayDown:
         queue_email: Queue,
         make_sender: MakeSender,
         running: Start,
-        eventually: Eventually,
         recipient: str,
         refusing_port: int,
         service_tag: str,
@@ -119,7 +118,6 @@ class TestRelayDown:
         make_sender: MakeSender,
         running: Start,
         relays: Relays,
-        eventually: Eventually,
         recipient: str,
         spare_port: Callable[[], int],
     ) -> None:
@@ -165,7 +163,6 @@ class TestRelayRefuses:
         make_sender: MakeSender,
         running: Start,
         relays: Relays,
-        eventually: Eventually,
         recipient: str,
         spare_port: Callable[[], int],
         service_tag: str,
@@ -196,7 +193,6 @@ class TestRelayRefuses:
         make_sender: MakeSender,
         running: Start,
         relays: Relays,
-        eventually: Eventually,
         recipient: str,
         spare_port: Callable[[], int],
     ) -> None:
@@ -227,7 +223,6 @@ class TestClaims:
         make_sender: MakeSender,
         running: Start,
         relays: Relays,
-        eventually: Eventually,
         recipient: str,
         spare_port: Callable[[], int],
     ) -> None:
@@ -275,7 +270,6 @@ class TestClaims:
         make_sender: MakeSender,
         running: Start,
         relays: Relays,
-        eventually: Eventually,
         recipient: str,
         spare_port: Callable[[], int],
     ) -> None:
@@ -403,7 +397,6 @@ class TestWaking:
         make_sender: MakeSender,
         running: Start,
         relays: Relays,
-        eventually: Eventually,
         recipient: str,
         spare_port: Callable[[], int],
     ) -> None:

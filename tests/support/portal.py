@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pyotp
 from pymongo import AsyncMongoClient
+from tests.support.polling import eventually
+from tests.support.stack import client_address
 
 from identity.demo.seed import DEMO_DOMAIN, DEMO_PASSWORD
 
@@ -146,15 +148,17 @@ class IdentityStore:
         within: float = EVENT_WAIT_SECONDS,
     ) -> Json:
         """The newest envelope once at least `count` of them exist; fail after `within` seconds."""
-        deadline = time.monotonic() + within
-        while True:
+
+        async def newest() -> Json | None:
             found = await self.events(event_type, email=email, user_id=user_id)
             if correlation_id is not None:
                 found = [item for item in found if item.get("correlation_id") == correlation_id]
-            if len(found) >= count:
-                return found[-1]
-            assert time.monotonic() < deadline, f"no {event_type} event for {email or user_id}"
-            await asyncio.sleep(0.05)
+            return found[-1] if len(found) >= count else None
+
+        event: Json = await eventually(
+            newest, within=within, what=f"{event_type} event for {email or user_id}"
+        )
+        return event
 
     async def expire_links(self, user_id: str, purpose: str) -> None:
         """Move the person's links' expiry into the past, as if the time had run out."""
@@ -174,10 +178,8 @@ class Portal:
     @asynccontextmanager
     async def elsewhere(self) -> AsyncIterator["Portal"]:
         """The same API from another client address (the gateway trusts loopback proxies)."""
-        suffix = uuid.uuid4().hex
-        address = f"2001:db8:{suffix[:4]}:{suffix[4:8]}::{suffix[8:12]}"
         async with httpx.AsyncClient(
-            base_url=self.http.base_url, timeout=15.0, headers={"X-Forwarded-For": address}
+            base_url=self.http.base_url, timeout=15.0, headers={"X-Forwarded-For": client_address()}
         ) as http:
             yield Portal(http, self.store)
 
@@ -351,13 +353,14 @@ class Portal:
 
     async def eventually_allowed(self, person: Person, *, authority: str | None = None) -> None:
         """Wait until the person's calls get through (the gateway drops a lifted block soon)."""
-        deadline = time.monotonic() + EVENT_WAIT_SECONDS
-        while True:
+
+        async def allowed() -> bool:
             response = await self.get(authority or person.authority, "/me", person=person)
-            if response.status_code == 200:
-                return
-            assert time.monotonic() < deadline, response.text
-            await asyncio.sleep(0.1)
+            return response.status_code == 200
+
+        await eventually(
+            allowed, within=EVENT_WAIT_SECONDS, what=f"{person.email}'s calls getting through"
+        )
 
     async def demo(self, role: str, authority: str) -> Person:
         """A demo account of the authority, signed in (staff with the emailed code)."""
@@ -427,9 +430,9 @@ class Mailbox:
 
     async def wait_for(self, to: str, *, subject: str, count: int = 1) -> dict[str, Any]:
         """The newest message to the address whose subject has these words, once `count` exist."""
-        deadline = time.monotonic() + MAIL_WAIT_SECONDS
         async with httpx.AsyncClient(base_url=self.base_url, timeout=35.0) as client:
-            while True:
+
+            async def newest() -> dict[str, Any] | None:
                 response = await client.get("/api/messages", params={"to": to, "wait": 2})
                 assert response.status_code == 200, response.text
                 found = [
@@ -437,8 +440,9 @@ class Mailbox:
                     for message in response.json()
                     if subject.lower() in str(message["subject"]).lower()
                 ]
-                if len(found) >= count:
-                    newest: dict[str, Any] = found[0]
-                    return newest
-                assert time.monotonic() < deadline, f"no email about {subject!r} reached {to}"
-                await asyncio.sleep(0.2)
+                return found[0] if len(found) >= count else None
+
+            message: dict[str, Any] = await eventually(
+                newest, within=MAIL_WAIT_SECONDS, what=f"an email about {subject!r} to {to}"
+            )
+            return message
