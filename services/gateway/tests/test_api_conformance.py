@@ -10,18 +10,18 @@ import asyncio
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from services.identity.tests.portal_client import IdentityStore, Person, Portal
+from tests.support.polling import status_reached
+from tests.support.portal import IdentityStore, Person, Portal
 
 from kit.mongo import Mongo
 from portalstack.endpoints import Stack
 
-MintToken = Callable[..., Awaitable[str]]
+RegisterAuthority = Callable[..., Awaitable[str]]
 WaitForCopies = Callable[..., Awaitable[object]]
 
 REPOSITORY = Path(__file__).resolve().parents[3]
@@ -35,39 +35,19 @@ SEED = os.environ.get("SCHEMATHESIS_SEED", "20261202")
 @pytest.fixture
 async def own_authority(
     gateway: httpx.AsyncClient,
-    mint_token: MintToken,
+    register_authority: RegisterAuthority,
     copies_reached: WaitForCopies,
     gateway_mongo: Mongo,
-    forget_authorities: list[str],
 ) -> str:
     """An authority made for this run (removed from the registry and every copy afterwards)."""
-    slug = f"conformance-{uuid.uuid4().hex[:8]}"
-    forget_authorities.append(slug)
-    token = await mint_token(authority="watford", roles=("platform_admin",))
-    created = await gateway.post(
-        "/watford/api/gateway/authorities",
-        json={
-            "slug": slug,
-            "name": "Conformance District Council",
-            "kind": "council",
-            "modules": ["homelessness", "housing_register"],
-            "uploads": {"max_bytes": 5_000_000, "allowed_extensions": [".pdf", ".png"]},
-            "staff_two_factor_required": True,
-            "branding": {"colour": "#224466"},
-            "contact": {"email": "housing@conformance.example"},
-            "hosts": [],
-        },
-        headers={"Authorization": f"Bearer {token}"},
+    slug = await register_authority(
+        "Conformance District Council",
+        modules=["homelessness", "housing_register"],
+        staff_two_factor_required=True,
     )
-    assert created.status_code == 201, created.text
     await copies_reached(gateway_mongo, slug)
     # Every worker of every service hears of it in turn: wait until identity answers there.
-    for _ in range(200):
-        rules = await gateway.get(f"/{slug}/api/identity/password-rules")
-        if rules.status_code == 200:
-            break
-        await asyncio.sleep(0.1)
-    assert rules.status_code == 200, rules.text
+    await status_reached(gateway, f"/{slug}/api/identity/password-rules", 200)
     return slug
 
 
