@@ -2,20 +2,19 @@
 
 from typing import Any
 
-from identity.client import ClientInfo
 from identity.wiring import Identity
 from kit.authorities import Authority
+from kit.clients import ClientInfo
 from kit.mongo import Session
+from kit.use_cases import ForAuthority
 
 
-class ForAuthority:
-    """A use case run for one authority at one client's request."""
+class IdentityUseCase(ForAuthority):
+    """A use case of identity run for one authority at one client's request."""
 
     def __init__(self, identity: Identity, *, authority: Authority, client: ClientInfo) -> None:
+        super().__init__(authority=authority, client=client)
         self.identity = identity
-        self.authority = authority
-        self.slug = authority.slug
-        self.client = client
 
     async def _audit(
         self,

@@ -17,16 +17,16 @@ from identity.accounts.schemas import (
 )
 from identity.accounts.service import CONFIRMATION_SENT, AccountService
 from identity.after_answer import after_answering
-from identity.client import Client
 from identity.dependencies import CurrentCaller
 from identity.factors.service import SIGN_IN_FACTORS
-from identity.once import Once
-from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import Identity, IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
 from kit.concurrency import require_match, set_etag
 from kit.errors import Unauthorized
+from kit.idempotency import Once
 from kit.mongo import Document
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(tags=["accounts"], dependencies=AUTHORITY_SCOPED)
 

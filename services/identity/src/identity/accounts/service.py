@@ -10,11 +10,11 @@ from identity.accounts.recipient import recipient
 from identity.accounts.repository import normalise_email
 from identity.accounts.schemas import Accepted, Confirmed, ProfileChange
 from identity.audit import actions
-from identity.once import Once
 from identity.passwords.hashing import hash_password, spend_hashing_time
 from identity.passwords.policy import require_strong
-from identity.serving import ForAuthority
+from identity.serving import IdentityUseCase
 from kit.errors import NotFound, PreconditionFailed
+from kit.idempotency import Once
 from kit.mongo import Document, Session
 
 REGISTERED = Accepted(
@@ -35,7 +35,7 @@ SIGN_IN_PAGE = "sign-in"
 FORGOTTEN_PASSWORD_PAGE = "account/forgotten-password"
 
 
-class AccountService(ForAuthority):
+class AccountService(IdentityUseCase):
     """Accounts within one authority's portal."""
 
     async def register(

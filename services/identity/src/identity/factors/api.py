@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Response, status
 
 from identity.accounts.api import CallerAccount
-from identity.client import Client
 from identity.dependencies import CurrentCaller
 from identity.factors.schemas import (
     EmailCodeSent,
@@ -20,10 +19,11 @@ from identity.factors.schemas import (
 from identity.factors.service import FactorService, mask_email
 from identity.memberships.admission import two_factor_forced
 from identity.passwords.service import require_password
-from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
 from kit.mongo import Document
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(prefix="/me/factors", tags=["second factors"], dependencies=AUTHORITY_SCOPED)
 

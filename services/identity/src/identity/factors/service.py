@@ -22,7 +22,7 @@ from identity.errors import (
     FactorNotFound,
     FactorRequired,
 )
-from identity.serving import ForAuthority
+from identity.serving import IdentityUseCase
 from kit.errors import Conflict
 from kit.mongo import Document, Session
 
@@ -79,7 +79,7 @@ class TotpSetup:
     qr_svg: str
 
 
-class FactorService(ForAuthority):
+class FactorService(IdentityUseCase):
     """A person's second factors, within the authority they are acting in."""
 
     def recovery_digest(self, code: str) -> str:

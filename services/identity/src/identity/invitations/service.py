@@ -12,7 +12,7 @@ from identity.errors import AlreadyMember, WrongPassword
 from identity.invitations.schemas import InvitationAccepted, InvitationView
 from identity.passwords.hashing import hash_password, verify_password
 from identity.passwords.policy import require_strong
-from identity.serving import ForAuthority
+from identity.serving import IdentityUseCase
 from kit.errors import NotFound
 from kit.mongo import Document, Session
 
@@ -37,7 +37,7 @@ def invitation_view(record: Document) -> InvitationView:
     )
 
 
-class InvitationService(ForAuthority):
+class InvitationService(IdentityUseCase):
     """Invitations of one authority."""
 
     async def inviter_name(self, user_id: str) -> str:

@@ -3,13 +3,13 @@
 from pymongo.errors import DuplicateKeyError
 
 from identity.audit import actions
-from identity.client import ClientInfo
 from identity.dependencies import Caller
 from identity.errors import AlreadyMember
 from identity.memberships.schemas import MyMembership, MyMemberships, RestrictionNote
-from identity.once import Once
 from identity.wiring import Identity
 from kit.authorities import AuthorityNotFound
+from kit.clients import ClientInfo
+from kit.idempotency import Once
 from kit.mongo import Session
 
 

@@ -5,10 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from identity.client import Client
 from identity.dependencies import AuthorityAdmin, CurrentCaller
 from identity.invitations.schemas import Invitee
-from identity.once import Once
 from identity.organisations.schemas import (
     ActiveChange,
     CreatedOrganisation,
@@ -20,11 +18,13 @@ from identity.organisations.schemas import (
     OrganisationView,
 )
 from identity.organisations.service import OrganisationService, organisation_view
-from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
 from kit.errors import NotFound
+from kit.idempotency import Once
 from kit.mongo import Document
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(prefix="/organisations", tags=["organisations"], dependencies=AUTHORITY_SCOPED)
 

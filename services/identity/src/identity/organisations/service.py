@@ -6,12 +6,10 @@ from pymongo.errors import DuplicateKeyError
 
 from contracts.events.identity import AccountDeactivated, AccountReactivated
 from identity.audit import actions
-from identity.client import ClientInfo
 from identity.dependencies import Caller
 from identity.errors import MemberNotFound
 from identity.invitations.schemas import Invitee, LandlordRole
 from identity.invitations.service import InvitationService
-from identity.once import Once
 from identity.organisations.repository import name_key
 from identity.organisations.schemas import (
     CreatedOrganisation,
@@ -19,10 +17,12 @@ from identity.organisations.schemas import (
     OrganisationView,
 )
 from identity.passwords.service import PasswordService
-from identity.serving import ForAuthority
+from identity.serving import IdentityUseCase
 from identity.wiring import Identity
 from kit.authorities import Authority
+from kit.clients import ClientInfo
 from kit.errors import Conflict
+from kit.idempotency import Once
 from kit.mongo import Document, Session
 
 
@@ -56,7 +56,7 @@ def organisation_user(membership: Document, account: Document) -> OrganisationUs
     )
 
 
-class OrganisationService(ForAuthority):
+class OrganisationService(IdentityUseCase):
     """Organisations of one authority."""
 
     def __init__(self, identity: Identity, *, authority: Authority, client: ClientInfo) -> None:

@@ -8,12 +8,12 @@ from identity.accounts.recipient import recipient
 from identity.accounts.repository import normalise_email
 from identity.accounts.schemas import Accepted
 from identity.audit import actions
-from identity.client import ClientInfo
 from identity.errors import PasswordsDoNotMatch, PasswordTooWeak, WrongPassword
 from identity.passwords.hashing import hash_password, verify_password
 from identity.passwords.policy import require_strong
-from identity.serving import ForAuthority
+from identity.serving import IdentityUseCase
 from identity.wiring import Identity
+from kit.clients import ClientInfo
 from kit.errors import NotFound
 from kit.mongo import Document, Session
 
@@ -27,7 +27,7 @@ RESET_SENT = Accepted(
 RESEND_AFTER = timedelta(seconds=60)
 
 
-class PasswordService(ForAuthority):
+class PasswordService(IdentityUseCase):
     """Passwords within one authority's portal."""
 
     async def change(

@@ -6,10 +6,10 @@ from contracts.events.identity import AccountDeactivated, AccountReactivated
 from identity.audit import actions
 from identity.dependencies import Caller
 from identity.errors import MemberNotFound
-from identity.once import Once
 from identity.restrictions.schemas import RestrictionView
-from identity.serving import ForAuthority
+from identity.serving import IdentityUseCase
 from kit.errors import AppError, Conflict, NotFound
+from kit.idempotency import Once
 from kit.mongo import Document, Session
 
 
@@ -30,7 +30,7 @@ def restriction_view(record: Document) -> RestrictionView:
     )
 
 
-class RestrictionService(ForAuthority):
+class RestrictionService(IdentityUseCase):
     """Restrictions of one authority."""
 
     async def restrict(

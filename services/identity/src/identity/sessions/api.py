@@ -4,9 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
-from identity.client import Client
 from identity.dependencies import CurrentCaller
-from identity.responses import AUTHORITY_SCOPED, declared
 from identity.sessions.schemas import (
     ChallengeAnswer,
     ChallengeRef,
@@ -26,6 +24,8 @@ from identity.sessions.schemas import (
 from identity.sessions.service import SignIn
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(tags=["sign-in and sessions"], dependencies=AUTHORITY_SCOPED)
 

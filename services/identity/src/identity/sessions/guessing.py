@@ -5,12 +5,12 @@ from identity.accounts.recipient import recipient
 from identity.accounts.service import FORGOTTEN_PASSWORD_PAGE
 from identity.audit import actions
 from identity.metrics import SIGN_INS
-from identity.serving import ForAuthority
+from identity.serving import IdentityUseCase
 from identity.sessions.throttle import Lock
 from kit.mongo import Document, Session
 
 
-class SecondFactorGuessing(ForAuthority):
+class SecondFactorGuessing(IdentityUseCase):
     """Counts an account's wrong second-factor answers, and locks it and tells its owner."""
 
     async def wrong_answer(self, account: Document) -> None:

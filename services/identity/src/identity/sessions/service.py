@@ -29,7 +29,7 @@ from identity.factors.service import (
 from identity.memberships.admission import Admission, admit, two_factor_forced
 from identity.metrics import SIGN_INS
 from identity.passwords.hashing import hash_password, needs_rehash, verify_password
-from identity.serving import ForAuthority
+from identity.serving import IdentityUseCase
 from identity.sessions.guessing import SecondFactorGuessing
 from identity.sessions.schemas import (
     ChallengeView,
@@ -51,7 +51,7 @@ SECOND_FACTOR_METHODS = ["pwd", "otp", "mfa"]
 PASSWORD_ONLY = ["pwd"]
 
 
-class SignIn(ForAuthority):
+class SignIn(IdentityUseCase):
     """Sign-in and session operations for one authority and one client."""
 
     # Password step
