@@ -1,20 +1,20 @@
-"""What every identity use case starts from: the stores, the authority served, the caller."""
+"""What identity's use cases for one authority share: recording what people do to their account."""
 
 from typing import Any
 
-from identity.wiring import Identity
+from identity.audit.repository import AuditLog
 from kit.authorities import Authority
 from kit.clients import ClientInfo
 from kit.mongo import Session
 from kit.use_cases import ForAuthority
 
 
-class IdentityUseCase(ForAuthority):
-    """A use case of identity run for one authority at one client's request."""
+class AuditedForAuthority(ForAuthority):
+    """A use case run for one authority at one client's request, which writes the audit log."""
 
-    def __init__(self, identity: Identity, *, authority: Authority, client: ClientInfo) -> None:
+    def __init__(self, *, authority: Authority, client: ClientInfo, audit: AuditLog) -> None:
         super().__init__(authority=authority, client=client)
-        self.identity = identity
+        self.audit = audit
 
     async def _audit(
         self,
@@ -26,7 +26,7 @@ class IdentityUseCase(ForAuthority):
         session: Session | None = None,
     ) -> None:
         """Record something a person did to their own account, from this client."""
-        await self.identity.audit.record(
+        await self.audit.record(
             authority=self.slug,
             action=action,
             outcome=outcome,

@@ -35,7 +35,16 @@ def account_service(
     identity: IdentityDep, authority: ActiveAuthority, client: Client
 ) -> AccountService:
     """Accounts for this request's authority and client."""
-    return AccountService(identity, authority=authority, client=client)
+    return AccountService(
+        authority=authority,
+        client=client,
+        audit=identity.audit,
+        mongo=identity.mongo,
+        outbox=identity.outbox,
+        accounts=identity.accounts,
+        memberships=identity.memberships,
+        links=identity.links,
+    )
 
 
 AccountServiceDep = Annotated[AccountService, Depends(account_service)]

@@ -31,7 +31,18 @@ def invitation_service(
     identity: IdentityDep, authority: ActiveAuthority, client: Client
 ) -> InvitationService:
     """Invitations for this request's authority and client."""
-    return InvitationService(identity, authority=authority, client=client)
+    return InvitationService(
+        authority=authority,
+        client=client,
+        audit=identity.audit,
+        mongo=identity.mongo,
+        outbox=identity.outbox,
+        accounts=identity.accounts,
+        memberships=identity.memberships,
+        invitations=identity.invitations,
+        organisations=identity.organisations,
+        links=identity.links,
+    )
 
 
 InvitationServiceDep = Annotated[InvitationService, Depends(invitation_service)]

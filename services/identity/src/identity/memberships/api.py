@@ -27,7 +27,14 @@ router = APIRouter(tags=["memberships"], dependencies=AUTHORITY_SCOPED)
 
 def membership_service(identity: IdentityDep, client: Client) -> MembershipService:
     """Memberships for this request's client."""
-    return MembershipService(identity, client=client)
+    return MembershipService(
+        client=client,
+        mongo=identity.mongo,
+        audit=identity.audit,
+        memberships=identity.memberships,
+        restrictions=identity.restrictions,
+        authorities=identity.authorities,
+    )
 
 
 MembershipServiceDep = Annotated[MembershipService, Depends(membership_service)]

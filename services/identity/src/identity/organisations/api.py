@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from identity.dependencies import AuthorityAdmin, CurrentCaller
+from identity.invitations.api import InvitationServiceDep
 from identity.invitations.schemas import Invitee
 from identity.organisations.schemas import (
     ActiveChange,
@@ -18,6 +19,7 @@ from identity.organisations.schemas import (
     OrganisationView,
 )
 from identity.organisations.service import OrganisationService, organisation_view
+from identity.passwords.api import PasswordServiceDep
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
 from kit.clients import Client
@@ -30,10 +32,27 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], dependencies
 
 
 def organisation_service(
-    identity: IdentityDep, authority: ActiveAuthority, client: Client
+    identity: IdentityDep,
+    authority: ActiveAuthority,
+    client: Client,
+    invitations: InvitationServiceDep,
+    passwords: PasswordServiceDep,
 ) -> OrganisationService:
     """Organisations for this request's authority and client."""
-    return OrganisationService(identity, authority=authority, client=client)
+    return OrganisationService(
+        authority=authority,
+        client=client,
+        audit=identity.audit,
+        mongo=identity.mongo,
+        outbox=identity.outbox,
+        organisations=identity.organisations,
+        accounts=identity.accounts,
+        memberships=identity.memberships,
+        restrictions=identity.restrictions,
+        ending=identity.ending,
+        invitations=invitations,
+        passwords=passwords,
+    )
 
 
 OrganisationServiceDep = Annotated[OrganisationService, Depends(organisation_service)]

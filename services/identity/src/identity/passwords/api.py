@@ -23,7 +23,17 @@ def password_service(
     identity: IdentityDep, authority: ActiveAuthority, client: Client
 ) -> PasswordService:
     """Passwords for this request's authority and client."""
-    return PasswordService(identity, authority=authority, client=client)
+    return PasswordService(
+        authority=authority,
+        client=client,
+        audit=identity.audit,
+        mongo=identity.mongo,
+        outbox=identity.outbox,
+        accounts=identity.accounts,
+        links=identity.links,
+        ending=identity.ending,
+        throttle=identity.throttle,
+    )
 
 
 PasswordServiceDep = Annotated[PasswordService, Depends(password_service)]

@@ -21,7 +21,16 @@ def restriction_service(
     identity: IdentityDep, authority: ActiveAuthority, client: Client
 ) -> RestrictionService:
     """Restrictions for this request's authority and client."""
-    return RestrictionService(identity, authority=authority, client=client)
+    return RestrictionService(
+        authority=authority,
+        client=client,
+        audit=identity.audit,
+        mongo=identity.mongo,
+        outbox=identity.outbox,
+        memberships=identity.memberships,
+        restrictions=identity.restrictions,
+        ending=identity.ending,
+    )
 
 
 RestrictionServiceDep = Annotated[RestrictionService, Depends(restriction_service)]

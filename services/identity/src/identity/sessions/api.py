@@ -5,6 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 
 from identity.dependencies import CurrentCaller
+from identity.factors.api import FactorServiceDep
+from identity.memberships.admission import Admissions
+from identity.sessions.guessing import SecondFactorGuessing
 from identity.sessions.schemas import (
     ChallengeAnswer,
     ChallengeRef,
@@ -30,9 +33,44 @@ from kit.responses import AUTHORITY_SCOPED, declared
 router = APIRouter(tags=["sign-in and sessions"], dependencies=AUTHORITY_SCOPED)
 
 
-def sign_in_service(identity: IdentityDep, authority: ActiveAuthority, client: Client) -> SignIn:
+def sign_in_service(
+    identity: IdentityDep,
+    authority: ActiveAuthority,
+    client: Client,
+    second_factors: FactorServiceDep,
+) -> SignIn:
     """Sign-in for this request's authority and client."""
-    return SignIn(identity, authority=authority, client=client)
+    guessing = SecondFactorGuessing(
+        authority=authority,
+        client=client,
+        audit=identity.audit,
+        mongo=identity.mongo,
+        outbox=identity.outbox,
+        throttle=identity.throttle,
+        links=identity.links,
+    )
+    admissions = Admissions(memberships=identity.memberships, restrictions=identity.restrictions)
+    return SignIn(
+        authority=authority,
+        client=client,
+        audit=identity.audit,
+        mongo=identity.mongo,
+        outbox=identity.outbox,
+        accounts=identity.accounts,
+        factors=identity.factors,
+        challenges=identity.challenges,
+        sessions=identity.sessions,
+        refresh_tokens=identity.refresh_tokens,
+        refresh_lifetime=identity.refresh_lifetime,
+        access_tokens=identity.access_tokens,
+        throttle=identity.throttle,
+        box=identity.box,
+        authorities=identity.authorities,
+        ending=identity.ending,
+        admissions=admissions,
+        second_factors=second_factors,
+        guessing=guessing,
+    )
 
 
 SignInDep = Annotated[SignIn, Depends(sign_in_service)]

@@ -4,24 +4,44 @@ from contracts.events.identity import SignInLocked
 from identity.accounts.recipient import recipient
 from identity.accounts.service import FORGOTTEN_PASSWORD_PAGE
 from identity.audit import actions
+from identity.audit.repository import AuditLog
+from identity.links import LinkTokens
 from identity.metrics import SIGN_INS
-from identity.serving import IdentityUseCase
-from identity.sessions.throttle import Lock
-from kit.mongo import Document, Session
+from identity.serving import AuditedForAuthority
+from identity.sessions.throttle import Lock, SignInThrottle
+from kit.authorities import Authority
+from kit.clients import ClientInfo
+from kit.events.outbox import Outbox
+from kit.mongo import Document, Mongo, Session
 
 
-class SecondFactorGuessing(IdentityUseCase):
+class SecondFactorGuessing(AuditedForAuthority):
     """Counts an account's wrong second-factor answers, and locks it and tells its owner."""
+
+    def __init__(
+        self,
+        *,
+        authority: Authority,
+        client: ClientInfo,
+        audit: AuditLog,
+        mongo: Mongo,
+        outbox: Outbox,
+        throttle: SignInThrottle,
+        links: LinkTokens,
+    ) -> None:
+        super().__init__(authority=authority, client=client, audit=audit)
+        self.mongo = mongo
+        self.outbox = outbox
+        self.throttle = throttle
+        self.links = links
 
     async def wrong_answer(self, account: Document) -> None:
         """Count a wrong answer; at the limit, lock the account, record it and email the owner."""
-        lock = await self.identity.throttle.second_factor_failed(
+        lock = await self.throttle.second_factor_failed(
             user_id=str(account["_id"]), email=str(account["email"])
         )
         if lock is not None:
-            await self.identity.mongo.transaction(
-                lambda session: self._tell(session, account, lock)
-            )
+            await self.mongo.transaction(lambda session: self._tell(session, account, lock))
             SIGN_INS.labels("second_factor", "locked").inc()
 
     async def _tell(self, session: Session, account: Document, lock: Lock) -> None:
@@ -38,13 +58,13 @@ class SecondFactorGuessing(IdentityUseCase):
             session=session,
         )
         # Whoever gave the answers knew the password: the owner must hear of it at once.
-        await self.identity.outbox.add(
+        await self.outbox.add(
             session,
             SignInLocked(
                 **recipient(account),
                 wrong_answers=lock.failures,
                 locked_until=lock.locked_until,
-                reset_link=self.identity.links.page(self.slug, FORGOTTEN_PASSWORD_PAGE),
+                reset_link=self.links.page(self.slug, FORGOTTEN_PASSWORD_PAGE),
             ),
             authority=self.slug,
             actor=user_id,
@@ -53,4 +73,4 @@ class SecondFactorGuessing(IdentityUseCase):
 
     async def right_answer(self, account: Document) -> None:
         """Forget the account's wrong answers once a sign-in has finished with a right one."""
-        await self.identity.throttle.second_factor_succeeded(user_id=str(account["_id"]))
+        await self.throttle.second_factor_succeeded(user_id=str(account["_id"]))
