@@ -85,6 +85,7 @@ class Identity:
     ) -> "Identity":
         """Make the stores on a database connection."""
         sessions = Sessions(mongo)
+        accounts = Accounts(mongo)
         return cls(
             settings=settings,
             mongo=mongo,
@@ -96,7 +97,7 @@ class Identity:
                 issuer=settings.token_issuer,
                 lifetime_seconds=settings.access_token_minutes * 60,
             ),
-            accounts=Accounts(mongo),
+            accounts=accounts,
             memberships=Memberships(mongo),
             restrictions=Restrictions(mongo),
             factors=Factors(mongo),
@@ -105,6 +106,7 @@ class Identity:
                 mongo,
                 sessions,
                 outbox,
+                accounts=accounts,
                 token_lifetime=timedelta(minutes=settings.access_token_minutes),
             ),
             refresh_tokens=RefreshTokens(mongo),
