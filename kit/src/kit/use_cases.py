@@ -1,13 +1,18 @@
 """What a use case run for one authority starts from: the authority served and the client."""
 
+from dataclasses import dataclass, field
+
 from kit.authorities import Authority
 from kit.clients import ClientInfo
 
 
+@dataclass(kw_only=True)
 class ForAuthority:
-    """A use case run for one authority at one client's request."""
+    """A use case run for one authority at one client's request; subclasses add their stores."""
 
-    def __init__(self, *, authority: Authority, client: ClientInfo) -> None:
-        self.authority = authority
-        self.slug = authority.slug
-        self.client = client
+    authority: Authority
+    client: ClientInfo
+    slug: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slug = self.authority.slug

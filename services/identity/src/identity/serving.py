@@ -1,20 +1,33 @@
-"""What identity's use cases for one authority share: recording what people do to their account."""
+"""What identity's use cases for one authority share: how they write, and the audit log."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from identity.audit.repository import AuditLog
 from kit.authorities import Authority
 from kit.clients import ClientInfo
-from kit.mongo import Session
+from kit.events.outbox import Outbox
+from kit.mongo import Mongo, Session
 from kit.use_cases import ForAuthority
 
 
-class AuditedForAuthority(ForAuthority):
-    """A use case run for one authority at one client's request, which writes the audit log."""
+class Serving(TypedDict):
+    """What every identity use case of one request is made with, besides its own stores."""
 
-    def __init__(self, *, authority: Authority, client: ClientInfo, audit: AuditLog) -> None:
-        super().__init__(authority=authority, client=client)
-        self.audit = audit
+    authority: Authority
+    client: ClientInfo
+    mongo: Mongo
+    outbox: Outbox
+    audit: AuditLog
+
+
+@dataclass(kw_only=True)
+class WritingForAuthority(ForAuthority):
+    """A use case for one authority that changes things in transactions, with events and audit."""
+
+    mongo: Mongo
+    outbox: Outbox
+    audit: AuditLog
 
     async def _audit(
         self,

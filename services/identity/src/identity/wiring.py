@@ -17,12 +17,14 @@ from identity.links import LinkTokens
 from identity.memberships.repository import Memberships
 from identity.organisations.repository import Organisations
 from identity.restrictions.repository import Restrictions
+from identity.serving import Serving
 from identity.sessions.ending import SessionEnding
 from identity.sessions.repository import Challenges, RefreshTokens, Sessions
 from identity.sessions.throttle import SignInThrottle
 from identity.sessions.tokens import AccessTokens
 from kit.app import Runtime
-from kit.authorities import Authorities
+from kit.authorities import Authorities, Authority
+from kit.clients import ClientInfo
 from kit.errors import ServiceUnavailable
 from kit.events.outbox import Outbox
 from kit.idempotency import IdempotencyStore
@@ -56,6 +58,16 @@ class Identity:
     invitations: Invitations
     idempotency: IdempotencyStore
     authorities: Authorities
+
+    def serving(self, authority: Authority, client: ClientInfo) -> Serving:
+        """What a use case for this authority and client is made with, besides its own stores."""
+        return Serving(
+            authority=authority,
+            client=client,
+            mongo=self.mongo,
+            outbox=self.outbox,
+            audit=self.audit,
+        )
 
     @property
     def refresh_lifetime(self) -> timedelta:

@@ -39,11 +39,7 @@ def account_service(
 ) -> AccountService:
     """Accounts for this request's authority and client."""
     return AccountService(
-        authority=authority,
-        client=client,
-        audit=identity.audit,
-        mongo=identity.mongo,
-        outbox=identity.outbox,
+        **identity.serving(authority, client),
         accounts=identity.accounts,
         memberships=identity.memberships,
         links=identity.links,

@@ -1,5 +1,6 @@
 """Registering, confirming the email address, and the profile."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,18 +11,14 @@ from identity.accounts.recipient import recipient
 from identity.accounts.repository import Accounts, normalise_email
 from identity.accounts.schemas import Accepted, Confirmed, ProfileChange
 from identity.audit import actions
-from identity.audit.repository import AuditLog
 from identity.links import LinkTokens
 from identity.memberships.repository import Memberships
 from identity.passwords.hashing import hash_password, spend_hashing_time
 from identity.passwords.policy import require_strong
-from identity.serving import AuditedForAuthority
-from kit.authorities import Authority
-from kit.clients import ClientInfo
+from identity.serving import WritingForAuthority
 from kit.errors import NotFound, PreconditionFailed
-from kit.events.outbox import Outbox
 from kit.idempotency import Once
-from kit.mongo import Document, Mongo, Session
+from kit.mongo import Document, Session
 
 REGISTERED = Accepted(
     message=(
@@ -41,27 +38,13 @@ SIGN_IN_PAGE = "sign-in"
 FORGOTTEN_PASSWORD_PAGE = "account/forgotten-password"
 
 
-class AccountService(AuditedForAuthority):
+@dataclass(kw_only=True)
+class AccountService(WritingForAuthority):
     """Accounts within one authority's portal."""
 
-    def __init__(
-        self,
-        *,
-        authority: Authority,
-        client: ClientInfo,
-        audit: AuditLog,
-        mongo: Mongo,
-        outbox: Outbox,
-        accounts: Accounts,
-        memberships: Memberships,
-        links: LinkTokens,
-    ) -> None:
-        super().__init__(authority=authority, client=client, audit=audit)
-        self.mongo = mongo
-        self.outbox = outbox
-        self.accounts = accounts
-        self.memberships = memberships
-        self.links = links
+    accounts: Accounts
+    memberships: Memberships
+    links: LinkTokens
 
     async def register(
         self, *, email: str, password: str, first_name: str, last_name: str, once: Once

@@ -33,11 +33,7 @@ def factor_service(
 ) -> FactorService:
     """Factors for this request's authority and client."""
     return FactorService(
-        authority=authority,
-        client=client,
-        audit=identity.audit,
-        mongo=identity.mongo,
-        outbox=identity.outbox,
+        **identity.serving(authority, client),
         factors=identity.factors,
         box=identity.box,
     )

@@ -14,7 +14,6 @@ from pymongo.errors import DuplicateKeyError
 from contracts.events.identity import FactorAdded, FactorKind, SignInCodeIssued
 from identity.accounts.recipient import recipient
 from identity.audit import actions
-from identity.audit.repository import AuditLog
 from identity.credentials import SecretBox, random_code
 from identity.errors import (
     CodeInvalid,
@@ -24,12 +23,9 @@ from identity.errors import (
     FactorRequired,
 )
 from identity.factors.repository import Factors
-from identity.serving import AuditedForAuthority
-from kit.authorities import Authority
-from kit.clients import ClientInfo
+from identity.serving import WritingForAuthority
 from kit.errors import Conflict
-from kit.events.outbox import Outbox
-from kit.mongo import Document, Mongo, Session
+from kit.mongo import Document, Session
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_RESEND_AFTER = timedelta(seconds=60)
@@ -84,25 +80,12 @@ class TotpSetup:
     qr_svg: str
 
 
-class FactorService(AuditedForAuthority):
+@dataclass(kw_only=True)
+class FactorService(WritingForAuthority):
     """A person's second factors, within the authority they are acting in."""
 
-    def __init__(
-        self,
-        *,
-        authority: Authority,
-        client: ClientInfo,
-        audit: AuditLog,
-        mongo: Mongo,
-        outbox: Outbox,
-        factors: Factors,
-        box: SecretBox,
-    ) -> None:
-        super().__init__(authority=authority, client=client, audit=audit)
-        self.mongo = mongo
-        self.outbox = outbox
-        self.factors = factors
-        self.box = box
+    factors: Factors
+    box: SecretBox
 
     def recovery_digest(self, code: str) -> str:
         """The stored form of a recovery code."""

@@ -32,11 +32,7 @@ def invitation_service(
 ) -> InvitationService:
     """Invitations for this request's authority and client."""
     return InvitationService(
-        authority=authority,
-        client=client,
-        audit=identity.audit,
-        mongo=identity.mongo,
-        outbox=identity.outbox,
+        **identity.serving(authority, client),
         accounts=identity.accounts,
         memberships=identity.memberships,
         invitations=identity.invitations,

@@ -1,6 +1,7 @@
 """Inviting staff and landlord users, and accepting an invitation."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -8,7 +9,6 @@ from contracts.events.identity import Role, StaffInvited
 from identity.accounts.recipient import recipient
 from identity.accounts.repository import Accounts, normalise_email
 from identity.audit import actions
-from identity.audit.repository import AuditLog
 from identity.errors import AlreadyMember, WrongPassword
 from identity.invitations.repository import Invitations
 from identity.invitations.schemas import InvitationAccepted, InvitationView
@@ -17,12 +17,9 @@ from identity.memberships.repository import Memberships
 from identity.organisations.repository import Organisations
 from identity.passwords.hashing import hash_password, verify_password
 from identity.passwords.policy import require_strong
-from identity.serving import AuditedForAuthority
-from kit.authorities import Authority
-from kit.clients import ClientInfo
+from identity.serving import WritingForAuthority
 from kit.errors import NotFound
-from kit.events.outbox import Outbox
-from kit.mongo import Document, Mongo, Session
+from kit.mongo import Document, Session
 
 
 def invitation_view(record: Document) -> InvitationView:
@@ -45,31 +42,15 @@ def invitation_view(record: Document) -> InvitationView:
     )
 
 
-class InvitationService(AuditedForAuthority):
+@dataclass(kw_only=True)
+class InvitationService(WritingForAuthority):
     """Invitations of one authority."""
 
-    def __init__(
-        self,
-        *,
-        authority: Authority,
-        client: ClientInfo,
-        audit: AuditLog,
-        mongo: Mongo,
-        outbox: Outbox,
-        accounts: Accounts,
-        memberships: Memberships,
-        invitations: Invitations,
-        organisations: Organisations,
-        links: LinkTokens,
-    ) -> None:
-        super().__init__(authority=authority, client=client, audit=audit)
-        self.mongo = mongo
-        self.outbox = outbox
-        self.accounts = accounts
-        self.memberships = memberships
-        self.invitations = invitations
-        self.organisations = organisations
-        self.links = links
+    accounts: Accounts
+    memberships: Memberships
+    invitations: Invitations
+    organisations: Organisations
+    links: LinkTokens
 
     async def inviter_name(self, user_id: str) -> str:
         """How an invitation names who sent it."""

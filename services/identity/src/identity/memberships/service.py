@@ -1,5 +1,7 @@
 """A person's memberships: listing them and joining another authority."""
 
+from dataclasses import dataclass
+
 from pymongo.errors import DuplicateKeyError
 
 from identity.audit import actions
@@ -15,25 +17,16 @@ from kit.idempotency import Once
 from kit.mongo import Mongo, Session
 
 
+@dataclass(kw_only=True)
 class MembershipService:
     """Memberships of the caller."""
 
-    def __init__(
-        self,
-        *,
-        client: ClientInfo,
-        mongo: Mongo,
-        audit: AuditLog,
-        memberships: Memberships,
-        restrictions: Restrictions,
-        authorities: Authorities,
-    ) -> None:
-        self.client = client
-        self.mongo = mongo
-        self.audit = audit
-        self.memberships = memberships
-        self.restrictions = restrictions
-        self.authorities = authorities
+    client: ClientInfo
+    mongo: Mongo
+    audit: AuditLog
+    memberships: Memberships
+    restrictions: Restrictions
+    authorities: Authorities
 
     async def mine(self, caller: Caller) -> MyMemberships:
         """Every authority the caller belongs to, with any restriction in force."""

@@ -40,11 +40,7 @@ def organisation_service(
 ) -> OrganisationService:
     """Organisations for this request's authority and client."""
     return OrganisationService(
-        authority=authority,
-        client=client,
-        audit=identity.audit,
-        mongo=identity.mongo,
-        outbox=identity.outbox,
+        **identity.serving(authority, client),
         organisations=identity.organisations,
         accounts=identity.accounts,
         memberships=identity.memberships,

@@ -1,5 +1,6 @@
 """Organisations and the users their administrators create, reset and (de)activate."""
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pymongo.errors import DuplicateKeyError
@@ -7,7 +8,6 @@ from pymongo.errors import DuplicateKeyError
 from contracts.events.identity import AccountDeactivated, AccountReactivated
 from identity.accounts.repository import Accounts
 from identity.audit import actions
-from identity.audit.repository import AuditLog
 from identity.dependencies import Caller
 from identity.errors import MemberNotFound
 from identity.invitations.schemas import Invitee, LandlordRole
@@ -21,14 +21,11 @@ from identity.organisations.schemas import (
 )
 from identity.passwords.service import PasswordService
 from identity.restrictions.repository import Restrictions
-from identity.serving import AuditedForAuthority
+from identity.serving import WritingForAuthority
 from identity.sessions.ending import SessionEnding
-from kit.authorities import Authority
-from kit.clients import ClientInfo
 from kit.errors import Conflict
-from kit.events.outbox import Outbox
 from kit.idempotency import Once
-from kit.mongo import Document, Mongo, Session
+from kit.mongo import Document, Session
 
 
 def organisation_view(record: Document) -> OrganisationView:
@@ -61,35 +58,17 @@ def organisation_user(membership: Document, account: Document) -> OrganisationUs
     )
 
 
-class OrganisationService(AuditedForAuthority):
+@dataclass(kw_only=True)
+class OrganisationService(WritingForAuthority):
     """Organisations of one authority."""
 
-    def __init__(
-        self,
-        *,
-        authority: Authority,
-        client: ClientInfo,
-        audit: AuditLog,
-        mongo: Mongo,
-        outbox: Outbox,
-        organisations: Organisations,
-        accounts: Accounts,
-        memberships: Memberships,
-        restrictions: Restrictions,
-        invitations: InvitationService,
-        passwords: PasswordService,
-        ending: SessionEnding,
-    ) -> None:
-        super().__init__(authority=authority, client=client, audit=audit)
-        self.mongo = mongo
-        self.outbox = outbox
-        self.organisations = organisations
-        self.accounts = accounts
-        self.memberships = memberships
-        self.restrictions = restrictions
-        self.invitations = invitations
-        self.passwords = passwords
-        self.ending = ending
+    organisations: Organisations
+    accounts: Accounts
+    memberships: Memberships
+    restrictions: Restrictions
+    invitations: InvitationService
+    passwords: PasswordService
+    ending: SessionEnding
 
     async def create(
         self, caller: Caller, *, name: str, administrator: Invitee, once: Once

@@ -24,11 +24,7 @@ def password_service(
 ) -> PasswordService:
     """Passwords for this request's authority and client."""
     return PasswordService(
-        authority=authority,
-        client=client,
-        audit=identity.audit,
-        mongo=identity.mongo,
-        outbox=identity.outbox,
+        **identity.serving(authority, client),
         accounts=identity.accounts,
         links=identity.links,
         ending=identity.ending,

@@ -1,6 +1,7 @@
 """Changing a password, and resetting a forgotten one with an emailed link."""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from contracts.events.identity import PasswordChanged, PasswordResetRequested
@@ -13,14 +14,12 @@ from identity.errors import PasswordsDoNotMatch, PasswordTooWeak, WrongPassword
 from identity.links import LinkTokens
 from identity.passwords.hashing import hash_password, verify_password
 from identity.passwords.policy import require_strong
-from identity.serving import AuditedForAuthority
+from identity.serving import WritingForAuthority
 from identity.sessions.ending import SessionEnding
 from identity.sessions.throttle import SignInThrottle
-from kit.authorities import Authority
 from kit.clients import ClientInfo
 from kit.errors import NotFound
-from kit.events.outbox import Outbox
-from kit.mongo import Document, Mongo, Session
+from kit.mongo import Document, Session
 
 RESET_SENT = Accepted(
     message=(
@@ -32,29 +31,14 @@ RESET_SENT = Accepted(
 RESEND_AFTER = timedelta(seconds=60)
 
 
-class PasswordService(AuditedForAuthority):
+@dataclass(kw_only=True)
+class PasswordService(WritingForAuthority):
     """Passwords within one authority's portal."""
 
-    def __init__(
-        self,
-        *,
-        authority: Authority,
-        client: ClientInfo,
-        audit: AuditLog,
-        mongo: Mongo,
-        outbox: Outbox,
-        accounts: Accounts,
-        links: LinkTokens,
-        ending: SessionEnding,
-        throttle: SignInThrottle,
-    ) -> None:
-        super().__init__(authority=authority, client=client, audit=audit)
-        self.mongo = mongo
-        self.outbox = outbox
-        self.accounts = accounts
-        self.links = links
-        self.ending = ending
-        self.throttle = throttle
+    accounts: Accounts
+    links: LinkTokens
+    ending: SessionEnding
+    throttle: SignInThrottle
 
     async def change(
         self, account: Document, *, current: str, new: str, confirm: str, keep_session: str

@@ -22,11 +22,7 @@ def restriction_service(
 ) -> RestrictionService:
     """Restrictions for this request's authority and client."""
     return RestrictionService(
-        authority=authority,
-        client=client,
-        audit=identity.audit,
-        mongo=identity.mongo,
-        outbox=identity.outbox,
+        **identity.serving(authority, client),
         memberships=identity.memberships,
         restrictions=identity.restrictions,
         ending=identity.ending,

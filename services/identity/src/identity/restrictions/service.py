@@ -1,23 +1,20 @@
 """Restricting a person's access to an authority's portal, and lifting it."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from contracts.events.identity import AccountDeactivated, AccountReactivated
 from identity.audit import actions
-from identity.audit.repository import AuditLog
 from identity.dependencies import Caller
 from identity.errors import MemberNotFound
 from identity.memberships.repository import Memberships
 from identity.restrictions.repository import Restrictions
 from identity.restrictions.schemas import RestrictionView
-from identity.serving import AuditedForAuthority
+from identity.serving import WritingForAuthority
 from identity.sessions.ending import SessionEnding
-from kit.authorities import Authority
-from kit.clients import ClientInfo
 from kit.errors import AppError, Conflict, NotFound
-from kit.events.outbox import Outbox
 from kit.idempotency import Once
-from kit.mongo import Document, Mongo, Session
+from kit.mongo import Document, Session
 
 
 def restriction_view(record: Document) -> RestrictionView:
@@ -37,27 +34,13 @@ def restriction_view(record: Document) -> RestrictionView:
     )
 
 
-class RestrictionService(AuditedForAuthority):
+@dataclass(kw_only=True)
+class RestrictionService(WritingForAuthority):
     """Restrictions of one authority."""
 
-    def __init__(
-        self,
-        *,
-        authority: Authority,
-        client: ClientInfo,
-        audit: AuditLog,
-        mongo: Mongo,
-        outbox: Outbox,
-        memberships: Memberships,
-        restrictions: Restrictions,
-        ending: SessionEnding,
-    ) -> None:
-        super().__init__(authority=authority, client=client, audit=audit)
-        self.mongo = mongo
-        self.outbox = outbox
-        self.memberships = memberships
-        self.restrictions = restrictions
-        self.ending = ending
+    memberships: Memberships
+    restrictions: Restrictions
+    ending: SessionEnding
 
     async def restrict(
         self, caller: Caller, *, user_id: str, reason: str, until: datetime | None, once: Once

@@ -41,21 +41,13 @@ def sign_in_service(
 ) -> SignIn:
     """Sign-in for this request's authority and client."""
     guessing = SecondFactorGuessing(
-        authority=authority,
-        client=client,
-        audit=identity.audit,
-        mongo=identity.mongo,
-        outbox=identity.outbox,
+        **identity.serving(authority, client),
         throttle=identity.throttle,
         links=identity.links,
     )
     admissions = Admissions(memberships=identity.memberships, restrictions=identity.restrictions)
     return SignIn(
-        authority=authority,
-        client=client,
-        audit=identity.audit,
-        mongo=identity.mongo,
-        outbox=identity.outbox,
+        **identity.serving(authority, client),
         accounts=identity.accounts,
         factors=identity.factors,
         challenges=identity.challenges,

@@ -1,39 +1,24 @@
 """Wrong second-factor answers: counted per account across sign-ins, they lock it for a while."""
 
+from dataclasses import dataclass
+
 from contracts.events.identity import SignInLocked
 from identity.accounts.recipient import recipient
 from identity.accounts.service import FORGOTTEN_PASSWORD_PAGE
 from identity.audit import actions
-from identity.audit.repository import AuditLog
 from identity.links import LinkTokens
 from identity.metrics import SIGN_INS
-from identity.serving import AuditedForAuthority
+from identity.serving import WritingForAuthority
 from identity.sessions.throttle import Lock, SignInThrottle
-from kit.authorities import Authority
-from kit.clients import ClientInfo
-from kit.events.outbox import Outbox
-from kit.mongo import Document, Mongo, Session
+from kit.mongo import Document, Session
 
 
-class SecondFactorGuessing(AuditedForAuthority):
+@dataclass(kw_only=True)
+class SecondFactorGuessing(WritingForAuthority):
     """Counts an account's wrong second-factor answers, and locks it and tells its owner."""
 
-    def __init__(
-        self,
-        *,
-        authority: Authority,
-        client: ClientInfo,
-        audit: AuditLog,
-        mongo: Mongo,
-        outbox: Outbox,
-        throttle: SignInThrottle,
-        links: LinkTokens,
-    ) -> None:
-        super().__init__(authority=authority, client=client, audit=audit)
-        self.mongo = mongo
-        self.outbox = outbox
-        self.throttle = throttle
-        self.links = links
+    throttle: SignInThrottle
+    links: LinkTokens
 
     async def wrong_answer(self, account: Document) -> None:
         """Count a wrong answer; at the limit, lock the account, record it and email the owner."""

@@ -1,12 +1,12 @@
 """Signing in: password, then a second factor or its set-up when needed, then a session."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contracts.events.identity import SignInCodeIssued
 from identity.accounts.repository import Accounts, normalise_email
 from identity.audit import actions
-from identity.audit.repository import AuditLog
 from identity.credentials import SecretBox, digest, random_code, random_token
 from identity.dependencies import Caller
 from identity.errors import (
@@ -31,7 +31,7 @@ from identity.factors.service import (
 from identity.memberships.admission import Admission, Admissions, two_factor_forced
 from identity.metrics import SIGN_INS
 from identity.passwords.hashing import hash_password, needs_rehash, verify_password
-from identity.serving import AuditedForAuthority
+from identity.serving import WritingForAuthority
 from identity.sessions.ending import SessionEnding
 from identity.sessions.guessing import SecondFactorGuessing
 from identity.sessions.repository import Challenges, RefreshTokens, Sessions
@@ -47,10 +47,8 @@ from identity.sessions.schemas import (
 from identity.sessions.throttle import SignInThrottle
 from identity.sessions.tokens import AccessTokens, Grant
 from kit.authorities import Authorities, Authority, AuthorityNotFound
-from kit.clients import ClientInfo
 from kit.errors import AppError, NotFound
-from kit.events.outbox import Outbox
-from kit.mongo import Document, Mongo, Session
+from kit.mongo import Document, Session
 from kit.sessions import SessionEnded
 
 CHALLENGE_LIFETIME = timedelta(minutes=15)
@@ -58,49 +56,24 @@ SECOND_FACTOR_METHODS = ["pwd", "otp", "mfa"]
 PASSWORD_ONLY = ["pwd"]
 
 
-class SignIn(AuditedForAuthority):
+@dataclass(kw_only=True)
+class SignIn(WritingForAuthority):
     """Sign-in and session operations for one authority and one client."""
 
-    def __init__(
-        self,
-        *,
-        authority: Authority,
-        client: ClientInfo,
-        audit: AuditLog,
-        mongo: Mongo,
-        outbox: Outbox,
-        accounts: Accounts,
-        factors: Factors,
-        challenges: Challenges,
-        sessions: Sessions,
-        refresh_tokens: RefreshTokens,
-        refresh_lifetime: timedelta,
-        access_tokens: AccessTokens,
-        throttle: SignInThrottle,
-        box: SecretBox,
-        authorities: Authorities,
-        admissions: Admissions,
-        second_factors: FactorService,
-        guessing: SecondFactorGuessing,
-        ending: SessionEnding,
-    ) -> None:
-        super().__init__(authority=authority, client=client, audit=audit)
-        self.mongo = mongo
-        self.outbox = outbox
-        self.accounts = accounts
-        self.factors = factors
-        self.challenges = challenges
-        self.sessions = sessions
-        self.refresh_tokens = refresh_tokens
-        self.refresh_lifetime = refresh_lifetime
-        self.access_tokens = access_tokens
-        self.throttle = throttle
-        self.box = box
-        self.authorities = authorities
-        self.admissions = admissions
-        self.second_factors = second_factors
-        self.guessing = guessing
-        self.ending = ending
+    accounts: Accounts
+    factors: Factors
+    challenges: Challenges
+    sessions: Sessions
+    refresh_tokens: RefreshTokens
+    refresh_lifetime: timedelta
+    access_tokens: AccessTokens
+    throttle: SignInThrottle
+    box: SecretBox
+    authorities: Authorities
+    admissions: Admissions
+    second_factors: FactorService
+    guessing: SecondFactorGuessing
+    ending: SessionEnding
 
     # Password step
 
