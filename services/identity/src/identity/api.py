@@ -7,11 +7,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from identity.audit import actions
-from identity.client import Client
 from identity.dependencies import PlatformAdmin
-from identity.responses import declared
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
+from kit.responses import declared
 
 router = APIRouter(tags=["keys"])
 

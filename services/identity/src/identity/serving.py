@@ -1,21 +1,33 @@
-"""What every identity use case starts from: the stores, the authority served, the caller."""
+"""What identity's use cases for one authority share: how they write, and the audit log."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
-from identity.client import ClientInfo
-from identity.wiring import Identity
+from identity.audit.repository import AuditLog
 from kit.authorities import Authority
-from kit.mongo import Session
+from kit.clients import ClientInfo
+from kit.events.outbox import Outbox
+from kit.mongo import Mongo, Session
+from kit.use_cases import ForAuthority
 
 
-class ForAuthority:
-    """A use case run for one authority at one client's request."""
+class Serving(TypedDict):
+    """What every identity use case of one request is made with, besides its own stores."""
 
-    def __init__(self, identity: Identity, *, authority: Authority, client: ClientInfo) -> None:
-        self.identity = identity
-        self.authority = authority
-        self.slug = authority.slug
-        self.client = client
+    authority: Authority
+    client: ClientInfo
+    mongo: Mongo
+    outbox: Outbox
+    audit: AuditLog
+
+
+@dataclass(kw_only=True)
+class WritingForAuthority(ForAuthority):
+    """A use case for one authority that changes things in transactions, with events and audit."""
+
+    mongo: Mongo
+    outbox: Outbox
+    audit: AuditLog
 
     async def _audit(
         self,
@@ -27,7 +39,7 @@ class ForAuthority:
         session: Session | None = None,
     ) -> None:
         """Record something a person did to their own account, from this client."""
-        await self.identity.audit.record(
+        await self.audit.record(
             authority=self.slug,
             action=action,
             outcome=outcome,

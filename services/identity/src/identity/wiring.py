@@ -17,12 +17,14 @@ from identity.links import LinkTokens
 from identity.memberships.repository import Memberships
 from identity.organisations.repository import Organisations
 from identity.restrictions.repository import Restrictions
+from identity.serving import Serving
 from identity.sessions.ending import SessionEnding
 from identity.sessions.repository import Challenges, RefreshTokens, Sessions
 from identity.sessions.throttle import SignInThrottle
 from identity.sessions.tokens import AccessTokens
 from kit.app import Runtime
-from kit.authorities import Authorities
+from kit.authorities import Authorities, Authority
+from kit.clients import ClientInfo
 from kit.errors import ServiceUnavailable
 from kit.events.outbox import Outbox
 from kit.idempotency import IdempotencyStore
@@ -57,6 +59,16 @@ class Identity:
     idempotency: IdempotencyStore
     authorities: Authorities
 
+    def serving(self, authority: Authority, client: ClientInfo) -> Serving:
+        """What a use case for this authority and client is made with, besides its own stores."""
+        return Serving(
+            authority=authority,
+            client=client,
+            mongo=self.mongo,
+            outbox=self.outbox,
+            audit=self.audit,
+        )
+
     @property
     def refresh_lifetime(self) -> timedelta:
         """How long an unused session lasts."""
@@ -85,6 +97,7 @@ class Identity:
     ) -> "Identity":
         """Make the stores on a database connection."""
         sessions = Sessions(mongo)
+        accounts = Accounts(mongo)
         return cls(
             settings=settings,
             mongo=mongo,
@@ -96,7 +109,7 @@ class Identity:
                 issuer=settings.token_issuer,
                 lifetime_seconds=settings.access_token_minutes * 60,
             ),
-            accounts=Accounts(mongo),
+            accounts=accounts,
             memberships=Memberships(mongo),
             restrictions=Restrictions(mongo),
             factors=Factors(mongo),
@@ -105,6 +118,7 @@ class Identity:
                 mongo,
                 sessions,
                 outbox,
+                accounts=accounts,
                 token_lifetime=timedelta(minutes=settings.access_token_minutes),
             ),
             refresh_tokens=RefreshTokens(mongo),

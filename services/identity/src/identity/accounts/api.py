@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from identity.accounts.repository import session_ended
 from identity.accounts.schemas import (
     Accepted,
     Confirmed,
@@ -17,16 +18,18 @@ from identity.accounts.schemas import (
 )
 from identity.accounts.service import CONFIRMATION_SENT, AccountService
 from identity.after_answer import after_answering
-from identity.client import Client
-from identity.dependencies import CurrentCaller
 from identity.factors.service import SIGN_IN_FACTORS
-from identity.once import Once
-from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import Identity, IdentityDep
+from kit import context
+from kit.auth import CurrentPrincipal
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
 from kit.concurrency import IF_MATCH, require_match, set_etag
 from kit.errors import Unauthorized
+from kit.idempotency import Once
 from kit.mongo import Document
+from kit.responses import AUTHORITY_SCOPED, declared
+from kit.sessions import SessionEnded
 
 router = APIRouter(tags=["accounts"], dependencies=AUTHORITY_SCOPED)
 
@@ -35,7 +38,12 @@ def account_service(
     identity: IdentityDep, authority: ActiveAuthority, client: Client
 ) -> AccountService:
     """Accounts for this request's authority and client."""
-    return AccountService(identity, authority=authority, client=client)
+    return AccountService(
+        **identity.serving(authority, client),
+        accounts=identity.accounts,
+        memberships=identity.memberships,
+        links=identity.links,
+    )
 
 
 AccountServiceDep = Annotated[AccountService, Depends(account_service)]
@@ -101,11 +109,18 @@ async def resend_confirmation(
     return CONFIRMATION_SENT
 
 
-async def caller_account(caller: CurrentCaller, identity: IdentityDep) -> Document:
-    """The caller's account."""
-    account = await identity.accounts.get(caller.user_id)
+async def caller_account(principal: CurrentPrincipal, identity: IdentityDep) -> Document:
+    """The caller's account, refused when the token's session was ended.
+
+    Ending a session notes it on the account in the same transaction, so the account read here
+    answers for the session too: no read of the session itself is needed.
+    """
+    account = await identity.accounts.get(principal.user_id)
     if account is None:
         raise Unauthorized()
+    if session_ended(account, principal.session_id):
+        raise SessionEnded()
+    context.user_id.set(principal.user_id)
     return account
 
 

@@ -23,6 +23,13 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def session_ended(account: Document, session_id: str) -> bool:
+    """Whether the account notes this session as ended (noted while its tokens could be in use)."""
+    return any(
+        entry["session_id"] == session_id for entry in account.get("recently_ended_sessions", [])
+    )
+
+
 class Accounts:
     """Reads and writes accounts."""
 
@@ -74,6 +81,25 @@ class Accounts:
         }
         await self.collection.insert_one(record, session=session)
         return record
+
+    async def note_ended_sessions(
+        self, user_id: str, ended: Mapping[str, datetime], *, session: Session
+    ) -> None:
+        """Keep the sessions just ended (id to the expiry of their last token), forgetting old ones.
+
+        The version stays: the profile has not changed, so an ETag read before still holds.
+        """
+        await self.collection.update_one(
+            {"_id": user_id},
+            {"$pull": {"recently_ended_sessions": {"until": {"$lte": datetime.now(UTC)}}}},
+            session=session,
+        )
+        entries = [{"session_id": key, "until": until} for key, until in ended.items()]
+        await self.collection.update_one(
+            {"_id": user_id},
+            {"$push": {"recently_ended_sessions": {"$each": entries}}},
+            session=session,
+        )
 
     async def update(
         self,

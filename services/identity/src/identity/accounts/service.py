@@ -1,5 +1,6 @@
 """Registering, confirming the email address, and the profile."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -7,14 +8,16 @@ from pymongo.errors import DuplicateKeyError
 
 from contracts.events.identity import ConfirmationRequested, RegistrationAttempted
 from identity.accounts.recipient import recipient
-from identity.accounts.repository import normalise_email
+from identity.accounts.repository import Accounts, normalise_email
 from identity.accounts.schemas import Accepted, Confirmed, ProfileChange
 from identity.audit import actions
-from identity.once import Once
+from identity.links import LinkTokens
+from identity.memberships.repository import Memberships
 from identity.passwords.hashing import hash_password, spend_hashing_time
 from identity.passwords.policy import require_strong
-from identity.serving import ForAuthority
+from identity.serving import WritingForAuthority
 from kit.errors import NotFound, PreconditionFailed
+from kit.idempotency import Once
 from kit.mongo import Document, Session
 
 REGISTERED = Accepted(
@@ -35,8 +38,13 @@ SIGN_IN_PAGE = "sign-in"
 FORGOTTEN_PASSWORD_PAGE = "account/forgotten-password"
 
 
-class AccountService(ForAuthority):
+@dataclass(kw_only=True)
+class AccountService(WritingForAuthority):
     """Accounts within one authority's portal."""
+
+    accounts: Accounts
+    memberships: Memberships
+    links: LinkTokens
 
     async def register(
         self, *, email: str, password: str, first_name: str, last_name: str, once: Once
@@ -44,11 +52,11 @@ class AccountService(ForAuthority):
         """Make an applicant account and ask for confirmation; an existing owner is told instead."""
         email = normalise_email(email)
         require_strong(password, email=email)
-        existing = await self.identity.accounts.by_email(email)
+        existing = await self.accounts.by_email(email)
         if existing is None:
             password_hash = await hash_password(password)
             try:
-                await self.identity.mongo.transaction(
+                await self.mongo.transaction(
                     lambda session: self._create(
                         session,
                         email=email,
@@ -61,14 +69,12 @@ class AccountService(ForAuthority):
                 return REGISTERED
             except DuplicateKeyError:
                 # Registered a moment ago by a racing request: answer as for an existing account.
-                existing = await self.identity.accounts.by_email(email)
+                existing = await self.accounts.by_email(email)
                 if existing is None:
                     raise
         else:
             await spend_hashing_time(password)
-        await self.identity.mongo.transaction(
-            lambda session: self._tell_owner(session, existing, once=once)
-        )
+        await self.mongo.transaction(lambda session: self._tell_owner(session, existing, once=once))
         return REGISTERED
 
     async def _create(
@@ -81,7 +87,7 @@ class AccountService(ForAuthority):
         last_name: str,
         once: Once,
     ) -> None:
-        account = await self.identity.accounts.create(
+        account = await self.accounts.create(
             email=email,
             first_name=first_name,
             last_name=last_name,
@@ -90,7 +96,7 @@ class AccountService(ForAuthority):
             session=session,
         )
         user_id = str(account["_id"])
-        await self.identity.memberships.create(
+        await self.memberships.create(
             self.slug, user_id=user_id, roles=["applicant"], session=session
         )
         await self._ask_confirmation(session, account)
@@ -105,12 +111,12 @@ class AccountService(ForAuthority):
             registered = str(account.get("registered_authority") or self.slug)
             await self._ask_confirmation(session, account, authority=registered)
         else:
-            await self.identity.outbox.add(
+            await self.outbox.add(
                 session,
                 RegistrationAttempted(
                     **recipient(account),
-                    sign_in_link=self.identity.links.page(self.slug, SIGN_IN_PAGE),
-                    reset_link=self.identity.links.page(self.slug, FORGOTTEN_PASSWORD_PAGE),
+                    sign_in_link=self.links.page(self.slug, SIGN_IN_PAGE),
+                    reset_link=self.links.page(self.slug, FORGOTTEN_PASSWORD_PAGE),
                 ),
                 authority=self.slug,
                 subject=user_id,
@@ -125,14 +131,14 @@ class AccountService(ForAuthority):
         slug = authority or self.slug
         # Earlier links keep working: emails can arrive in any order, and whichever the person
         # follows proves the same inbox, so confirming with any of them is harmless.
-        link = await self.identity.links.issue(
+        link = await self.links.issue(
             session,
             purpose="confirm_email",
             user_id=user_id,
             authority=slug,
             replace_earlier=False,
         )
-        await self.identity.outbox.add(
+        await self.outbox.add(
             session,
             ConfirmationRequested(**recipient(account), link=link.url, expires_at=link.expires_at),
             authority=slug,
@@ -143,32 +149,32 @@ class AccountService(ForAuthority):
         """Confirm the email address with the link's token."""
 
         async def use(session: Session) -> None:
-            use = await self.identity.links.redeem(
+            use = await self.links.redeem(
                 session, token, purpose="confirm_email", authority=self.slug
             )
-            account = await self.identity.accounts.get(use.user_id, session=session)
+            account = await self.accounts.get(use.user_id, session=session)
             if account is None:
                 raise NotFound()
             if account.get("email_confirmed_at") is None:
-                await self.identity.accounts.update(
+                await self.accounts.update(
                     use.user_id, {"email_confirmed_at": datetime.now(UTC)}, session=session
                 )
             await self._audit(actions.ACCOUNT_CONFIRMED, "success", use.user_id, session=session)
 
-        await self.identity.mongo.transaction(use)
+        await self.mongo.transaction(use)
         return Confirmed()
 
     async def resend_confirmation(self, email: str) -> None:
         """A new confirmation link, if an account here is waiting for one (run after answering)."""
-        account = await self.identity.accounts.by_email(normalise_email(email))
+        account = await self.accounts.by_email(normalise_email(email))
         if account is None or account.get("email_confirmed_at") is not None:
             return
         if not account.get("password_hash"):
             return
         user_id = str(account["_id"])
-        if await self.identity.memberships.of(self.slug, user_id) is None:
+        if await self.memberships.of(self.slug, user_id) is None:
             return
-        recent = await self.identity.links.latest(user_id=user_id, purpose="confirm_email")
+        recent = await self.links.latest(user_id=user_id, purpose="confirm_email")
         if recent is not None and recent["created_at"] + RESEND_AFTER > datetime.now(UTC):
             return
 
@@ -176,7 +182,7 @@ class AccountService(ForAuthority):
             await self._ask_confirmation(session, account)
             await self._audit(actions.CONFIRMATION_RESENT, "success", user_id, session=session)
 
-        await self.identity.mongo.transaction(send)
+        await self.mongo.transaction(send)
 
     async def change_profile(
         self, account: Document, change: ProfileChange, *, version: int
@@ -193,9 +199,7 @@ class AccountService(ForAuthority):
         user_id = str(account["_id"])
 
         async def save(session: Session) -> Document:
-            updated = await self.identity.accounts.update(
-                user_id, changes, version=version, session=session
-            )
+            updated = await self.accounts.update(user_id, changes, version=version, session=session)
             if updated is None:
                 raise PreconditionFailed(details={"current_etag": f'"{account["version"]}"'})
             await self._audit(
@@ -207,4 +211,4 @@ class AccountService(ForAuthority):
             )
             return updated
 
-        return await self.identity.mongo.transaction(save)
+        return await self.mongo.transaction(save)

@@ -7,12 +7,12 @@ from fastapi import APIRouter, Query
 from identity.audit import actions
 from identity.audit.schemas import AuditEvent, AuditPage, SecurityEvents
 from identity.dependencies import AuthorityAdmin, CurrentCaller
-from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
 from kit.errors import AppError
 from kit.mongo import Document
 from kit.pagination import Position
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(tags=["audit"], dependencies=AUTHORITY_SCOPED)
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from identity.client import ClientInfo
+from kit.clients import ClientInfo
 from kit.mongo import Document, Index, Session
 from kit.pagination import Position
 from kit.repository import AuthorityRepository

@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Response, status
 
 from identity.accounts.api import CallerAccount
-from identity.client import Client
 from identity.dependencies import CurrentCaller
 from identity.factors.schemas import (
     EmailCodeSent,
@@ -20,10 +19,11 @@ from identity.factors.schemas import (
 from identity.factors.service import FactorService, mask_email
 from identity.memberships.admission import two_factor_forced
 from identity.passwords.service import require_password
-from identity.responses import AUTHORITY_SCOPED, declared
-from identity.wiring import IdentityDep
+from identity.wiring import Identity, IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
 from kit.mongo import Document
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(prefix="/me/factors", tags=["second factors"], dependencies=AUTHORITY_SCOPED)
 
@@ -32,15 +32,26 @@ def factor_service(
     identity: IdentityDep, authority: ActiveAuthority, client: Client
 ) -> FactorService:
     """Factors for this request's authority and client."""
-    return FactorService(identity, authority=authority, client=client)
+    return FactorService(
+        **identity.serving(authority, client),
+        factors=identity.factors,
+        box=identity.box,
+    )
 
 
 FactorServiceDep = Annotated[FactorService, Depends(factor_service)]
 
 
-async def _confirm_password(service: FactorService, account: Document, password: str) -> None:
+async def _confirm_password(
+    identity: Identity, service: FactorService, account: Document, password: str
+) -> None:
     await require_password(
-        service.identity, account, password, authority=service.slug, client=service.client
+        account,
+        password,
+        throttle=identity.throttle,
+        audit=identity.audit,
+        authority=service.slug,
+        client=service.client,
     )
 
 
@@ -73,10 +84,13 @@ async def list_factors(account: CallerAccount, identity: IdentityDep) -> FactorL
     responses=declared(401, 403, 404, 409, 429),
 )
 async def begin_totp(
-    body: PasswordConfirmation, account: CallerAccount, service: FactorServiceDep
+    body: PasswordConfirmation,
+    account: CallerAccount,
+    identity: IdentityDep,
+    service: FactorServiceDep,
 ) -> TotpSetupView:
     """Needs the password; confirm with the app's first code."""
-    await _confirm_password(service, account, body.password)
+    await _confirm_password(identity, service, account, body.password)
     setup = await service.begin_totp(account)
     return TotpSetupView(secret=setup.secret, otpauth_uri=setup.otpauth_uri, qr_svg=setup.qr_svg)
 
@@ -103,10 +117,13 @@ async def confirm_totp(
     responses=declared(401, 403, 404, 409, 429),
 )
 async def begin_email_code(
-    body: PasswordConfirmation, account: CallerAccount, service: FactorServiceDep
+    body: PasswordConfirmation,
+    account: CallerAccount,
+    identity: IdentityDep,
+    service: FactorServiceDep,
 ) -> EmailCodeSent:
     """Needs the password; a code is emailed to confirm the address receives them."""
-    await _confirm_password(service, account, body.password)
+    await _confirm_password(identity, service, account, body.password)
     expires_at = await service.begin_email(account)
     return EmailCodeSent(code_sent_to=mask_email(str(account["email"])), expires_at=expires_at)
 
@@ -133,10 +150,13 @@ async def confirm_email_code(
     responses=declared(401, 403, 404, 409, 429),
 )
 async def regenerate_recovery_codes(
-    body: PasswordConfirmation, account: CallerAccount, service: FactorServiceDep
+    body: PasswordConfirmation,
+    account: CallerAccount,
+    identity: IdentityDep,
+    service: FactorServiceDep,
 ) -> RecoveryCodes:
     """Needs the password; the earlier codes stop working."""
-    await _confirm_password(service, account, body.password)
+    await _confirm_password(identity, service, account, body.password)
     return RecoveryCodes(recovery_codes=await service.regenerate_recovery_codes(account))
 
 
@@ -152,10 +172,11 @@ async def remove_factor(
     caller: CurrentCaller,
     account: CallerAccount,
     authority: ActiveAuthority,
+    identity: IdentityDep,
     service: FactorServiceDep,
 ) -> Response:
     """Needs the password; staff where two-factor sign-in is required must keep one."""
-    await _confirm_password(service, account, body.password)
+    await _confirm_password(identity, service, account, body.password)
     await service.remove(
         account, kind, forced=two_factor_forced(authority, list(caller.principal.roles))
     )

@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from contracts.events.identity import FactorAdded, FactorKind, SignInCodeIssued
 from identity.accounts.recipient import recipient
 from identity.audit import actions
-from identity.credentials import random_code
+from identity.credentials import SecretBox, random_code
 from identity.errors import (
     CodeInvalid,
     CodeRecentlySent,
@@ -22,7 +22,8 @@ from identity.errors import (
     FactorNotFound,
     FactorRequired,
 )
-from identity.serving import ForAuthority
+from identity.factors.repository import Factors
+from identity.serving import WritingForAuthority
 from kit.errors import Conflict
 from kit.mongo import Document, Session
 
@@ -79,25 +80,29 @@ class TotpSetup:
     qr_svg: str
 
 
-class FactorService(ForAuthority):
+@dataclass(kw_only=True)
+class FactorService(WritingForAuthority):
     """A person's second factors, within the authority they are acting in."""
+
+    factors: Factors
+    box: SecretBox
 
     def recovery_digest(self, code: str) -> str:
         """The stored form of a recovery code."""
-        return self.identity.box.code_digest(normalise_recovery_code(code), context="recovery")
+        return self.box.code_digest(normalise_recovery_code(code), context="recovery")
 
     async def begin_totp(self, account: Document) -> TotpSetup:
         """Make a new authenticator secret, pending until its first code is confirmed."""
         user_id = str(account["_id"])
-        current = await self.identity.factors.get(user_id, "totp")
+        current = await self.factors.get(user_id, "totp")
         if current is not None and current["status"] == "active":
             raise FactorExists()
         secret = pyotp.random_base32()
         try:
-            await self.identity.factors.start(
+            await self.factors.start(
                 user_id,
                 "totp",
-                {"secret": self.identity.box.encrypt(secret), "last_step": None},
+                {"secret": self.box.encrypt(secret), "last_step": None},
                 authority=self.slug,
             )
         except DuplicateKeyError as exc:
@@ -112,7 +117,7 @@ class FactorService(ForAuthority):
         """Email a code that confirms the email factor; return when it expires."""
         user_id = str(account["_id"])
         now = datetime.now(UTC)
-        current = await self.identity.factors.get(user_id, "email_code")
+        current = await self.factors.get(user_id, "email_code")
         if current is not None:
             if current["status"] == "active":
                 raise FactorExists()
@@ -124,18 +129,18 @@ class FactorService(ForAuthority):
         expires_at = now + CODE_LIFETIME
 
         async def send(session: Session) -> None:
-            await self.identity.factors.start(
+            await self.factors.start(
                 user_id,
                 "email_code",
                 {
-                    "code_digest": self.identity.box.code_digest(code, context=f"enrol:{user_id}"),
+                    "code_digest": self.box.code_digest(code, context=f"enrol:{user_id}"),
                     "code_expires_at": expires_at,
                     "code_sent_at": now,
                 },
                 authority=self.slug,
                 session=session,
             )
-            await self.identity.outbox.add(
+            await self.outbox.add(
                 session,
                 SignInCodeIssued(
                     **recipient(account), code=code, purpose="enrol", expires_at=expires_at
@@ -146,7 +151,7 @@ class FactorService(ForAuthority):
             )
 
         try:
-            await self.identity.mongo.transaction(send)
+            await self.mongo.transaction(send)
         except DuplicateKeyError as exc:
             raise FactorExists() from exc
         return expires_at
@@ -154,7 +159,7 @@ class FactorService(ForAuthority):
     async def confirm(self, account: Document, kind: FactorKind, code: str) -> list[str] | None:
         """Confirm a pending factor with its first code; return any recovery codes made."""
         user_id = str(account["_id"])
-        factor = await self.identity.factors.get(user_id, kind)
+        factor = await self.factors.get(user_id, kind)
         if factor is None:
             raise FactorNotFound("Start setting up this method first.")
         if factor["status"] == "active":
@@ -163,17 +168,17 @@ class FactorService(ForAuthority):
             raise CodeInvalid("Too many wrong codes. Start setting up this method again.")
         changes: dict[str, object] = {}
         if kind == "email_code":
-            right = self.identity.box.code_matches(
+            right = self.box.code_matches(
                 code, factor.get("code_digest"), context=f"enrol:{user_id}"
             ) and factor["code_expires_at"] > datetime.now(UTC)
         else:
-            secret = self.identity.box.decrypt(str(factor.get("secret", "")))
+            secret = self.box.decrypt(str(factor.get("secret", "")))
             step = matching_step(secret, code) if secret else None
             right = step is not None
             # The confirming code may not be used again to sign in.
             changes["last_step"] = step
         if not right:
-            attempts = await self.identity.factors.count_attempt(str(factor["_id"]))
+            attempts = await self.factors.count_attempt(str(factor["_id"]))
             await self._audit(actions.FACTOR_ADDED, "failure", user_id, {"factor": kind})
             raise CodeInvalid(details={"attempts_left": max(0, MAX_CODE_ATTEMPTS - attempts)})
         return await self._activate(account, factor, changes)
@@ -184,18 +189,18 @@ class FactorService(ForAuthority):
         user_id = str(account["_id"])
         kind = str(factor["kind"])
         now = datetime.now(UTC)
-        existing = await self.identity.factors.active(user_id)
+        existing = await self.factors.active(user_id)
         codes = None if "recovery_codes" in existing else new_recovery_codes()
 
         async def activate(session: Session) -> None:
             if changes:
-                await self.identity.factors.update(str(factor["_id"]), changes, session=session)
-            activated = await self.identity.factors.activate(str(factor["_id"]), session=session)
+                await self.factors.update(str(factor["_id"]), changes, session=session)
+            activated = await self.factors.activate(str(factor["_id"]), session=session)
             if activated is None:
                 raise FactorExists()
             await self._announce(session, account, kind, now)
             if codes is not None:
-                await self.identity.factors.replace_recovery_codes(
+                await self.factors.replace_recovery_codes(
                     user_id,
                     [self.recovery_digest(code) for code in codes],
                     authority=self.slug,
@@ -203,21 +208,21 @@ class FactorService(ForAuthority):
                 )
                 await self._announce(session, account, "recovery_codes", now)
 
-        await self.identity.mongo.transaction(activate)
+        await self.mongo.transaction(activate)
         return codes
 
     async def _announce(
         self, session: Session, account: Document, kind: str, now: datetime
     ) -> None:
         user_id = str(account["_id"])
-        await self.identity.outbox.add(
+        await self.outbox.add(
             session,
             FactorAdded(**recipient(account), factor=cast(FactorKind, kind), added_at=now),
             authority=self.slug,
             actor=user_id,
             subject=user_id,
         )
-        await self.identity.audit.record(
+        await self.audit.record(
             authority=self.slug,
             action=(
                 actions.RECOVERY_CODES_GENERATED
@@ -235,7 +240,7 @@ class FactorService(ForAuthority):
     async def regenerate_recovery_codes(self, account: Document) -> list[str]:
         """A new set of recovery codes; the old set stops working."""
         user_id = str(account["_id"])
-        active = await self.identity.factors.active(user_id)
+        active = await self.factors.active(user_id)
         if not any(kind in active for kind in SIGN_IN_FACTORS):
             raise Conflict(
                 "Set up an email code or an authenticator app first.", code="no_second_factor"
@@ -244,7 +249,7 @@ class FactorService(ForAuthority):
         now = datetime.now(UTC)
 
         async def replace(session: Session) -> None:
-            await self.identity.factors.replace_recovery_codes(
+            await self.factors.replace_recovery_codes(
                 user_id,
                 [self.recovery_digest(code) for code in codes],
                 authority=self.slug,
@@ -252,14 +257,14 @@ class FactorService(ForAuthority):
             )
             await self._announce(session, account, "recovery_codes", now)
 
-        await self.identity.mongo.transaction(replace)
+        await self.mongo.transaction(replace)
         return codes
 
     async def remove(self, account: Document, kind: FactorKind, *, forced: bool) -> None:
         """Remove a factor; recovery codes go with the last sign-in factor."""
         user_id = str(account["_id"])
-        active = await self.identity.factors.active(user_id)
-        factor = await self.identity.factors.get(user_id, kind)
+        active = await self.factors.active(user_id)
+        factor = await self.factors.get(user_id, kind)
         if factor is None:
             raise FactorNotFound()
         remaining = [other for other in SIGN_IN_FACTORS if other in active and other != kind]
@@ -267,10 +272,10 @@ class FactorService(ForAuthority):
             raise FactorRequired()
 
         async def delete(session: Session) -> None:
-            await self.identity.factors.remove(user_id, kind, session=session)
+            await self.factors.remove(user_id, kind, session=session)
             if kind in SIGN_IN_FACTORS and not remaining:
-                await self.identity.factors.remove(user_id, "recovery_codes", session=session)
-            await self.identity.audit.record(
+                await self.factors.remove(user_id, "recovery_codes", session=session)
+            await self.audit.record(
                 authority=self.slug,
                 action=actions.FACTOR_REMOVED,
                 outcome="success",
@@ -281,4 +286,4 @@ class FactorService(ForAuthority):
                 session=session,
             )
 
-        await self.identity.mongo.transaction(delete)
+        await self.mongo.transaction(delete)

@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
 
-from identity.client import Client
 from identity.dependencies import AuthorityAdmin
 from identity.invitations.schemas import (
     InvitationAcceptance,
@@ -15,12 +14,13 @@ from identity.invitations.schemas import (
     StaffInvitationRequest,
 )
 from identity.invitations.service import InvitationService, invitation_view
-from identity.once import Once
-from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
 from kit.errors import NotFound
+from kit.idempotency import Once
 from kit.mongo import Session
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(
     prefix="/staff-invitations", tags=["staff and invitations"], dependencies=AUTHORITY_SCOPED
@@ -31,7 +31,14 @@ def invitation_service(
     identity: IdentityDep, authority: ActiveAuthority, client: Client
 ) -> InvitationService:
     """Invitations for this request's authority and client."""
-    return InvitationService(identity, authority=authority, client=client)
+    return InvitationService(
+        **identity.serving(authority, client),
+        accounts=identity.accounts,
+        memberships=identity.memberships,
+        invitations=identity.invitations,
+        organisations=identity.organisations,
+        links=identity.links,
+    )
 
 
 InvitationServiceDep = Annotated[InvitationService, Depends(invitation_service)]

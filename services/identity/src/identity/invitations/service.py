@@ -1,18 +1,23 @@
 """Inviting staff and landlord users, and accepting an invitation."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
 from contracts.events.identity import Role, StaffInvited
 from identity.accounts.recipient import recipient
-from identity.accounts.repository import normalise_email
+from identity.accounts.repository import Accounts, normalise_email
 from identity.audit import actions
 from identity.errors import AlreadyMember, WrongPassword
+from identity.invitations.repository import Invitations
 from identity.invitations.schemas import InvitationAccepted, InvitationView
+from identity.links import LinkTokens
+from identity.memberships.repository import Memberships
+from identity.organisations.repository import Organisations
 from identity.passwords.hashing import hash_password, verify_password
 from identity.passwords.policy import require_strong
-from identity.serving import ForAuthority
+from identity.serving import WritingForAuthority
 from kit.errors import NotFound
 from kit.mongo import Document, Session
 
@@ -37,12 +42,19 @@ def invitation_view(record: Document) -> InvitationView:
     )
 
 
-class InvitationService(ForAuthority):
+@dataclass(kw_only=True)
+class InvitationService(WritingForAuthority):
     """Invitations of one authority."""
+
+    accounts: Accounts
+    memberships: Memberships
+    invitations: Invitations
+    organisations: Organisations
+    links: LinkTokens
 
     async def inviter_name(self, user_id: str) -> str:
         """How an invitation names who sent it."""
-        inviter = await self.identity.accounts.get(user_id)
+        inviter = await self.accounts.get(user_id)
         if inviter is None:
             return "An administrator"
         return f"{inviter['first_name']} {inviter['last_name']}".strip()[:200]
@@ -62,9 +74,9 @@ class InvitationService(ForAuthority):
         """Give the person the role here (making their account if need be) and email the link."""
         email = normalise_email(email)
         organisation_id = str(organisation["_id"]) if organisation else None
-        account = await self.identity.accounts.by_email(email, session=session)
+        account = await self.accounts.by_email(email, session=session)
         if account is None:
-            account = await self.identity.accounts.create(
+            account = await self.accounts.create(
                 email=email,
                 first_name=first_name,
                 last_name=last_name,
@@ -73,9 +85,9 @@ class InvitationService(ForAuthority):
                 session=session,
             )
         user_id = str(account["_id"])
-        membership = await self.identity.memberships.of(self.slug, user_id, session=session)
+        membership = await self.memberships.of(self.slug, user_id, session=session)
         if membership is None:
-            await self.identity.memberships.create(
+            await self.memberships.create(
                 self.slug,
                 user_id=user_id,
                 roles=[role],
@@ -88,7 +100,7 @@ class InvitationService(ForAuthority):
                 raise AlreadyMember()
             if organisation_id is not None and held not in (None, organisation_id):
                 raise AlreadyMember("This person already belongs to another organisation here.")
-            await self.identity.memberships.add_role(
+            await self.memberships.add_role(
                 self.slug, user_id, role, organisation_id=organisation_id, session=session
             )
         return await self._send(
@@ -115,7 +127,7 @@ class InvitationService(ForAuthority):
         new: bool,
     ) -> InvitationView:
         user_id = str(account["_id"])
-        link = await self.identity.links.issue(
+        link = await self.links.issue(
             session,
             purpose="accept_invitation",
             user_id=user_id,
@@ -124,7 +136,7 @@ class InvitationService(ForAuthority):
         )
         organisation_id = str(organisation["_id"]) if organisation else None
         if new:
-            record = await self.identity.invitations.create(
+            record = await self.invitations.create(
                 self.slug,
                 invitation_id=invitation_id,
                 user_id=user_id,
@@ -136,13 +148,13 @@ class InvitationService(ForAuthority):
                 session=session,
             )
         else:
-            renewed = await self.identity.invitations.renew(
+            renewed = await self.invitations.renew(
                 self.slug, invitation_id, expires_at=link.expires_at, session=session
             )
             if renewed is None:
                 raise NotFound("This invitation was accepted already.", code="invitation_not_found")
             record = renewed
-        await self.identity.outbox.add(
+        await self.outbox.add(
             session,
             StaffInvited(
                 **recipient(account),
@@ -156,7 +168,7 @@ class InvitationService(ForAuthority):
             actor=inviter_id,
             subject=user_id,
         )
-        await self.identity.audit.record(
+        await self.audit.record(
             authority=self.slug,
             action=actions.STAFF_INVITED,
             outcome="success",
@@ -168,14 +180,20 @@ class InvitationService(ForAuthority):
         )
         return invitation_view(record)
 
+    async def renew_pending(self, user_id: str, *, inviter_id: str) -> None:
+        """Email a new link for the person's latest invitation here, if it is not accepted yet."""
+        invitation = await self.invitations.latest_for(self.slug, user_id)
+        if invitation is not None and invitation.get("accepted_at") is None:
+            await self.renew(invitation, inviter_id=inviter_id)
+
     async def renew(self, invitation: Document, *, inviter_id: str) -> InvitationView:
         """Email a new link for an invitation not yet accepted; the old link stops working."""
-        account = await self.identity.accounts.get(str(invitation["user_id"]))
+        account = await self.accounts.get(str(invitation["user_id"]))
         if account is None or invitation.get("accepted_at") is not None:
             raise NotFound("This invitation was accepted already.", code="invitation_not_found")
         organisation = None
         if invitation.get("organisation_id"):
-            organisation = await self.identity.organisations.get(
+            organisation = await self.organisations.get(
                 self.slug, str(invitation["organisation_id"])
             )
         inviter_name = await self.inviter_name(inviter_id)
@@ -193,14 +211,12 @@ class InvitationService(ForAuthority):
                 new=False,
             )
 
-        return await self.identity.mongo.transaction(send)
+        return await self.mongo.transaction(send)
 
     async def accept(self, token: str, password: str) -> InvitationAccepted:
         """Set the password (or prove the current one) and take up the invitation."""
-        use = await self.identity.links.peek(
-            token, purpose="accept_invitation", authority=self.slug
-        )
-        account = await self.identity.accounts.get(use.user_id)
+        use = await self.links.peek(token, purpose="accept_invitation", authority=self.slug)
+        account = await self.accounts.get(use.user_id)
         if account is None or use.subject is None:
             raise NotFound()
         user_id = str(account["_id"])
@@ -219,17 +235,15 @@ class InvitationService(ForAuthority):
         invitation_id = use.subject
 
         async def take_up(session: Session) -> Document:
-            await self.identity.links.redeem(
+            await self.links.redeem(
                 session, token, purpose="accept_invitation", authority=self.slug
             )
-            invitation = await self.identity.invitations.accept(
-                self.slug, invitation_id, session=session
-            )
+            invitation = await self.invitations.accept(self.slug, invitation_id, session=session)
             if invitation is None:
                 raise NotFound()
             if changes:
-                await self.identity.accounts.update(user_id, changes, session=session)
-            await self.identity.audit.record(
+                await self.accounts.update(user_id, changes, session=session)
+            await self.audit.record(
                 authority=self.slug,
                 action=actions.INVITATION_ACCEPTED,
                 outcome="success",
@@ -241,7 +255,7 @@ class InvitationService(ForAuthority):
             )
             return invitation
 
-        invitation = await self.identity.mongo.transaction(take_up)
+        invitation = await self.mongo.transaction(take_up)
         return InvitationAccepted(
             authority=self.slug, email=str(account["email"]), role=str(invitation["role"])
         )

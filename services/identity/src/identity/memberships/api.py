@@ -6,7 +6,6 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from identity.accounts.repository import normalise_email
-from identity.client import Client
 from identity.dependencies import AuthorityAdmin, CurrentCaller
 from identity.memberships.schemas import (
     JoinRequest,
@@ -16,18 +15,26 @@ from identity.memberships.schemas import (
     MyMemberships,
 )
 from identity.memberships.service import MembershipService
-from identity.once import Once
-from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
+from kit.idempotency import Once
 from kit.pagination import Position
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(tags=["memberships"], dependencies=AUTHORITY_SCOPED)
 
 
 def membership_service(identity: IdentityDep, client: Client) -> MembershipService:
     """Memberships for this request's client."""
-    return MembershipService(identity, client=client)
+    return MembershipService(
+        client=client,
+        mongo=identity.mongo,
+        audit=identity.audit,
+        memberships=identity.memberships,
+        restrictions=identity.restrictions,
+        authorities=identity.authorities,
+    )
 
 
 MembershipServiceDep = Annotated[MembershipService, Depends(membership_service)]

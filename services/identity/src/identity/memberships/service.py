@@ -1,37 +1,45 @@
 """A person's memberships: listing them and joining another authority."""
 
+from dataclasses import dataclass
+
 from pymongo.errors import DuplicateKeyError
 
 from identity.audit import actions
-from identity.client import ClientInfo
+from identity.audit.repository import AuditLog
 from identity.dependencies import Caller
 from identity.errors import AlreadyMember
+from identity.memberships.repository import Memberships
 from identity.memberships.schemas import MyMembership, MyMemberships, RestrictionNote
-from identity.once import Once
-from identity.wiring import Identity
-from kit.authorities import AuthorityNotFound
-from kit.mongo import Session
+from identity.restrictions.repository import Restrictions
+from kit.authorities import Authorities, AuthorityNotFound
+from kit.clients import ClientInfo
+from kit.idempotency import Once
+from kit.mongo import Mongo, Session
 
 
+@dataclass(kw_only=True)
 class MembershipService:
     """Memberships of the caller."""
 
-    def __init__(self, identity: Identity, *, client: ClientInfo) -> None:
-        self.identity = identity
-        self.client = client
+    client: ClientInfo
+    mongo: Mongo
+    audit: AuditLog
+    memberships: Memberships
+    restrictions: Restrictions
+    authorities: Authorities
 
     async def mine(self, caller: Caller) -> MyMemberships:
         """Every authority the caller belongs to, with any restriction in force."""
         items = []
-        for membership in await self.identity.memberships.of_person(caller.user_id):
+        for membership in await self.memberships.of_person(caller.user_id):
             items.append(await self._view(caller, str(membership["authority"])))
         return MyMemberships(items=items)
 
     async def _view(self, caller: Caller, slug: str) -> MyMembership:
-        membership = await self.identity.memberships.of(slug, caller.user_id)
+        membership = await self.memberships.of(slug, caller.user_id)
         assert membership is not None
-        authority = self.identity.authorities.get(slug)
-        restriction = await self.identity.restrictions.in_force_for(slug, caller.user_id)
+        authority = self.authorities.get(slug)
+        restriction = await self.restrictions.in_force_for(slug, caller.user_id)
         return MyMembership(
             authority=slug,
             authority_name=authority.name if authority is not None else slug,
@@ -48,19 +56,19 @@ class MembershipService:
 
     async def join(self, caller: Caller, target: str, *, once: Once) -> MyMembership:
         """Become an applicant of another authority that uses the portal."""
-        authority = self.identity.authorities.get(target)
+        authority = self.authorities.get(target)
         if authority is None or authority.status != "active":
             raise AuthorityNotFound()
-        if await self.identity.memberships.of(target, caller.user_id) is not None:
+        if await self.memberships.of(target, caller.user_id) is not None:
             raise AlreadyMember("You already have an account with this housing service.")
         view: MyMembership | None = None
 
         async def create(session: Session) -> None:
             nonlocal view
-            await self.identity.memberships.create(
+            await self.memberships.create(
                 target, user_id=caller.user_id, roles=["applicant"], session=session
             )
-            await self.identity.audit.record(
+            await self.audit.record(
                 authority=target,
                 action=actions.MEMBERSHIP_JOINED,
                 outcome="success",
@@ -82,7 +90,7 @@ class MembershipService:
             await once.remember(session, view)
 
         try:
-            await self.identity.mongo.transaction(create)
+            await self.mongo.transaction(create)
         except DuplicateKeyError as exc:
             if once.key is not None and await once.earlier() is not None:
                 raise

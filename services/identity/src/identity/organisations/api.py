@@ -5,10 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from identity.client import Client
 from identity.dependencies import AuthorityAdmin, CurrentCaller
+from identity.invitations.api import InvitationServiceDep
 from identity.invitations.schemas import Invitee
-from identity.once import Once
 from identity.organisations.schemas import (
     ActiveChange,
     CreatedOrganisation,
@@ -20,20 +19,36 @@ from identity.organisations.schemas import (
     OrganisationView,
 )
 from identity.organisations.service import OrganisationService, organisation_view
-from identity.responses import AUTHORITY_SCOPED, declared
+from identity.passwords.api import PasswordServiceDep
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
 from kit.errors import NotFound
+from kit.idempotency import Once
 from kit.mongo import Document
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(prefix="/organisations", tags=["organisations"], dependencies=AUTHORITY_SCOPED)
 
 
 def organisation_service(
-    identity: IdentityDep, authority: ActiveAuthority, client: Client
+    identity: IdentityDep,
+    authority: ActiveAuthority,
+    client: Client,
+    invitations: InvitationServiceDep,
+    passwords: PasswordServiceDep,
 ) -> OrganisationService:
     """Organisations for this request's authority and client."""
-    return OrganisationService(identity, authority=authority, client=client)
+    return OrganisationService(
+        **identity.serving(authority, client),
+        organisations=identity.organisations,
+        accounts=identity.accounts,
+        memberships=identity.memberships,
+        restrictions=identity.restrictions,
+        ending=identity.ending,
+        invitations=invitations,
+        passwords=passwords,
+    )
 
 
 OrganisationServiceDep = Annotated[OrganisationService, Depends(organisation_service)]

@@ -1,28 +1,30 @@
 """Organisations and the users their administrators create, reset and (de)activate."""
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pymongo.errors import DuplicateKeyError
 
 from contracts.events.identity import AccountDeactivated, AccountReactivated
+from identity.accounts.repository import Accounts
 from identity.audit import actions
-from identity.client import ClientInfo
 from identity.dependencies import Caller
 from identity.errors import MemberNotFound
 from identity.invitations.schemas import Invitee, LandlordRole
 from identity.invitations.service import InvitationService
-from identity.once import Once
-from identity.organisations.repository import name_key
+from identity.memberships.repository import Memberships
+from identity.organisations.repository import Organisations, name_key
 from identity.organisations.schemas import (
     CreatedOrganisation,
     OrganisationUser,
     OrganisationView,
 )
 from identity.passwords.service import PasswordService
-from identity.serving import ForAuthority
-from identity.wiring import Identity
-from kit.authorities import Authority
+from identity.restrictions.repository import Restrictions
+from identity.serving import WritingForAuthority
+from identity.sessions.ending import SessionEnding
 from kit.errors import Conflict
+from kit.idempotency import Once
 from kit.mongo import Document, Session
 
 
@@ -56,12 +58,17 @@ def organisation_user(membership: Document, account: Document) -> OrganisationUs
     )
 
 
-class OrganisationService(ForAuthority):
+@dataclass(kw_only=True)
+class OrganisationService(WritingForAuthority):
     """Organisations of one authority."""
 
-    def __init__(self, identity: Identity, *, authority: Authority, client: ClientInfo) -> None:
-        super().__init__(identity, authority=authority, client=client)
-        self.invitations = InvitationService(identity, authority=authority, client=client)
+    organisations: Organisations
+    accounts: Accounts
+    memberships: Memberships
+    restrictions: Restrictions
+    invitations: InvitationService
+    passwords: PasswordService
+    ending: SessionEnding
 
     async def create(
         self, caller: Caller, *, name: str, administrator: Invitee, once: Once
@@ -70,7 +77,7 @@ class OrganisationService(ForAuthority):
         inviter_name = await self.invitations.inviter_name(caller.user_id)
 
         async def create(session: Session) -> CreatedOrganisation:
-            record = await self.identity.organisations.create(
+            record = await self.organisations.create(
                 self.slug, name=name, kind="landlord", created_by=caller.user_id, session=session
             )
             invitation = await self.invitations.invite(
@@ -83,7 +90,7 @@ class OrganisationService(ForAuthority):
                 role="landlord_admin",
                 organisation=record,
             )
-            await self.identity.audit.record(
+            await self.audit.record(
                 authority=self.slug,
                 action=actions.ORGANISATION_CREATED,
                 outcome="success",
@@ -100,7 +107,7 @@ class OrganisationService(ForAuthority):
             return created
 
         try:
-            return await self.identity.mongo.transaction(create)
+            return await self.mongo.transaction(create)
         except DuplicateKeyError as exc:
             if once.key is not None and await once.earlier() is not None:
                 raise
@@ -113,8 +120,7 @@ class OrganisationService(ForAuthority):
 
     async def _name_taken(self, name: str) -> bool:
         return (
-            await self.identity.organisations.find_one(self.slug, {"name_key": name_key(name)})
-            is not None
+            await self.organisations.find_one(self.slug, {"name_key": name_key(name)}) is not None
         )
 
     async def add_user(
@@ -140,24 +146,20 @@ class OrganisationService(ForAuthority):
                 role=role,
                 organisation=organisation,
             )
-            membership = await self.identity.memberships.of(
-                self.slug, invitation.user_id, session=session
-            )
-            account = await self.identity.accounts.get(invitation.user_id, session=session)
+            membership = await self.memberships.of(self.slug, invitation.user_id, session=session)
+            account = await self.accounts.get(invitation.user_id, session=session)
             assert membership is not None
             assert account is not None
             user = organisation_user(membership, account)
             await once.remember(session, user)
             return user
 
-        return await self.identity.mongo.transaction(add)
+        return await self.mongo.transaction(add)
 
     async def users(self, organisation: Document) -> list[OrganisationUser]:
         """The organisation's users, oldest first."""
-        members = await self.identity.memberships.of_organisation(
-            self.slug, str(organisation["_id"])
-        )
-        accounts = await self.identity.accounts.many([str(record["user_id"]) for record in members])
+        members = await self.memberships.of_organisation(self.slug, str(organisation["_id"]))
+        accounts = await self.accounts.many([str(record["user_id"]) for record in members])
         return [
             organisation_user(record, accounts[str(record["user_id"])])
             for record in members
@@ -165,10 +167,10 @@ class OrganisationService(ForAuthority):
         ]
 
     async def _member(self, organisation: Document, user_id: str) -> tuple[Document, Document]:
-        membership = await self.identity.memberships.of(self.slug, user_id)
+        membership = await self.memberships.of(self.slug, user_id)
         if membership is None or membership.get("organisation_id") != str(organisation["_id"]):
             raise MemberNotFound()
-        account = await self.identity.accounts.get(user_id)
+        account = await self.accounts.get(user_id)
         if account is None:
             raise MemberNotFound()
         return membership, account
@@ -179,13 +181,10 @@ class OrganisationService(ForAuthority):
         """Email the user a reset link, or a new invitation if they never set a password."""
         _, account = await self._member(organisation, user_id)
         if account.get("password_hash") is None:
-            invitation = await self.identity.invitations.latest_for(self.slug, user_id)
-            if invitation is not None and invitation.get("accepted_at") is None:
-                await self.invitations.renew(invitation, inviter_id=caller.user_id)
+            await self.invitations.renew_pending(user_id, inviter_id=caller.user_id)
         else:
-            passwords = PasswordService(self.identity, authority=self.authority, client=self.client)
-            await passwords.send_reset(account, actor=caller.user_id)
-        await self.identity.audit.record(
+            await self.passwords.send_reset(account, actor=caller.user_id)
+        await self.audit.record(
             authority=self.slug,
             action=actions.MEMBER_PASSWORD_RESET_SENT,
             outcome="success",
@@ -205,33 +204,29 @@ class OrganisationService(ForAuthority):
         status = "active" if active else "inactive"
 
         async def save(session: Session) -> Document:
-            updated = await self.identity.memberships.set_status(
-                self.slug, user_id, status, session=session
-            )
+            updated = await self.memberships.set_status(self.slug, user_id, status, session=session)
             assert updated is not None
             if not active and membership.get("status") == "active":
-                await self.identity.ending.all_here(
+                await self.ending.all_here(
                     self.slug, user_id, reason="deactivated", session=session
                 )
-                await self.identity.outbox.add(
+                await self.outbox.add(
                     session,
                     AccountDeactivated(user_id=user_id, reason="deactivated"),
                     authority=self.slug,
                     actor=caller.user_id,
                     subject=user_id,
                 )
-            restricted = await self.identity.restrictions.in_force_for(
-                self.slug, user_id, session=session
-            )
+            restricted = await self.restrictions.in_force_for(self.slug, user_id, session=session)
             if active and membership.get("status") != "active" and restricted is None:
-                await self.identity.outbox.add(
+                await self.outbox.add(
                     session,
                     AccountReactivated(user_id=user_id, reason="reactivated"),
                     authority=self.slug,
                     actor=caller.user_id,
                     subject=user_id,
                 )
-            await self.identity.audit.record(
+            await self.audit.record(
                 authority=self.slug,
                 action=actions.MEMBER_ACTIVATED if active else actions.MEMBER_DEACTIVATED,
                 outcome="success",
@@ -243,5 +238,5 @@ class OrganisationService(ForAuthority):
             )
             return updated
 
-        updated = await self.identity.mongo.transaction(save)
+        updated = await self.mongo.transaction(save)
         return organisation_user(updated, account)

@@ -7,14 +7,14 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Response, status
 from identity.accounts.api import CallerAccount
 from identity.accounts.schemas import Accepted, EmailOnly
 from identity.after_answer import after_answering
-from identity.client import Client
 from identity.dependencies import CurrentCaller
 from identity.passwords.policy import RULES
 from identity.passwords.schemas import PasswordChange, PasswordReset, PasswordRules
 from identity.passwords.service import RESET_SENT, PasswordService
-from identity.responses import AUTHORITY_SCOPED, declared
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(tags=["passwords"], dependencies=AUTHORITY_SCOPED)
 
@@ -23,7 +23,13 @@ def password_service(
     identity: IdentityDep, authority: ActiveAuthority, client: Client
 ) -> PasswordService:
     """Passwords for this request's authority and client."""
-    return PasswordService(identity, authority=authority, client=client)
+    return PasswordService(
+        **identity.serving(authority, client),
+        accounts=identity.accounts,
+        links=identity.links,
+        ending=identity.ending,
+        throttle=identity.throttle,
+    )
 
 
 PasswordServiceDep = Annotated[PasswordService, Depends(password_service)]

@@ -5,14 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from identity.client import Client
 from identity.dependencies import AuthorityAdmin
-from identity.once import Once
-from identity.responses import AUTHORITY_SCOPED, declared
 from identity.restrictions.schemas import RestrictionList, RestrictionRequest, RestrictionView
 from identity.restrictions.service import RestrictionService, restriction_view
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
+from kit.idempotency import Once
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(prefix="/restrictions", tags=["restrictions"], dependencies=AUTHORITY_SCOPED)
 
@@ -21,7 +21,12 @@ def restriction_service(
     identity: IdentityDep, authority: ActiveAuthority, client: Client
 ) -> RestrictionService:
     """Restrictions for this request's authority and client."""
-    return RestrictionService(identity, authority=authority, client=client)
+    return RestrictionService(
+        **identity.serving(authority, client),
+        memberships=identity.memberships,
+        restrictions=identity.restrictions,
+        ending=identity.ending,
+    )
 
 
 RestrictionServiceDep = Annotated[RestrictionService, Depends(restriction_service)]

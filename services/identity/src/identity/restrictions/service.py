@@ -1,15 +1,19 @@
 """Restricting a person's access to an authority's portal, and lifting it."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from contracts.events.identity import AccountDeactivated, AccountReactivated
 from identity.audit import actions
 from identity.dependencies import Caller
 from identity.errors import MemberNotFound
-from identity.once import Once
+from identity.memberships.repository import Memberships
+from identity.restrictions.repository import Restrictions
 from identity.restrictions.schemas import RestrictionView
-from identity.serving import ForAuthority
+from identity.serving import WritingForAuthority
+from identity.sessions.ending import SessionEnding
 from kit.errors import AppError, Conflict, NotFound
+from kit.idempotency import Once
 from kit.mongo import Document, Session
 
 
@@ -30,8 +34,13 @@ def restriction_view(record: Document) -> RestrictionView:
     )
 
 
-class RestrictionService(ForAuthority):
+@dataclass(kw_only=True)
+class RestrictionService(WritingForAuthority):
     """Restrictions of one authority."""
+
+    memberships: Memberships
+    restrictions: Restrictions
+    ending: SessionEnding
 
     async def restrict(
         self, caller: Caller, *, user_id: str, reason: str, until: datetime | None, once: Once
@@ -45,13 +54,13 @@ class RestrictionService(ForAuthority):
             )
         if user_id == caller.user_id:
             raise Conflict("You cannot restrict yourself.", code="cannot_restrict_self")
-        if await self.identity.memberships.of(self.slug, user_id) is None:
+        if await self.memberships.of(self.slug, user_id) is None:
             raise MemberNotFound()
-        if await self.identity.restrictions.in_force_for(self.slug, user_id) is not None:
+        if await self.restrictions.in_force_for(self.slug, user_id) is not None:
             raise Conflict("This person's access is restricted already.", code="already_restricted")
 
         async def save(session: Session) -> RestrictionView:
-            record = await self.identity.restrictions.add(
+            record = await self.restrictions.add(
                 self.slug,
                 user_id=user_id,
                 reason=reason,
@@ -59,17 +68,15 @@ class RestrictionService(ForAuthority):
                 created_by=caller.user_id,
                 session=session,
             )
-            await self.identity.ending.all_here(
-                self.slug, user_id, reason="restricted", session=session
-            )
-            await self.identity.outbox.add(
+            await self.ending.all_here(self.slug, user_id, reason="restricted", session=session)
+            await self.outbox.add(
                 session,
                 AccountDeactivated(user_id=user_id, reason="restricted", until=until),
                 authority=self.slug,
                 actor=caller.user_id,
                 subject=user_id,
             )
-            await self.identity.audit.record(
+            await self.audit.record(
                 authority=self.slug,
                 action=actions.RESTRICTION_ADDED,
                 outcome="success",
@@ -86,13 +93,13 @@ class RestrictionService(ForAuthority):
             await once.remember(session, view)
             return view
 
-        return await self.identity.mongo.transaction(save)
+        return await self.mongo.transaction(save)
 
     async def lift(self, caller: Caller, restriction_id: str) -> RestrictionView:
         """Lift a restriction in force; the person may sign in again."""
 
         async def save(session: Session) -> Document:
-            record = await self.identity.restrictions.lift(
+            record = await self.restrictions.lift(
                 self.slug, restriction_id, lifted_by=caller.user_id, session=session
             )
             if record is None:
@@ -100,17 +107,17 @@ class RestrictionService(ForAuthority):
                     "There is no such restriction in force.", code="restriction_not_found"
                 )
             user_id = str(record["user_id"])
-            membership = await self.identity.memberships.of(self.slug, user_id, session=session)
+            membership = await self.memberships.of(self.slug, user_id, session=session)
             if membership is not None and membership.get("status") == "active":
                 # Services that refused the person's tokens may accept them again.
-                await self.identity.outbox.add(
+                await self.outbox.add(
                     session,
                     AccountReactivated(user_id=user_id, reason="restriction_lifted"),
                     authority=self.slug,
                     actor=caller.user_id,
                     subject=user_id,
                 )
-            await self.identity.audit.record(
+            await self.audit.record(
                 authority=self.slug,
                 action=actions.RESTRICTION_LIFTED,
                 outcome="success",
@@ -122,4 +129,4 @@ class RestrictionService(ForAuthority):
             )
             return record
 
-        return restriction_view(await self.identity.mongo.transaction(save))
+        return restriction_view(await self.mongo.transaction(save))

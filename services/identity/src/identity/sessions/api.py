@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
 
-from identity.client import Client
 from identity.dependencies import CurrentCaller
-from identity.responses import AUTHORITY_SCOPED, declared
+from identity.factors.api import FactorServiceDep
+from identity.memberships.admission import Admissions
+from identity.sessions.guessing import SecondFactorGuessing
 from identity.sessions.schemas import (
     ChallengeAnswer,
     ChallengeRef,
@@ -26,13 +27,42 @@ from identity.sessions.schemas import (
 from identity.sessions.service import SignIn
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
+from kit.clients import Client
+from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(tags=["sign-in and sessions"], dependencies=AUTHORITY_SCOPED)
 
 
-def sign_in_service(identity: IdentityDep, authority: ActiveAuthority, client: Client) -> SignIn:
+def sign_in_service(
+    identity: IdentityDep,
+    authority: ActiveAuthority,
+    client: Client,
+    second_factors: FactorServiceDep,
+) -> SignIn:
     """Sign-in for this request's authority and client."""
-    return SignIn(identity, authority=authority, client=client)
+    guessing = SecondFactorGuessing(
+        **identity.serving(authority, client),
+        throttle=identity.throttle,
+        links=identity.links,
+    )
+    admissions = Admissions(memberships=identity.memberships, restrictions=identity.restrictions)
+    return SignIn(
+        **identity.serving(authority, client),
+        accounts=identity.accounts,
+        factors=identity.factors,
+        challenges=identity.challenges,
+        sessions=identity.sessions,
+        refresh_tokens=identity.refresh_tokens,
+        refresh_lifetime=identity.refresh_lifetime,
+        access_tokens=identity.access_tokens,
+        throttle=identity.throttle,
+        box=identity.box,
+        authorities=identity.authorities,
+        ending=identity.ending,
+        admissions=admissions,
+        second_factors=second_factors,
+        guessing=guessing,
+    )
 
 
 SignInDep = Annotated[SignIn, Depends(sign_in_service)]

@@ -1,10 +1,11 @@
 """Ending sessions, each announced so that every service refuses its access tokens at once."""
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from contracts.events.identity import SessionEnded, SessionEndReason
+from identity.accounts.repository import Accounts
 from identity.sessions.repository import Sessions
 from kit.events.outbox import Outbox
 from kit.mongo import Mongo, Session
@@ -14,14 +15,26 @@ CLOCK_SKEW = timedelta(seconds=30)
 
 
 class SessionEnding:
-    """Ends sessions and writes `identity.session.ended` for each in the same transaction."""
+    """Ends sessions and writes `identity.session.ended` for each in the same transaction.
+
+    Each ended session is also noted on its owner's account until its last access token expires,
+    so identity refuses the token at once, from the account it reads anyway, while the
+    announcement is still on its way to every worker's memory.
+    """
 
     def __init__(
-        self, mongo: Mongo, sessions: Sessions, outbox: Outbox, *, token_lifetime: timedelta
+        self,
+        mongo: Mongo,
+        sessions: Sessions,
+        outbox: Outbox,
+        *,
+        accounts: Accounts,
+        token_lifetime: timedelta,
     ) -> None:
         self.mongo = mongo
         self.sessions = sessions
         self.outbox = outbox
+        self.accounts = accounts
         self.token_lifetime = token_lifetime
 
     async def one(
@@ -73,8 +86,11 @@ class SessionEnding:
     ) -> int:
         async def end(session: Session) -> int:
             ended = await self.sessions.end_going(query, reason=reason, session=session)
+            by_person: dict[str, dict[str, datetime]] = {}
             for record in ended:
                 user_id = str(record["user_id"])
+                tokens_expire_by = record["ended_at"] + self.token_lifetime + CLOCK_SKEW
+                by_person.setdefault(user_id, {})[str(record["_id"])] = tokens_expire_by
                 await self.outbox.add(
                     session,
                     SessionEnded(
@@ -82,12 +98,14 @@ class SessionEnding:
                         session_id=str(record["_id"]),
                         reason=reason,
                         ended_at=record["ended_at"],
-                        tokens_expire_by=record["ended_at"] + self.token_lifetime + CLOCK_SKEW,
+                        tokens_expire_by=tokens_expire_by,
                     ),
                     authority=str(record["authority"]),
                     actor=user_id,
                     subject=user_id,
                 )
+            for user_id, sessions in by_person.items():
+                await self.accounts.note_ended_sessions(user_id, sessions, session=session)
             return len(ended)
 
         if session is not None and session.in_transaction:

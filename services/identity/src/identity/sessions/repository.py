@@ -7,8 +7,8 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
-from identity.client import ClientInfo
 from identity.credentials import digest
+from kit.clients import ClientInfo
 from kit.mongo import Document, Index, Mongo, Session
 from kit.repository import AuthorityRepository
 

@@ -1,12 +1,13 @@
 """Signing in: password, then a second factor or its set-up when needed, then a session."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contracts.events.identity import SignInCodeIssued
-from identity.accounts.repository import normalise_email
+from identity.accounts.repository import Accounts, normalise_email
 from identity.audit import actions
-from identity.credentials import digest, random_code, random_token
+from identity.credentials import SecretBox, digest, random_code, random_token
 from identity.dependencies import Caller
 from identity.errors import (
     ChallengeInvalid,
@@ -18,6 +19,7 @@ from identity.errors import (
     RefreshTokenReused,
     SecondFactorNeeded,
 )
+from identity.factors.repository import Factors
 from identity.factors.service import (
     CODE_LIFETIME,
     CODE_RESEND_AFTER,
@@ -26,11 +28,13 @@ from identity.factors.service import (
     mask_email,
     matching_step,
 )
-from identity.memberships.admission import Admission, admit, two_factor_forced
+from identity.memberships.admission import Admission, Admissions, two_factor_forced
 from identity.metrics import SIGN_INS
 from identity.passwords.hashing import hash_password, needs_rehash, verify_password
-from identity.serving import ForAuthority
+from identity.serving import WritingForAuthority
+from identity.sessions.ending import SessionEnding
 from identity.sessions.guessing import SecondFactorGuessing
+from identity.sessions.repository import Challenges, RefreshTokens, Sessions
 from identity.sessions.schemas import (
     ChallengeView,
     CodeSent,
@@ -40,8 +44,9 @@ from identity.sessions.schemas import (
     SignInStatus,
     TokenPair,
 )
-from identity.sessions.tokens import Grant
-from kit.authorities import AuthorityNotFound
+from identity.sessions.throttle import SignInThrottle
+from identity.sessions.tokens import AccessTokens, Grant
+from kit.authorities import Authorities, Authority, AuthorityNotFound
 from kit.errors import AppError, NotFound
 from kit.mongo import Document, Session
 from kit.sessions import SessionEnded
@@ -51,17 +56,33 @@ SECOND_FACTOR_METHODS = ["pwd", "otp", "mfa"]
 PASSWORD_ONLY = ["pwd"]
 
 
-class SignIn(ForAuthority):
+@dataclass(kw_only=True)
+class SignIn(WritingForAuthority):
     """Sign-in and session operations for one authority and one client."""
+
+    accounts: Accounts
+    factors: Factors
+    challenges: Challenges
+    sessions: Sessions
+    refresh_tokens: RefreshTokens
+    refresh_lifetime: timedelta
+    access_tokens: AccessTokens
+    throttle: SignInThrottle
+    box: SecretBox
+    authorities: Authorities
+    admissions: Admissions
+    second_factors: FactorService
+    guessing: SecondFactorGuessing
+    ending: SessionEnding
 
     # Password step
 
     async def with_password(self, email: str, password: str) -> SignInResult:
         """Check the password, then open a session or say what must come first."""
         email = normalise_email(email)
-        throttle = self.identity.throttle
+        throttle = self.throttle
         await throttle.check(email=email, address=self.client.address)
-        account = await self.identity.accounts.by_email(email)
+        account = await self.accounts.by_email(email)
         stored = account.get("password_hash") if account else None
         if not await verify_password(stored, password):
             locked = await throttle.failed(email=email, address=self.client.address)
@@ -77,12 +98,12 @@ class SignIn(ForAuthority):
         assert stored is not None
         await throttle.succeeded(email=email)
         if needs_rehash(stored):
-            await self.identity.accounts.update(
+            await self.accounts.update(
                 str(account["_id"]), {"password_hash": await hash_password(password)}
             )
         admission = await self._admit(account)
         user_id = str(account["_id"])
-        factors = await self.identity.factors.active(user_id)
+        factors = await self.factors.active(user_id)
         methods: list[SecondFactorMethod] = []
         if "email_code" in factors:
             methods.append("email_code")
@@ -101,7 +122,7 @@ class SignIn(ForAuthority):
 
     async def _admit(self, account: Document) -> Admission:
         try:
-            return await admit(self.identity, account, self.authority)
+            return await self.admissions.admit(account, self.authority)
         except AppError as refusal:
             await self._audit(
                 actions.SIGN_IN, "failure", str(account["_id"]), {"reason": refusal.code}
@@ -115,7 +136,7 @@ class SignIn(ForAuthority):
         challenge_id = random_token()
         now = datetime.now(UTC)
         expires_at = now + CHALLENGE_LIFETIME
-        await self.identity.challenges.create(
+        await self.challenges.create(
             challenge_id,
             {
                 "authority": self.slug,
@@ -147,14 +168,14 @@ class SignIn(ForAuthority):
     # Challenge step
 
     async def _open_challenge(self, challenge_id: str) -> tuple[Document, Document]:
-        challenge = await self.identity.challenges.open(challenge_id, authority=self.slug)
+        challenge = await self.challenges.open(challenge_id, authority=self.slug)
         if challenge is None or int(challenge.get("attempts", 0)) >= MAX_CODE_ATTEMPTS:
             raise ChallengeInvalid()
-        account = await self.identity.accounts.get(str(challenge["user_id"]))
+        account = await self.accounts.get(str(challenge["user_id"]))
         if account is None:
             raise ChallengeInvalid()
         # A lock set after the password step holds for the rest of the sign-in, too.
-        await self.identity.throttle.refuse_if_locked(email=str(account["email"]))
+        await self.throttle.refuse_if_locked(email=str(account["email"]))
         return challenge, account
 
     async def send_code(self, challenge_id: str) -> CodeSent:
@@ -178,18 +199,16 @@ class SignIn(ForAuthority):
         user_id = str(account["_id"])
 
         async def send(session: Session) -> None:
-            await self.identity.challenges.update(
+            await self.challenges.update(
                 challenge_id,
                 {
-                    "code_digest": self.identity.box.code_digest(
-                        code, context=_code_context(challenge_id)
-                    ),
+                    "code_digest": self.box.code_digest(code, context=_code_context(challenge_id)),
                     "code_expires_at": expires_at,
                     "code_sent_at": now,
                 },
                 session=session,
             )
-            await self.identity.outbox.add(
+            await self.outbox.add(
                 session,
                 SignInCodeIssued(
                     user_id=user_id,
@@ -204,7 +223,7 @@ class SignIn(ForAuthority):
                 subject=user_id,
             )
 
-        await self.identity.mongo.transaction(send)
+        await self.mongo.transaction(send)
         return CodeSent(code_sent_to=mask_email(str(account["email"])), expires_at=expires_at)
 
     async def answer(self, challenge_id: str, method: str, code: str) -> TokenPair:
@@ -214,29 +233,23 @@ class SignIn(ForAuthority):
             raise MethodNotAvailable()
         user_id = str(account["_id"])
         if not await self._code_is_right(challenge_id, challenge, account, method, code.strip()):
-            attempts = await self.identity.challenges.count_attempt(challenge_id)
-            await self.identity.throttle.failed(
-                email=str(account["email"]), address=self.client.address
-            )
+            attempts = await self.challenges.count_attempt(challenge_id)
+            await self.throttle.failed(email=str(account["email"]), address=self.client.address)
             await self._audit(actions.SECOND_FACTOR, "failure", user_id, {"method": method})
             SIGN_INS.labels("second_factor", "failure").inc()
-            await self._guessing.wrong_answer(account)
+            await self.guessing.wrong_answer(account)
             left = max(0, MAX_CODE_ATTEMPTS - attempts)
             if left == 0:
                 raise ChallengeInvalid("Too many wrong codes. Sign in again.")
             raise CodeInvalid(details={"attempts_left": left})
         # Wrong answers given at the same moment elsewhere may have locked it since.
-        await self.identity.throttle.refuse_if_locked(email=str(account["email"]))
+        await self.throttle.refuse_if_locked(email=str(account["email"]))
         admission = await self._admit(account)
-        if not await self.identity.challenges.finish(challenge_id):
+        if not await self.challenges.finish(challenge_id):
             raise ChallengeInvalid()
         tokens = await self.open_session(account, admission, SECOND_FACTOR_METHODS, via=method)
-        await self._guessing.right_answer(account)
+        await self.guessing.right_answer(account)
         return tokens
-
-    @property
-    def _guessing(self) -> SecondFactorGuessing:
-        return SecondFactorGuessing(self.identity, authority=self.authority, client=self.client)
 
     async def _code_is_right(
         self, challenge_id: str, challenge: Document, account: Document, method: str, code: str
@@ -246,25 +259,22 @@ class SignIn(ForAuthority):
             expires_at = challenge.get("code_expires_at")
             if expires_at is None or expires_at <= datetime.now(UTC):
                 return False
-            right = self.identity.box.code_matches(
+            right = self.box.code_matches(
                 code, challenge.get("code_digest"), context=_code_context(challenge_id)
             )
             if right:
                 # Single use: the code cannot open a second session even if the first step races.
-                await self.identity.challenges.update(challenge_id, {"code_digest": None})
+                await self.challenges.update(challenge_id, {"code_digest": None})
             return right
         if method == "totp":
-            factor = await self.identity.factors.get(user_id, "totp")
+            factor = await self.factors.get(user_id, "totp")
             if factor is None or factor["status"] != "active":
                 return False
-            secret = self.identity.box.decrypt(str(factor.get("secret", "")))
+            secret = self.box.decrypt(str(factor.get("secret", "")))
             step = matching_step(secret, code) if secret else None
-            return step is not None and await self.identity.factors.claim_totp_step(
-                str(factor["_id"]), step
-            )
-        service = FactorService(self.identity, authority=self.authority, client=self.client)
-        return await self.identity.factors.claim_recovery_code(
-            user_id, service.recovery_digest(code)
+            return step is not None and await self.factors.claim_totp_step(str(factor["_id"]), step)
+        return await self.factors.claim_recovery_code(
+            user_id, self.second_factors.recovery_digest(code)
         )
 
     async def postpone(self, challenge_id: str) -> TokenPair:
@@ -273,12 +283,10 @@ class SignIn(ForAuthority):
         if challenge["kind"] != "enrolment_offered":
             raise MethodNotAvailable("Setting up a second factor cannot be put off here.")
         admission = await self._admit(account)
-        if not await self.identity.challenges.finish(challenge_id):
+        if not await self.challenges.finish(challenge_id):
             raise ChallengeInvalid()
         user_id = str(account["_id"])
-        await self.identity.accounts.update(
-            user_id, {"two_factor_offer_dismissed_at": datetime.now(UTC)}
-        )
+        await self.accounts.update(user_id, {"two_factor_offer_dismissed_at": datetime.now(UTC)})
         await self._audit(actions.ENROLMENT_POSTPONED, "success", user_id, {})
         return await self.open_session(account, admission, PASSWORD_ONLY)
 
@@ -291,7 +299,7 @@ class SignIn(ForAuthority):
     async def begin_enrolment(self, challenge_id: str, method: str) -> dict[str, Any]:
         """Start setting up a factor during sign-in."""
         _, account = await self._enrolment(challenge_id)
-        service = FactorService(self.identity, authority=self.authority, client=self.client)
+        service = self.second_factors
         if method == "totp":
             setup = await service.begin_totp(account)
             return {
@@ -312,16 +320,16 @@ class SignIn(ForAuthority):
     ) -> SignedInWithRecoveryCodes:
         """Confirm the new factor with its first code, then open the session."""
         _, account = await self._enrolment(challenge_id)
-        service = FactorService(self.identity, authority=self.authority, client=self.client)
+        service = self.second_factors
         try:
             codes = await service.confirm(
                 account, "totp" if method == "totp" else "email_code", code.strip()
             )
         except CodeInvalid:
-            await self.identity.challenges.count_attempt(challenge_id)
+            await self.challenges.count_attempt(challenge_id)
             raise
         admission = await self._admit(account)
-        if not await self.identity.challenges.finish(challenge_id):
+        if not await self.challenges.finish(challenge_id):
             raise ChallengeInvalid()
         tokens = await self.open_session(account, admission, SECOND_FACTOR_METHODS, via=method)
         return SignedInWithRecoveryCodes(session=tokens, recovery_codes=codes)
@@ -334,33 +342,35 @@ class SignIn(ForAuthority):
         admission: Admission,
         methods: list[str],
         *,
+        at: Authority | None = None,
         via: str = "password",
         action: str = actions.SIGN_IN,
         details: dict[str, Any] | None = None,
     ) -> TokenPair:
-        """Start a session here and sign its first tokens."""
+        """Start a session here (or in the authority `at`) and sign its first tokens."""
+        slug = (at or self.authority).slug
         user_id = str(account["_id"])
         refresh_token = random_token()
 
         async def start(session: Session) -> Document:
-            record = await self.identity.sessions.start(
-                self.slug,
+            record = await self.sessions.start(
+                slug,
                 user_id=user_id,
                 methods=methods,
                 client=self.client,
-                idle_lifetime=self.identity.refresh_lifetime,
+                idle_lifetime=self.refresh_lifetime,
                 session=session,
             )
-            await self.identity.refresh_tokens.add(
+            await self.refresh_tokens.add(
                 refresh_token,
-                authority=self.slug,
+                authority=slug,
                 session_id=str(record["_id"]),
                 user_id=user_id,
-                lifetime=self.identity.refresh_lifetime,
+                lifetime=self.refresh_lifetime,
                 session=session,
             )
-            await self.identity.audit.record(
-                authority=self.slug,
+            await self.audit.record(
+                authority=slug,
                 action=action,
                 outcome="success",
                 client=self.client,
@@ -371,22 +381,31 @@ class SignIn(ForAuthority):
             )
             return record
 
-        record = await self.identity.mongo.transaction(start)
+        record = await self.mongo.transaction(start)
         SIGN_INS.labels("session", "opened").inc()
-        return await self._tokens(user_id, admission, methods, str(record["_id"]), refresh_token)
+        return await self._tokens(
+            user_id,
+            admission,
+            methods,
+            session_id=str(record["_id"]),
+            refresh_token=refresh_token,
+            authority=slug,
+        )
 
     async def _tokens(
         self,
         user_id: str,
         admission: Admission,
         methods: list[str],
+        *,
         session_id: str,
         refresh_token: str,
+        authority: str,
     ) -> TokenPair:
-        access_token = await self.identity.access_tokens.sign(
+        access_token = await self.access_tokens.sign(
             Grant(
                 user_id=user_id,
-                authority=self.slug,
+                authority=authority,
                 roles=admission.roles,
                 organisation=admission.organisation,
                 methods=methods,
@@ -395,16 +414,16 @@ class SignIn(ForAuthority):
         )
         return TokenPair(
             access_token=access_token,
-            expires_in=self.identity.access_tokens.lifetime_seconds,
+            expires_in=self.access_tokens.lifetime_seconds,
             refresh_token=refresh_token,
             session_id=session_id,
-            authority=self.slug,
+            authority=authority,
             roles=admission.roles,
         )
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         """New tokens for a refresh token, which is then used up; a reused one ends the session."""
-        record = await self.identity.refresh_tokens.find(refresh_token)
+        record = await self.refresh_tokens.find(refresh_token)
         now = datetime.now(UTC)
         if record is None or record["authority"] != self.slug:
             raise RefreshTokenInvalid()
@@ -414,44 +433,51 @@ class SignIn(ForAuthority):
             await self._end_for_reuse(session_id, user_id)
         if record["expires_at"] <= now:
             raise RefreshTokenInvalid()
-        live = await self.identity.sessions.live(self.slug, session_id)
-        account = await self.identity.accounts.get(user_id)
+        live = await self.sessions.live(self.slug, session_id)
+        account = await self.accounts.get(user_id)
         if live is None or account is None:
             raise SessionEnded()
         try:
-            admission = await admit(self.identity, account, self.authority)
+            admission = await self.admissions.admit(account, self.authority)
         except AppError:
-            await self.identity.ending.one(self.slug, session_id, reason="refused")
+            await self.ending.one(self.slug, session_id, reason="refused")
             raise
         replacement = random_token()
 
         async def rotate(session: Session) -> bool:
-            if not await self.identity.refresh_tokens.rotate(refresh_token, session=session):
+            if not await self.refresh_tokens.rotate(refresh_token, session=session):
                 return False
-            await self.identity.refresh_tokens.add(
+            await self.refresh_tokens.add(
                 replacement,
                 authority=self.slug,
                 session_id=session_id,
                 user_id=user_id,
-                lifetime=self.identity.refresh_lifetime,
+                lifetime=self.refresh_lifetime,
                 session=session,
             )
-            await self.identity.sessions.touch(
+            await self.sessions.touch(
                 self.slug,
                 session_id,
                 client=self.client,
-                idle_lifetime=self.identity.refresh_lifetime,
+                idle_lifetime=self.refresh_lifetime,
                 session=session,
             )
             return True
 
-        if not await self.identity.mongo.transaction(rotate):
+        if not await self.mongo.transaction(rotate):
             await self._end_for_reuse(session_id, user_id)
         methods = [str(method) for method in live.get("methods", PASSWORD_ONLY)]
-        return await self._tokens(user_id, admission, methods, session_id, replacement)
+        return await self._tokens(
+            user_id,
+            admission,
+            methods,
+            session_id=session_id,
+            refresh_token=replacement,
+            authority=self.slug,
+        )
 
     async def _end_for_reuse(self, session_id: str, user_id: str) -> None:
-        await self.identity.ending.one(self.slug, session_id, reason="refresh_token_reused")
+        await self.ending.one(self.slug, session_id, reason="refresh_token_reused")
         await self._audit(
             actions.REFRESH_TOKEN_REUSED, "failure", user_id, {"session_id": session_id}
         )
@@ -459,11 +485,11 @@ class SignIn(ForAuthority):
 
     async def revoke(self, refresh_token: str) -> None:
         """Sign out the session a refresh token belongs to (quietly, whatever the token)."""
-        record = await self.identity.refresh_tokens.find(refresh_token)
+        record = await self.refresh_tokens.find(refresh_token)
         if record is None or record["authority"] != self.slug:
             return
         session_id = str(record["session_id"])
-        if await self.identity.ending.one(self.slug, session_id, reason="signed_out"):
+        if await self.ending.one(self.slug, session_id, reason="signed_out"):
             await self._audit(
                 actions.SESSION_ENDED, "success", str(record["user_id"]), {"session_id": session_id}
             )
@@ -471,7 +497,7 @@ class SignIn(ForAuthority):
     async def end(self, caller: Caller, session_id: str) -> None:
         """End one of the caller's own sessions (the current one, too)."""
         target = caller.session_id if session_id == "current" else session_id
-        ended = await self.identity.ending.one(
+        ended = await self.ending.one(
             self.slug, target, reason="signed_out", user_id=caller.user_id
         )
         if not ended:
@@ -480,22 +506,22 @@ class SignIn(ForAuthority):
 
     async def switch(self, caller: Caller, target: str) -> TokenPair:
         """Open a session in another authority the caller belongs to."""
-        record = self.identity.authorities.get(target)
+        record = self.authorities.get(target)
         if record is None or record.status != "active":
             raise AuthorityNotFound()
-        account = await self.identity.accounts.get(caller.user_id)
+        account = await self.accounts.get(caller.user_id)
         if account is None:
             raise SessionEnded()
-        elsewhere = SignIn(self.identity, authority=record, client=self.client)
-        admission = await admit(self.identity, account, record)
-        has_factor = bool(await self.identity.factors.active(caller.user_id))
+        admission = await self.admissions.admit(account, record)
+        has_factor = bool(await self.factors.active(caller.user_id))
         forced = two_factor_forced(record, admission.roles)
         if (forced or has_factor) and "mfa" not in caller.methods:
             raise SecondFactorNeeded()
-        return await elsewhere.open_session(
+        return await self.open_session(
             account,
             admission,
             caller.methods,
+            at=record,
             via="switch",
             action=actions.SESSION_SWITCHED,
             details={"from_authority": self.slug},
