@@ -19,7 +19,7 @@ def about(entry: dict[str, Any], person: Person) -> bool:
 
 
 class TestReadingMyAccount:
-    async def test_reads_the_account_the_membership_here_and_the_factors_once_each(
+    async def test_reads_the_account_and_the_factors_once_each(
         self, portal: Portal
     ) -> None:
         person = await portal.applicant("watford")
@@ -37,9 +37,9 @@ class TestReadingMyAccount:
         reads = Counter(
             str(entry["ns"]).rpartition(".")[2] for entry in entries if about(entry, person)
         )
-        # The token was verified already, and an ended session is noted on the account, so the
-        # session itself is not read.
-        assert reads == {"accounts": 1, "memberships": 1, "factors": 1}
+        # The token was verified already and carries the roles here, and an ended session is
+        # noted on the account: neither the session nor the membership is read.
+        assert reads == {"accounts": 1, "factors": 1}
 
     async def test_ending_a_session_leaves_the_etag_of_my_profile_as_it_was(
         self, portal: Portal

@@ -21,7 +21,7 @@ from identity.after_answer import after_answering
 from identity.factors.service import SIGN_IN_FACTORS
 from identity.wiring import Identity, IdentityDep
 from kit import context
-from kit.auth import CurrentPrincipal
+from kit.auth import CurrentPrincipal, Principal
 from kit.authorities import ActiveAuthority
 from kit.clients import Client
 from kit.concurrency import IF_MATCH, require_match, set_etag
@@ -127,14 +127,15 @@ async def caller_account(principal: CurrentPrincipal, identity: IdentityDep) -> 
 CallerAccount = Annotated[Document, Depends(caller_account)]
 
 
-async def _profile(identity: Identity, account: Document, authority: str) -> Profile:
+async def _profile(identity: Identity, account: Document, principal: Principal) -> Profile:
+    """The person's account as their session here sees it.
+
+    Roles and organisation come from the verified token: they are what this session may do,
+    and a change of them ends or renews the session. Only the factors are read besides.
+    """
     user_id = str(account["_id"])
-    membership = await identity.memberships.of(authority, user_id)
     factors = await identity.factors.active(user_id)
     methods = [kind for kind in SIGN_IN_FACTORS if kind in factors]
-    roles = [str(role) for role in (membership or {}).get("roles", [])]
-    if account.get("platform_admin"):
-        roles.append("platform_admin")
     return Profile(
         id=user_id,
         email=str(account["email"]),
@@ -142,10 +143,11 @@ async def _profile(identity: Identity, account: Document, authority: str) -> Pro
         last_name=str(account["last_name"]),
         phone=account.get("phone"),
         email_confirmed=account.get("email_confirmed_at") is not None,
-        status=str((membership or {}).get("status", "active")),
-        authority=authority,
-        roles=roles,
-        organisation_id=(membership or {}).get("organisation_id"),
+        # An inactive or restricted member's sessions end: a token in use is an active one.
+        status="active",
+        authority=principal.authority,
+        roles=sorted(principal.roles),
+        organisation_id=principal.organisation,
         two_factor=TwoFactorState(
             enabled=bool(methods),
             methods=list(methods),
@@ -162,11 +164,11 @@ async def _profile(identity: Identity, account: Document, authority: str) -> Pro
     responses=declared(401, 404),
 )
 async def read_profile(
-    response: Response, account: CallerAccount, identity: IdentityDep, authority: ActiveAuthority
+    response: Response, account: CallerAccount, identity: IdentityDep, principal: CurrentPrincipal
 ) -> Profile:
     """Name, email, status, roles here and two-factor state; the ETag is for PATCH."""
     set_etag(response, int(account["version"]))
-    return await _profile(identity, account, authority.slug)
+    return await _profile(identity, account, principal)
 
 
 @router.patch(
@@ -182,11 +184,11 @@ async def change_profile(
     response: Response,
     account: CallerAccount,
     identity: IdentityDep,
-    authority: ActiveAuthority,
+    principal: CurrentPrincipal,
     service: AccountServiceDep,
 ) -> Profile:
     """Send the ETag from GET /me as If-Match."""
     require_match(request, int(account["version"]))
     updated = await service.change_profile(account, body, version=int(account["version"]))
     set_etag(response, int(updated["version"]))
-    return await _profile(identity, updated, authority.slug)
+    return await _profile(identity, updated, principal)

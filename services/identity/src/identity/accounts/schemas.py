@@ -73,9 +73,11 @@ class Profile(BaseModel):
     last_name: str
     phone: str | None
     email_confirmed: bool
-    status: str = Field(description="The membership here: `active` or `inactive`.")
+    status: str = Field(
+        description="The membership here: `active` (an inactive member's sessions end)."
+    )
     authority: str
-    roles: list[str]
+    roles: list[str] = Field(description="What this session may do here, from its token.")
     organisation_id: str | None
     two_factor: TwoFactorState
     created_at: datetime
