@@ -19,9 +19,7 @@ def about(entry: dict[str, Any], person: Person) -> bool:
 
 
 class TestReadingMyAccount:
-    async def test_reads_the_account_and_the_factors_once_each(
-        self, portal: Portal
-    ) -> None:
+    async def test_reads_the_account_and_the_factors_once_each(self, portal: Portal) -> None:
         person = await portal.applicant("watford")
         db = portal.store.db
         since = datetime.now(UTC) - timedelta(seconds=1)
