@@ -1,7 +1,5 @@
 """A lease in MongoDB so that one worker among many runs a singleton loop."""
 
-import asyncio
-import contextlib
 import os
 import socket
 import time
@@ -10,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from pymongo.errors import DuplicateKeyError
 
+from kit.loops import finish_before_stopping
 from kit.mongo import Mongo
 
 
@@ -53,21 +52,19 @@ class Lease:
                 remaining = (current["expires_at"] - now).total_seconds()
                 self._look_again_at = started + min(self.duration.total_seconds() / 10, remaining)
                 return False  # someone else's and still running: no write needed
-        taking = asyncio.ensure_future(
-            collection.find_one_and_update(
-                {"_id": self.name, "$or": [{"holder": self.holder}, {"expires_at": {"$lt": now}}]},
-                {"$set": {"holder": self.holder, "expires_at": now + self.duration}},
-                upsert=True,
-            )
-        )
         try:
             # A holder stopped mid-write still lands the write first, so `release` after it
             # removes the lease rather than racing it.
-            await asyncio.shield(taking)
-        except asyncio.CancelledError:
-            with contextlib.suppress(Exception):
-                await taking
-            raise
+            await finish_before_stopping(
+                collection.find_one_and_update(
+                    {
+                        "_id": self.name,
+                        "$or": [{"holder": self.holder}, {"expires_at": {"$lt": now}}],
+                    },
+                    {"$set": {"holder": self.holder, "expires_at": now + self.duration}},
+                    upsert=True,
+                )
+            )
         except DuplicateKeyError:
             self._held = False
             return False

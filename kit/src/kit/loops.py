@@ -4,6 +4,7 @@ a wake-up or the next poll, and after a failure with a growing pause."""
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from kit import logs
 
@@ -11,6 +12,8 @@ log = logs.get_logger("kit.loops")
 
 FIRST_PAUSE_SECONDS = 0.4
 LONGEST_PAUSE_SECONDS = 5.0
+
+Result = TypeVar("Result")
 
 
 async def keep_working(
@@ -47,3 +50,18 @@ async def keep_working(
         if not more:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), poll_seconds)
+
+
+async def finish_before_stopping(work: Awaitable[Result]) -> Result:
+    """Await `work`; if cancelled meanwhile, let it finish first, then stop.
+
+    For a step whose half-done state others would have to wait out (a lease write, a batch of
+    claimed events published but not yet marked sent).
+    """
+    running = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(running)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await running
+        raise

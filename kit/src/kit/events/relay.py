@@ -14,7 +14,7 @@ from aio_pika.abc import AbstractChannel, AbstractExchange
 from kit.events.broker import Broker, declare_exchange
 from kit.events.outbox import OUTBOX, Outbox
 from kit.lease import Lease
-from kit.loops import keep_working
+from kit.loops import finish_before_stopping, keep_working
 from kit.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from kit.mongo import Document, Mongo
 
@@ -97,7 +97,7 @@ class OutboxRelay:
         if not added:
             return False
         try:
-            await self._publish(added[: self.batch_size])
+            await finish_before_stopping(self._publish(added[: self.batch_size]))
         except BaseException:
             self.outbox.give_back(added)  # tried again next turn, or by the sweep
             raise
@@ -122,7 +122,8 @@ class OutboxRelay:
             .limit(self.batch_size)
             .to_list(length=self.batch_size)
         )
-        sent = await self._publish([str(record["_id"]) for record in waiting]) if waiting else 0
+        ids = [str(record["_id"]) for record in waiting]
+        sent = await finish_before_stopping(self._publish(ids)) if ids else 0
         OUTBOX_BACKLOG.labels(self.service).set(
             await outbox.count_documents({"sent_at": None}) if len(waiting) else 0
         )
