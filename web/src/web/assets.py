@@ -1,0 +1,73 @@
+"""GOV.UK Frontend's files, served under a versioned path and kept by browsers for a year."""
+
+import json
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from kit.errors import NotFound
+
+# The path names the release: a new release is a new path, so a file never changes in place.
+FRONTEND_PREFIX = "/assets/govuk-frontend"
+IMMUTABLE = "public, max-age=31536000, immutable"
+# GDS Transport is licensed for GOV.UK services only; councils' pages use the fallback fonts
+# the stylesheet already names, so its @font-face rules are left out.
+FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class FrontendAssets:
+    """The installed GOV.UK Frontend build: its version, stylesheet and other files."""
+
+    root: Path
+    version: str
+    stylesheet: bytes
+
+    @classmethod
+    def load(cls, root: Path) -> "FrontendAssets":
+        """Read the build `make install` put under `root` (…/govuk-frontend/dist/govuk)."""
+        package = json.loads((root.parents[1] / "package.json").read_text())
+        version = str(package["version"])
+        css = (root / "govuk-frontend.min.css").read_text()
+        css = FONT_FACE.sub("", css).replace("url(/assets/", f"url({FRONTEND_PREFIX}/{version}/")
+        return cls(root=root, version=version, stylesheet=css.encode())
+
+    @property
+    def base(self) -> str:
+        """Where this release's files are served."""
+        return f"{FRONTEND_PREFIX}/{self.version}"
+
+    def read(self, name: str) -> tuple[bytes, str] | None:
+        """A file's bytes and media type, if the release has it (never outside its folder)."""
+        if name == "govuk-frontend.min.css":
+            return self.stylesheet, "text/css"
+        if name == "govuk-frontend.min.js":
+            path = self.root / name
+        else:
+            path = (self.root / "assets" / name).resolve()
+            if not path.is_relative_to((self.root / "assets").resolve()):
+                return None
+        if not path.is_file():
+            return None
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix == ".js":
+            media_type = "text/javascript"
+        return path.read_bytes(), media_type
+
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get(FRONTEND_PREFIX + "/{version}/{name:path}")
+async def frontend_file(version: str, name: str, request: Request) -> Response:
+    """One file of the GOV.UK Frontend release."""
+    assets: FrontendAssets = request.app.state.assets
+    found = assets.read(name) if version == assets.version else None
+    if found is None:
+        raise NotFound()
+    body, media_type = found
+    return Response(body, media_type=media_type, headers={"cache-control": IMMUTABLE})

@@ -1,0 +1,18 @@
+"""A browser session as the web service stores it."""
+
+import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class BrowserSession(BaseModel):
+    """One browser's session: its CSRF token and its limits (later: the person's tokens)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    # The SHA-256 of the cookie's id: the store never holds an id a browser could present.
+    id_hash: str = Field(alias="_id")
+    csrf_token: str
+    created_at: datetime.datetime
+    seen_at: datetime.datetime
+    expires_at: datetime.datetime
