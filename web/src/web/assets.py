@@ -1,5 +1,6 @@
 """GOV.UK Frontend's files, served under a versioned path and kept by browsers for a year."""
 
+import hashlib
 import json
 import mimetypes
 import re
@@ -59,6 +60,29 @@ class FrontendAssets:
         return path.read_bytes(), media_type
 
 
+PORTAL_PREFIX = "/assets/portal"
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+@dataclass(frozen=True)
+class PortalStyles:
+    """The portal's own stylesheet, served under a path named by its content."""
+
+    stylesheet: bytes
+    fingerprint: str
+
+    @classmethod
+    def load(cls, path: Path = STATIC / "portal.css") -> "PortalStyles":
+        """Read the stylesheet and name it by its hash."""
+        body = path.read_bytes()
+        return cls(stylesheet=body, fingerprint=hashlib.sha256(body).hexdigest()[:12])
+
+    @property
+    def url(self) -> str:
+        """Where this version of the stylesheet is served."""
+        return f"{PORTAL_PREFIX}/{self.fingerprint}/portal.css"
+
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -71,3 +95,12 @@ async def frontend_file(version: str, name: str, request: Request) -> Response:
         raise NotFound()
     body, media_type = found
     return Response(body, media_type=media_type, headers={"cache-control": IMMUTABLE})
+
+
+@router.get(PORTAL_PREFIX + "/{fingerprint}/portal.css")
+async def portal_stylesheet(fingerprint: str, request: Request) -> Response:
+    """The portal's own stylesheet, in the version the pages name."""
+    styles: PortalStyles = request.app.state.portal_styles
+    if fingerprint != styles.fingerprint:
+        raise NotFound()
+    return Response(styles.stylesheet, media_type="text/css", headers={"cache-control": IMMUTABLE})

@@ -55,6 +55,7 @@ app = create_app(
 )
 app.state.gateway = gateway
 app.state.assets = assets.FrontendAssets.load(settings.assets_dir)
+app.state.portal_styles = assets.PortalStyles.load()
 app.state.authorities = AuthorityCache(gateway, settings.authority_cache_seconds, {})
 install_page_errors(app)
 # Innermost, inside kit's request middleware, which would answer a failure with a JSON body.

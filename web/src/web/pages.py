@@ -17,6 +17,7 @@ from jinja2 import (
 )
 
 from web import i18n
+from web.branding import text_colour_on
 from web.gateway import AuthorityProfile
 from web.security import nonce_of
 from web.sessions.csrf import CSRF_FIELD
@@ -47,6 +48,7 @@ def make_environment() -> Environment:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     environment.filters["date"] = lambda value: i18n.format_date(value)
+    environment.filters["text_colour_on"] = text_colour_on
     return environment
 
 
@@ -83,6 +85,7 @@ def layout_context(request: Request) -> dict[str, Any]:
         "switch_href": switch_link(request, other),
         "csp_nonce": nonce_of(request.scope),
         "assets": request.app.state.assets.base,
+        "portal_css": request.app.state.portal_styles.url,
         "authority": getattr(request.state, "authority", None),
         "base": authority_base(request),
         "csrf_field": CSRF_FIELD,

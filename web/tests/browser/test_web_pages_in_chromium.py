@@ -1,0 +1,153 @@
+"""Every page, in English and Welsh, in a real browser: axe finds nothing, it reflows at 320
+CSS pixels, the browser blocks nothing, and its screenshot is kept."""
+
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, ConsoleMessage, Page
+
+from portalstack.endpoints import Stack
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+async def show_front_door_error(page: Page) -> None:
+    """Send the front door's form with nothing chosen."""
+    await page.locator("button.govuk-button").click()
+    await page.wait_for_load_state()
+
+
+PageSetup = Callable[[Page], Awaitable[None]] | None
+PAGES: list[tuple[str, str, PageSetup]] = [
+    ("front-door", "/", None),
+    ("front-door-error", "/", show_front_door_error),
+    ("kingston-home", "/kingston/", None),
+    ("ombudsman-home", "/housing-ombudsman/", None),
+    ("not-found", "/watford/no-such-page", None),
+]
+
+
+async def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
+    """What axe-core finds on the page for the WCAG 2.0, 2.1 and 2.2 A and AA rules."""
+    # Evaluated, not added as a script tag: the page's CSP rightly refuses inline scripts.
+    await page.evaluate(axe_source)
+    result: dict[str, Any] = await page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
+    ]
+
+
+async def open_page(
+    browser: Browser, stack: Stack, *, language: str, path: str, width: int
+) -> tuple[Page, list[str]]:
+    """The page in a fresh profile that chose `language`, and the browser's complaints."""
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    page = await context.new_page()
+    complaints: list[str] = []
+
+    def listen(message: ConsoleMessage) -> None:
+        if message.type in {"error", "warning"}:
+            complaints.append(message.text)
+
+    page.on("console", listen)
+    await page.goto(f"{stack.gateway_url}/?lang={language}")
+    await page.goto(f"{stack.gateway_url}{path}")
+    return page, complaints
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize(("name", "path", "setup"), PAGES, ids=[p[0] for p in PAGES])
+class TestEveryPage:
+    async def test_axe_finds_nothing(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        language: str,
+        name: str,
+        path: str,
+        setup: PageSetup,
+    ) -> None:
+        page, complaints = await open_page(browser, stack, language=language, path=path, width=1024)
+        if setup is not None:
+            await setup(page)
+        assert await page.get_attribute("html", "lang") == language
+        assert await axe_violations(page, axe_source) == []
+        await page.screenshot(path=str(screenshots / f"{name}-{language}.png"), full_page=True)
+        # The page's own scripts and styles all ran: the CSP blocked nothing of ours.
+        blocked = [text for text in complaints if "Content Security Policy" in text]
+        assert blocked == []
+        assert await page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+        await page.context.close()
+
+    async def test_reflows_at_320_css_pixels(
+        self,
+        browser: Browser,
+        stack: Stack,
+        screenshots: Path,
+        language: str,
+        name: str,
+        path: str,
+        setup: PageSetup,
+    ) -> None:
+        page, _ = await open_page(browser, stack, language=language, path=path, width=320)
+        if setup is not None:
+            await setup(page)
+        overflow = await page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        await page.screenshot(path=str(screenshots / f"{name}-{language}-320.png"), full_page=True)
+        await page.context.close()
+
+
+class TestInTheBrowser:
+    async def test_the_switch_changes_the_language_of_the_same_page(
+        self, page: Page, stack: Stack
+    ) -> None:
+        await page.goto(f"{stack.gateway_url}/kingston/")
+        await page.get_by_role("link", name="Cymraeg").click()
+        await page.wait_for_url(re.compile(r"/kingston/$"))
+        assert await page.get_attribute("html", "lang") == "cy"
+        assert await page.locator("h1").inner_text() == "Gwasanaethau tai"
+        await page.get_by_role("link", name="English").click()
+        await page.wait_for_url(re.compile(r"/kingston/$"))
+        assert await page.get_attribute("html", "lang") == "en"
+
+    async def test_the_skip_link_is_first_and_moves_to_the_main_content(
+        self, page: Page, stack: Stack
+    ) -> None:
+        await page.goto(f"{stack.gateway_url}/kingston/")
+        await page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        assert await focused.inner_text() == "Skip to main content"
+        await page.keyboard.press("Enter")
+        assert await page.evaluate("document.activeElement.id") == "main-content"
+
+    async def test_choosing_an_authority_works_without_javascript(
+        self, browser: Browser, stack: Stack
+    ) -> None:
+        context = await browser.new_context(java_script_enabled=False)
+        page = await context.new_page()
+        await page.goto(f"{stack.gateway_url}/")
+        await page.get_by_label("Watford Borough Council").check()
+        await page.get_by_role("button", name="Continue").click()
+        await page.wait_for_url(re.compile(r"/watford/$"))
+        assert "Watford Borough Council" in await page.locator("header").inner_text()
+        await context.close()
+
+    async def test_the_error_summary_link_moves_to_the_field(
+        self, page: Page, stack: Stack
+    ) -> None:
+        await page.goto(f"{stack.gateway_url}/")
+        await show_front_door_error(page)
+        summary = page.locator(".govuk-error-summary")
+        assert await summary.is_visible()
+        await summary.get_by_role("link").click()
+        assert await page.evaluate("document.activeElement.name") == "authority"
