@@ -90,3 +90,16 @@ class TestFormsAreAcceptedOnlyFromThePortal:
             headers={"Origin": "https://attacker.example"},
         )
         assert refused.status_code == 400
+
+
+class TestFrontDoorInWelsh:
+    async def test_the_error_summary_and_message_are_welsh(self, portal: httpx.AsyncClient) -> None:
+        await portal.get("/?lang=cy")
+        _, token = await open_front_door(portal)
+        page = await portal.post(
+            "/", data={"csrf_token": token}, headers={"Origin": own_origin(portal)}
+        )
+        assert "Mae problem wedi codi" in page.text
+        assert "Dewiswch y cyngor" in page.text
+        assert "<title>Gwall: " in page.text
+        assert "There is a problem" not in page.text
