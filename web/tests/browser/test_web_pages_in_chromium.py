@@ -20,14 +20,37 @@ async def show_front_door_error(page: Page) -> None:
     await page.wait_for_load_state()
 
 
+async def send_an_expired_form(page: Page) -> None:
+    """Send the front door's form with a token the session never had."""
+    await page.evaluate("document.querySelector('[name=csrf_token]').value = 'expired'")
+    await page.locator("input[name=authority]").first.check()
+    await page.locator("button.govuk-button").click()
+    await page.wait_for_load_state()
+
+
 PageSetup = Callable[[Page], Awaitable[None]] | None
-PAGES: list[tuple[str, str, PageSetup]] = [
-    ("front-door", "/", None),
-    ("front-door-error", "/", show_front_door_error),
-    ("kingston-home", "/kingston/", None),
-    ("ombudsman-home", "/housing-ombudsman/", None),
-    ("not-found", "/watford/no-such-page", None),
+# Where each page is served: the portal, a web service whose gateway never answers, or the
+# web app with one page that always fails.
+PORTAL, NO_GATEWAY, FAILING = "portal", "no-gateway", "failing"
+PAGES: list[tuple[str, str, str, PageSetup]] = [
+    ("front-door", PORTAL, "/", None),
+    ("front-door-error", PORTAL, "/", show_front_door_error),
+    ("form-refused", PORTAL, "/", send_an_expired_form),
+    ("kingston-home", PORTAL, "/kingston/", None),
+    ("ombudsman-home", PORTAL, "/housing-ombudsman/", None),
+    ("not-found", PORTAL, "/watford/no-such-page", None),
+    ("unavailable", NO_GATEWAY, "/kingston/", None),
+    ("problem", FAILING, "/rugby/fails-for-test", None),
 ]
+
+
+def base_url(request: pytest.FixtureRequest, stack: Stack, where: str) -> str:
+    """The address of the server that shows the page."""
+    if where == NO_GATEWAY:
+        return str(request.getfixturevalue("web_without_gateway"))
+    if where == FAILING:
+        return str(request.getfixturevalue("web_with_a_failing_page"))
+    return stack.gateway_url
 
 
 async def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
@@ -43,7 +66,7 @@ async def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
 
 
 async def open_page(
-    browser: Browser, stack: Stack, *, language: str, path: str, width: int
+    browser: Browser, base: str, *, language: str, path: str, width: int
 ) -> tuple[Page, list[str]]:
     """The page in a fresh profile that chose `language`, and the browser's complaints."""
     context = await browser.new_context(viewport={"width": width, "height": 900})
@@ -55,26 +78,29 @@ async def open_page(
             complaints.append(message.text)
 
     page.on("console", listen)
-    await page.goto(f"{stack.gateway_url}/?lang={language}")
-    await page.goto(f"{stack.gateway_url}{path}")
+    await page.goto(f"{base}/?lang={language}")
+    await page.goto(f"{base}{path}")
     return page, complaints
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
-@pytest.mark.parametrize(("name", "path", "setup"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize(("name", "where", "path", "setup"), PAGES, ids=[p[0] for p in PAGES])
 class TestEveryPage:
     async def test_axe_finds_nothing(
         self,
         browser: Browser,
         stack: Stack,
+        request: pytest.FixtureRequest,
         axe_source: str,
         screenshots: Path,
         language: str,
         name: str,
+        where: str,
         path: str,
         setup: PageSetup,
     ) -> None:
-        page, complaints = await open_page(browser, stack, language=language, path=path, width=1024)
+        base = base_url(request, stack, where)
+        page, complaints = await open_page(browser, base, language=language, path=path, width=1024)
         if setup is not None:
             await setup(page)
         assert await page.get_attribute("html", "lang") == language
@@ -90,13 +116,16 @@ class TestEveryPage:
         self,
         browser: Browser,
         stack: Stack,
+        request: pytest.FixtureRequest,
         screenshots: Path,
         language: str,
         name: str,
+        where: str,
         path: str,
         setup: PageSetup,
     ) -> None:
-        page, _ = await open_page(browser, stack, language=language, path=path, width=320)
+        base = base_url(request, stack, where)
+        page, _ = await open_page(browser, base, language=language, path=path, width=320)
         if setup is not None:
             await setup(page)
         overflow = await page.evaluate(
