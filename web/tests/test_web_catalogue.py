@@ -61,5 +61,5 @@ class TestWelshCatalogue:
 
     def test_placeholders_are_kept_in_translation(self) -> None:
         for message, (text, _) in welsh_catalogue().items():
-            for name in ("%(name)s", "%(date)s"):
+            for name in ("%(name)s", "%(date)s", "%(email)s"):
                 assert (name in message) == (name in text), message

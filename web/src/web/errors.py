@@ -2,15 +2,16 @@
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kit import logs
 from kit.errors import AppError
+from web.account.dependencies import SignInNeeded
 from web.authorities import authority_cache
 from web.gateway import AuthorityUnknown, GatewayUnavailable
-from web.pages import render
+from web.pages import authority_base, render
 from web.sessions.errors import FormRefused
 
 log = logs.get_logger("web.errors")
@@ -86,6 +87,11 @@ def install_page_errors(app: FastAPI) -> None:
     async def on_invalid_path(request: Request, _: Exception) -> HTMLResponse:
         return await not_found_page(request)
 
+    async def on_sign_in_needed(request: Request, exc: Exception) -> RedirectResponse:
+        assert isinstance(exc, SignInNeeded)
+        return RedirectResponse(f"{authority_base(request)}/account/sign-in", status_code=303)
+
+    app.add_exception_handler(SignInNeeded, on_sign_in_needed)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(AuthorityUnknown, on_unknown_authority)

@@ -1,5 +1,7 @@
 """The gateway's API as the web service calls it: like any client, over HTTP."""
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -37,6 +39,22 @@ class AuthorityProfile(BaseModel):
     hosts: list[str] = []
 
 
+@dataclass(frozen=True)
+class ApiAnswer:
+    """An API's answer: its status and JSON body."""
+
+    status: int
+    body: Any
+
+    @property
+    def error_code(self) -> str | None:
+        """The standard error body's code, if the answer is an error."""
+        if isinstance(self.body, dict) and isinstance(self.body.get("error"), dict):
+            code = self.body["error"].get("code")
+            return code if isinstance(code, str) else None
+        return None
+
+
 class GatewayUnavailable(Exception):
     """The gateway did not answer, answered too late, or answered with a failure."""
 
@@ -72,6 +90,33 @@ class GatewayClient:
                 if response.status >= 500:
                     raise GatewayUnavailable(f"{path} answered {response.status}")
                 return response.status, await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            log.warning("gateway call failed", extra={"path": path, "reason": repr(error)})
+            raise GatewayUnavailable(path) from error
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        body: dict[str, Any] | None = None,
+        forwarded_for: str | None = None,
+    ) -> ApiAnswer:
+        """Call the API for a person: their token, and their address for the rate limits."""
+        headers = {}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        if forwarded_for:
+            headers["X-Forwarded-For"] = forwarded_for
+        try:
+            async with self.session.request(
+                method, f"{self.base_url}{path}", json=body, headers=headers
+            ) as response:
+                if response.status >= 500:
+                    raise GatewayUnavailable(f"{method} {path} answered {response.status}")
+                text = await response.text()
+                return ApiAnswer(response.status, json.loads(text) if text else None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             log.warning("gateway call failed", extra={"path": path, "reason": repr(error)})
             raise GatewayUnavailable(path) from error

@@ -28,6 +28,27 @@ async def send_an_expired_form(page: Page) -> None:
     await page.wait_for_load_state()
 
 
+async def sign_in_with_nothing(page: Page) -> None:
+    """Send the sign-in form empty."""
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_load_state()
+
+
+async def sign_in_as_applicant(page: Page) -> None:
+    """Sign in as Kingston's demo applicant, from the sign-in page."""
+    await page.locator("#email").fill("applicant.kingston@demo.housing-portal.local")
+    await page.locator("#password").fill("Housing-Demo-2025!")
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_url(re.compile(r"/kingston/account/$"))
+
+
+async def sign_in_and_out(page: Page) -> None:
+    """Sign in, then sign out."""
+    await sign_in_as_applicant(page)
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_url(re.compile(r"/kingston/account/signed-out$"))
+
+
 PageSetup = Callable[[Page], Awaitable[None]] | None
 # Where each page is served: the portal, a web service whose gateway never answers, or the
 # web app with one page that always fails.
@@ -39,6 +60,10 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
     ("kingston-home", PORTAL, "/kingston/", None),
     ("ombudsman-home", PORTAL, "/housing-ombudsman/", None),
     ("not-found", PORTAL, "/watford/no-such-page", None),
+    ("sign-in", PORTAL, "/kingston/account/sign-in", None),
+    ("sign-in-error", PORTAL, "/kingston/account/sign-in", sign_in_with_nothing),
+    ("account", PORTAL, "/kingston/account/sign-in", sign_in_as_applicant),
+    ("signed-out", PORTAL, "/kingston/account/sign-in", sign_in_and_out),
     ("unavailable", NO_GATEWAY, "/kingston/", None),
     ("problem", FAILING, "/rugby/fails-for-test", None),
 ]
@@ -137,6 +162,25 @@ class TestEveryPage:
 
 
 class TestInTheBrowser:
+    async def test_sign_in_and_out(self, page: Page, stack: Stack) -> None:
+        await page.goto(f"{stack.gateway_url}/kingston/")
+        await page.get_by_role("link", name="Sign in").click()
+        await sign_in_as_applicant(page)
+        assert (
+            "applicant.kingston@demo.housing-portal.local"
+            in await page.locator("main").inner_text()
+        )
+        await page.get_by_role("button", name="Sign out").click()
+        await page.wait_for_url(re.compile(r"/signed-out$"))
+        await page.goto(f"{stack.gateway_url}/kingston/account/")
+        await page.wait_for_url(re.compile(r"/kingston/account/sign-in$"))
+
+    async def test_the_password_can_be_shown(self, page: Page, stack: Stack) -> None:
+        await page.goto(f"{stack.gateway_url}/kingston/account/sign-in")
+        await page.locator("#password").fill("secret words")
+        await page.get_by_role("button", name="Show password").click()
+        assert await page.get_attribute("#password", "type") == "text"
+
     async def test_the_switch_changes_the_language_of_the_same_page(
         self, page: Page, stack: Stack
     ) -> None:

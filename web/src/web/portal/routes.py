@@ -9,7 +9,7 @@ from web.i18n import gettext as _
 from web.pages import render
 from web.portal.forms import ChooseAuthority
 from web.portal.services import offered_services
-from web.sessions.dependencies import CheckedForm, FormSession
+from web.sessions.dependencies import CheckedForm, CurrentSession, FormSession
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,12 +37,17 @@ async def choose_authority(request: Request, form_data: CheckedForm) -> Response
 
 
 @router.get("/{authority}/")
-async def home(request: Request, authority: PageAuthority) -> HTMLResponse:
+async def home(request: Request, authority: PageAuthority, session: CurrentSession) -> HTMLResponse:
     """An authority's home page: who it is, how to reach it, and the services it offers."""
+    tokens = session.record.signed_in if session is not None else None
     return render(
         request,
         "portal/home.html",
-        {"services": offered_services(authority), "title": _("Housing services")},
+        {
+            "services": offered_services(authority),
+            "title": _("Housing services"),
+            "signed_in": tokens is not None and tokens.authority == authority.slug,
+        },
     )
 
 

@@ -5,8 +5,18 @@ import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class SignedIn(BaseModel):
+    """The person's tokens from identity, kept here and never sent to the browser."""
+
+    authority: str
+    identity_session_id: str
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime.datetime
+
+
 class BrowserSession(BaseModel):
-    """One browser's session: its CSRF token and its limits (later: the person's tokens)."""
+    """One browser's session: its CSRF token, its limits and, once signed in, the tokens."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -16,3 +26,4 @@ class BrowserSession(BaseModel):
     created_at: datetime.datetime
     seen_at: datetime.datetime
     expires_at: datetime.datetime
+    signed_in: SignedIn | None = None

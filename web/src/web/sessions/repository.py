@@ -3,7 +3,7 @@
 import datetime
 
 from kit.mongo import Index, Mongo
-from web.sessions.models import BrowserSession
+from web.sessions.models import BrowserSession, SignedIn
 
 COLLECTION = "browser_sessions"
 SESSION_INDEXES = [
@@ -35,6 +35,11 @@ class SessionRepository:
     async def seen(self, id_hash: str, at: datetime.datetime) -> None:
         """Note that the session was used."""
         await self.collection.update_one({"_id": id_hash}, {"$set": {"seen_at": at}})
+
+    async def sign_in(self, id_hash: str, signed_in: SignedIn | None) -> None:
+        """Keep (or forget, with None) the person's tokens on the session."""
+        value = signed_in.model_dump() if signed_in is not None else None
+        await self.collection.update_one({"_id": id_hash}, {"$set": {"signed_in": value}})
 
     async def remove(self, id_hash: str) -> None:
         """Forget a session."""

@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from web.sessions.models import BrowserSession
+from web.sessions.models import BrowserSession, SignedIn
 from web.sessions.repository import SessionRepository
 
 # Writing `seen_at` on every page would cost a store write per request: once a minute is
@@ -78,6 +78,20 @@ class SessionService:
         await self.repository.remove(session.record.id_hash)
         renewed = await self.start()
         return renewed
+
+    async def sign_in(self, session: OpenSession, signed_in: SignedIn) -> OpenSession:
+        """A new session id for the signed-in person, holding their tokens."""
+        renewed = await self.renew(session)
+        await self.repository.sign_in(renewed.record.id_hash, signed_in)
+        record = renewed.record.model_copy(update={"signed_in": signed_in})
+        return OpenSession(renewed.session_id, record)
+
+    async def keep_tokens(self, session: OpenSession, signed_in: SignedIn) -> OpenSession:
+        """Replace the tokens after a refresh."""
+        await self.repository.sign_in(session.record.id_hash, signed_in)
+        return OpenSession(
+            session.session_id, session.record.model_copy(update={"signed_in": signed_in})
+        )
 
     async def end(self, session: OpenSession) -> None:
         """End a session (sign-out)."""
