@@ -20,6 +20,16 @@ class AuthorityCache:
     gateway: GatewayClient
     seconds: float
     _held: dict[str, tuple[float, AuthorityProfile]]
+    _directory: tuple[float, list[AuthorityProfile]] | None = None
+
+    async def directory(self) -> list[AuthorityProfile]:
+        """Every authority that uses the portal, in name order."""
+        now = time.monotonic()
+        if self._directory is not None and now - self._directory[0] < self.seconds:
+            return self._directory[1]
+        authorities = await self.gateway.authorities()
+        self._directory = (now, authorities)
+        return authorities
 
     async def get(self, slug: str) -> AuthorityProfile:
         """The authority's details; AuthorityUnknown when there is no such active authority."""

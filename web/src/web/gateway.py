@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from kit import logs
@@ -147,3 +148,14 @@ class GatewayClient:
             return AuthorityProfile.model_validate(body)
         except ValidationError as error:
             raise GatewayUnavailable("authority answer unreadable") from error
+
+
+def gateway_of(request: Request) -> GatewayClient:
+    """This worker's gateway client."""
+    gateway: GatewayClient = request.app.state.gateway
+    return gateway
+
+
+def forwarded_for(request: Request) -> str | None:
+    """The person's address as the gateway told it, for the API's per-address limits."""
+    return request.headers.get("x-forwarded-for")

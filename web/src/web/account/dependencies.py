@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from web.authorities import PageAuthority
-from web.gateway import GatewayClient
+from web.gateway import forwarded_for, gateway_of
 from web.sessions.dependencies import (
     CurrentSession,
     replace_session_cookie,
@@ -40,17 +40,6 @@ class Person:
     def access_token(self) -> str:
         """The token the API calls are made with."""
         return self.tokens.access_token
-
-
-def gateway_of(request: Request) -> GatewayClient:
-    """This worker's gateway client."""
-    gateway: GatewayClient = request.app.state.gateway
-    return gateway
-
-
-def forwarded_for(request: Request) -> str | None:
-    """The person's address as the gateway told it, for the API's per-address limits."""
-    return request.headers.get("x-forwarded-for")
 
 
 def tokens_from(answer: dict[str, object]) -> SignedIn:

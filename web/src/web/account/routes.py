@@ -3,14 +3,10 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from web.account.dependencies import (
-    SignedInPerson,
-    forwarded_for,
-    gateway_of,
-    tokens_from,
-)
+from web.account.dependencies import SignedInPerson, tokens_from
 from web.account.forms import SignInForm
 from web.authorities import PageAuthority
+from web.gateway import forwarded_for, gateway_of
 from web.pages import authority_base, render
 from web.sessions.dependencies import (
     CheckedForm,

@@ -3,8 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from web.authorities import PageAuthority
-from web.gateway import GatewayClient
+from web.authorities import PageAuthority, authority_cache
 from web.i18n import gettext as _
 from web.pages import render
 from web.portal.forms import ChooseAuthority
@@ -14,22 +13,17 @@ from web.sessions.dependencies import CheckedForm, CurrentSession, FormSession
 router = APIRouter(include_in_schema=False)
 
 
-def _gateway(request: Request) -> GatewayClient:
-    gateway: GatewayClient = request.app.state.gateway
-    return gateway
-
-
 @router.get("/")
 async def front_door(request: Request, _session: FormSession) -> HTMLResponse:
     """Choose the authority whose portal you use."""
-    authorities = await _gateway(request).authorities()
+    authorities = await authority_cache(request).directory()
     return render(request, "portal/front_door.html", {"form": ChooseAuthority(authorities)})
 
 
 @router.post("/")
 async def choose_authority(request: Request, form_data: CheckedForm) -> Response:
     """Go to the chosen authority's portal (post-redirect-get)."""
-    form = ChooseAuthority(await _gateway(request).authorities())
+    form = ChooseAuthority(await authority_cache(request).directory())
     chosen = form.validate(form_data)
     if chosen is None:
         return render(request, "portal/front_door.html", {"form": form}, status=400)
