@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from contracts.fields import AUTHORITY_SLUG
-from web.gateway import AuthorityProfile, AuthorityUnknown, GatewayClient
+from web.gateway import AuthorityProfile, AuthorityUnknown, GatewayClient, GatewayUnavailable
 
 SLUG = re.compile(rf"^{AUTHORITY_SLUG}$")
 
@@ -39,7 +39,14 @@ class AuthorityCache:
         now = time.monotonic()
         if held is not None and now - held[0] < self.seconds:
             return held[1]
-        profile = await self.gateway.authority(slug)
+        try:
+            profile = await self.gateway.authority(slug)
+        except GatewayUnavailable:
+            if held is None:
+                raise
+            # Details last read are better than none: the pages that say the service is
+            # unavailable still show how to reach the authority.
+            return held[1]
         self._held[slug] = (now, profile)
         return profile
 
