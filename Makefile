@@ -4,15 +4,45 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PACKAGES := contracts kit deploy/local services/gateway services/identity services/cases \
-            services/documents services/notifications
+            services/documents services/notifications web
 STAMP := $(VENV)/.installed
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 TEST_WORKERS ?= 2
+NODE_STAMP := node_modules/.installed
+WEB_SRC := web/src/web
+TRANSLATIONS := $(WEB_SRC)/translations
+WELSH_PO := $(TRANSLATIONS)/cy/LC_MESSAGES/messages.po
+WELSH_MO := $(TRANSLATIONS)/cy/LC_MESSAGES/messages.mo
+WEB_SOURCES := $(shell find $(WEB_SRC) -name '*.py' -o -name '*.html')
 
 .PHONY: install run start stop status test test-parallel test-serial lint format bench \
-        contracts clean
+        contracts clean browser
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP) $(WELSH_MO)
+
+# GOV.UK Frontend (served by the web service) and axe-core (injected by the browser tests),
+# exactly as package-lock.json records them.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+# The Welsh catalogue: strings extracted from the code and templates, merged into the
+# catalogue (new ones stay untranslated until someone translates them, and a test fails),
+# then compiled. The compiled .mo is built here, never committed.
+$(WELSH_MO): $(STAMP) web/babel.cfg $(WEB_SOURCES) $(WELSH_PO)
+	$(VENV)/bin/pybabel -q extract --mapping web/babel.cfg --no-location --sort-output \
+		--keyword _ --keyword gettext --keyword ngettext:1,2 --project "Housing Portal" \
+		--output $(TRANSLATIONS)/messages.pot $(WEB_SRC)
+	$(VENV)/bin/pybabel -q update --input-file $(TRANSLATIONS)/messages.pot \
+		--output-dir $(TRANSLATIONS) --locale cy --ignore-obsolete --no-fuzzy-matching \
+		--ignore-pot-creation-date --init-missing
+	$(VENV)/bin/pybabel -q compile --directory $(TRANSLATIONS) --locale cy
+	@rm -f $(TRANSLATIONS)/messages.pot
+
+# The browser tests drive Debian's Chromium: Playwright cannot download browsers here.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
 
 $(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,7 +63,7 @@ stop:  ## stop what `make run`, `make start` or `make test` started
 status: install
 	$(PY) -m portalstack status
 
-test: install  ## reuse a running stack or start one, run every test, stop what was started
+test: install browser  ## reuse a running stack or start one, run every test, stop what was started
 	@$(PY) -m portalstack ensure
 	@# The failure tests bound recovery times: they run first, before the rest of the suite
 	@# has filled the store and slowed it down.

@@ -30,20 +30,32 @@ BRIEF_OWN_SETTINGS: dict[str, tuple[str, ...]] = {
     "notifications": ("SMTP_HOST", "SMTP_PORT", "MAIL_FROM"),
 }
 
+# Services outside services/ with a Dockerfile of their own; the gateway sends them pages,
+# not API calls, so no API pool names them.
+PAGE_SERVICES = {"web": "deploy/docker/web.Dockerfile"}
+
 # Settings fields that each service's code fixes for itself; a deployment never sets them.
 CODE_ONLY_FIELDS = frozenset({"service_name"})
 
 
-def service_names() -> list[str]:
+def api_service_names() -> list[str]:
     """Every service the brief names and every folder under services/."""
     folders = {path.name for path in (REPO_ROOT / "services").iterdir() if path.is_dir()}
     return sorted(folders | set(BRIEF_SERVICES))
 
 
+def service_names() -> list[str]:
+    """Every service a deployment runs: the API services and the pages."""
+    return sorted({*api_service_names(), *PAGE_SERVICES})
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run every check that takes `svc` once per service."""
+    """Run every check that takes `svc` once per service (the service Dockerfile's checks once
+    per service built from it)."""
     if "svc" in metafunc.fixturenames:
-        metafunc.parametrize("svc", service_names())
+        built_from_service_dockerfile = metafunc.module.__name__.endswith("test_deploy_images")
+        names = api_service_names() if built_from_service_dockerfile else service_names()
+        metafunc.parametrize("svc", names)
 
 
 def load_yaml_documents(path: Path) -> list[Any]:
@@ -59,9 +71,15 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def page_services() -> dict[str, str]:
+    """The services that serve pages, each with the Dockerfile it is built from."""
+    return dict(PAGE_SERVICES)
+
+
+@pytest.fixture(scope="session")
 def all_services() -> list[str]:
-    """Every service the deployment must run."""
-    return service_names()
+    """Every service behind the gateway's API pools."""
+    return api_service_names()
 
 
 @pytest.fixture(scope="session")

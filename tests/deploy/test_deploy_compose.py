@@ -103,22 +103,28 @@ def command_text(definition: Mapping[str, Any], key: str) -> str:
 
 
 class TestEveryServiceIsInCompose:
-    """Each folder under services/ is a compose service built from the service Dockerfile."""
+    """Each folder under services/ is a compose service built from the service Dockerfile; the
+    web service is built from its own."""
 
     def test_service_exists(self, svc: str, compose_services: dict[str, Any]) -> None:
         """The service is defined."""
         assert svc in compose_services
 
     def test_built_from_its_dockerfile(
-        self, svc: str, compose_services: dict[str, Any], repo_root: Path
+        self,
+        svc: str,
+        compose_services: dict[str, Any],
+        repo_root: Path,
+        page_services: dict[str, str],
     ) -> None:
         """The build context is the repository root and the image is built for this service."""
         build = compose_services[svc].get("build")
         assert isinstance(build, dict), f"{svc} has no build section"
         assert (repo_root / build.get("context", ".")).resolve() == repo_root
-        assert build.get("dockerfile") == SERVICE_DOCKERFILE
-        assert (repo_root / SERVICE_DOCKERFILE).is_file()
-        assert build.get("args") == {"SERVICE": svc}
+        dockerfile = page_services.get(svc, SERVICE_DOCKERFILE)
+        assert build.get("dockerfile") == dockerfile
+        assert (repo_root / dockerfile).is_file()
+        assert build.get("args") == (None if svc in page_services else {"SERVICE": svc})
         image = interpolate(str(compose_services[svc].get("image", "")), {})
         assert image.split(":", 1)[0] == f"housing-portal/{svc}"
 
@@ -233,6 +239,15 @@ class TestConnections:
                 host, port = host_and_port(url)
                 assert host in compose_services, f"{url} names no compose service"
                 assert port == 8000
+
+    def test_gateway_sends_pages_to_the_web_service(self, compose_services: dict[str, Any]) -> None:
+        """GATEWAY_WEB_POOL names the web service, which reads through the gateway."""
+        pool = json.loads(service_env(compose_services, "gateway")["GATEWAY_WEB_POOL"])
+        assert [host_and_port(url) for url in pool] == [("web", 8000)]
+        assert host_and_port(service_env(compose_services, "web")["WEB_GATEWAY_URL"]) == (
+            "gateway",
+            8000,
+        )
 
 
 class TestStartOrder:

@@ -262,6 +262,49 @@ class TestDockerfile:
         assert (package / "main.py").is_file(), f"{svc}.main does not exist"
 
 
+WEB_DOCKERFILE = "deploy/docker/web.Dockerfile"
+
+
+class TestWebDockerfile:
+    """The web image installs the shared packages and the web service, with its npm assets."""
+
+    @pytest.fixture
+    def web_stages(self, repo_root: Path) -> list[list[Instruction]]:
+        """The build stages of the web Dockerfile."""
+        return parse_dockerfile(repo_root / WEB_DOCKERFILE, build_args={})
+
+    def test_copied_paths_exist_and_reach_the_builder(
+        self,
+        web_stages: list[list[Instruction]],
+        ignore_rules: list[tuple[bool, re.Pattern[str]]],
+        repo_root: Path,
+    ) -> None:
+        """Each path copied from the build context exists and is sent to the builder."""
+        copied = [
+            source for stage in web_stages for c in context_copies(stage) for source in c.sources
+        ]
+        assert {"package.json", "package-lock.json", "web", "kit", "contracts"} <= set(copied)
+        for source in copied:
+            root = repo_root / source
+            assert root.exists(), f"the web image copies missing {source}"
+            files = [root] if root.is_file() else sorted(root.rglob("*.py"))
+            for path in files:
+                relative = path.relative_to(repo_root).as_posix()
+                if "/tests/" in relative or "__pycache__" in relative:
+                    continue
+                assert sent_to_builder(ignore_rules, relative), f"{relative} is ignored"
+
+    def test_the_python_stages_run_the_web_app_as_a_user(
+        self, web_stages: list[list[Instruction]]
+    ) -> None:
+        """The runtime stage is the slim Python image, runs as a user and serves web.main."""
+        runtime = web_stages[-1]
+        assert runtime[0].words()[0] == BASE_IMAGE
+        assert any(i.keyword == "USER" and i.arguments.startswith("10001") for i in runtime)
+        command = next(i for i in runtime if i.keyword == "CMD")
+        assert "gunicorn web.main:app -k kit.server.Worker" in command.arguments
+
+
 class TestBuildContext:
     """The root .dockerignore sends what the images copy and keeps the rest out."""
 

@@ -351,6 +351,16 @@ class TestPools:
             for url in urls:
                 assert_names_a_service(base_objects, url)
 
+    def test_pages_go_to_the_web_service(self, base_objects: list[dict[str, Any]]) -> None:
+        """GATEWAY_WEB_POOL names the web Service, which reads through the gateway's."""
+        gateway = container_of(named(base_objects, "Deployment", "gateway"))
+        pool = json.loads(config_value(base_objects, gateway, "GATEWAY_WEB_POOL"))
+        assert pool == ["http://web:8000"]
+        for url in pool:
+            assert_names_a_service(base_objects, url)
+        web = container_of(named(base_objects, "Deployment", "web"))
+        assert_names_a_service(base_objects, config_value(base_objects, web, "WEB_GATEWAY_URL"))
+
     @pytest.mark.parametrize("folder", kustomization_folders(), ids=lambda f: f.name)
     def test_each_service_fronts_one_deployment(self, folder: Path) -> None:
         """No Service selects pods of another pool."""

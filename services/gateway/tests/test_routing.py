@@ -44,8 +44,11 @@ class TestAuthorityRouting:
     async def test_metrics_of_services_are_not_exposed(self, gateway: httpx.AsyncClient) -> None:
         assert_error(await gateway.get("/watford/api/cases/metrics"), 404, "not_found")
 
-    async def test_paths_outside_the_api_are_not_found(self, gateway: httpx.AsyncClient) -> None:
-        assert_error(await gateway.get("/watford/somewhere"), 404, "not_found")
+    async def test_paths_outside_the_api_are_pages(self, gateway: httpx.AsyncClient) -> None:
+        # The web service answers them: a missing page is its page, not an API error body.
+        response = await gateway.get("/watford/somewhere")
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("text/html")
 
     async def test_request_id_is_kept_and_returned(self, gateway: httpx.AsyncClient) -> None:
         response = await gateway.get(

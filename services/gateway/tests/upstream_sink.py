@@ -124,7 +124,8 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
             }
         )
         await send({"type": "http.response.body", "body": b"the same for everyone"})
-    elif path == "/echo" or path.startswith("/echo/"):
+    elif path == "/echo" or path.startswith("/echo/") or "/echo/" in path:
+        # (A page path keeps its authority: /{slug}/echo/...)
         # What arrived, as only the sink can tell: the gateway's own answers never say this.
         headers = dict(scope["headers"])
         await _json(

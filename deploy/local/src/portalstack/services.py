@@ -49,16 +49,19 @@ def service_env(
             "SMTP_PORT": str(settings.smtp_port),
             "MAIL_FROM": "no-reply@housing-portal.local",
         }
+    elif name == "web":
+        derived |= {"GATEWAY_URL": settings.service_url("gateway")}
     elif name == "gateway":
         pools = {
             upstream: [settings.service_url(upstream)]
             for upstream in SERVICES
-            if upstream != "gateway"
+            if upstream not in {"gateway", "web"}
         }
         derived |= {
             "AUTHORITIES_SEED": str(settings.root / "deploy" / "authorities.yaml"),
             "OPERATIONS_PORT": str(settings.gateway_operations_port),
             "DEFAULT_POOLS": json.dumps(pools),
+            "WEB_POOL": json.dumps([settings.service_url("web")]),
             # Local tools and tests reach the gateway over loopback and may say who they
             # stand for; anywhere else only the real proxies in front are trusted.
             "TRUSTED_PROXIES": json.dumps(["127.0.0.1", "::1"]),

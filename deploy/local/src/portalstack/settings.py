@@ -12,7 +12,7 @@ from urllib.parse import quote
 # src/portalstack/settings.py -> deploy/local/src/portalstack -> repository root
 REPO_ROOT = Path(__file__).resolve().parents[4]
 
-SERVICES = ("gateway", "identity", "cases", "documents", "notifications")
+SERVICES = ("gateway", "identity", "cases", "documents", "notifications", "web")
 INFRA = ("rabbitmq", "mongo", "s3", "mail")
 BUCKET = "portal-documents"
 

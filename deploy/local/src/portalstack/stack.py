@@ -63,12 +63,17 @@ class Stack:
         On failure (or Ctrl-C) everything started by this call is stopped again.
         """
         chosen = self.select(names)
-        # The gateway starts last: the services' queues must exist before it announces the
-        # authorities, and it routes to services that are ready.
+        # The gateway starts after the services: their queues must exist before it announces
+        # the authorities, and it routes to services that are ready. The pages come last: the
+        # web service reads everything through the gateway.
         phases = [
             ([c for c in chosen if c.name in INFRA], INFRA_TIMEOUT),
-            ([c for c in chosen if c.name in SERVICES and c.name != "gateway"], SERVICES_TIMEOUT),
+            (
+                [c for c in chosen if c.name in SERVICES and c.name not in {"gateway", "web"}],
+                SERVICES_TIMEOUT,
+            ),
             ([c for c in chosen if c.name == "gateway"], SERVICES_TIMEOUT),
+            ([c for c in chosen if c.name == "web"], SERVICES_TIMEOUT),
         ]
         started: list[str] = []
         try:
@@ -157,8 +162,10 @@ class Stack:
         settings = self.settings
         lines = []
         if services:
+            # People open the portal at the gateway's address: its pages and its API.
             gateway = settings.display_url(settings.service_ports["gateway"])
-            lines.append(f"  gateway       {gateway}")
+            lines.append(f"  portal        {gateway}/")
+            lines.append(f"  gateway API   {gateway}/{{authority}}/api/...")
         lines.append(f"  mail catcher  {settings.display_url(settings.mail_http_port)}")
         if not services:
             lines += [

@@ -30,6 +30,10 @@ class Settings(ServiceSettings):
         default_factory=_local_pools,
         description="Upstream addresses of each service for authorities without their own pool.",
     )
+    web_pool: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8005"],
+        description="Upstream addresses of the portal's pages (every path outside the API).",
+    )
     operations_port: int | None = Field(
         default=8009,
         description="Port of the internal listener that alone serves the gateway's metrics and "

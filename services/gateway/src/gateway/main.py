@@ -26,6 +26,8 @@ from gateway.operators import is_operator_path, on_operations_port
 from gateway.pools import UpstreamHealth
 from gateway.proxy import Proxy, request_header
 from gateway.registry.api import router as authorities_router
+from gateway.registry.directory import router as directory_router
+from gateway.registry.models import Authority
 from gateway.registry.repository import INDEXES, AuthorityStore
 from gateway.registry.seed import load_seed
 from gateway.registry.service import RegistryService, announce_periodically
@@ -59,7 +61,7 @@ def create_gateway(settings: Settings) -> "Gateway":
     upstream_health = UpstreamHealth(interval=settings.health_check_seconds)
     proxy = Proxy(
         registry,
-        RoutingTable(settings.default_pools, health=upstream_health),
+        RoutingTable(settings.default_pools, health=upstream_health, web_pool=settings.web_pool),
         TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.token_issuer),
         connect_timeout=settings.upstream_connect_timeout_seconds,
         read_timeout=settings.upstream_read_timeout_seconds,
@@ -109,7 +111,7 @@ def create_gateway(settings: Settings) -> "Gateway":
         title="Housing Portal: gateway",
         description="The front door: the authority registry and routing of every request.",
         parts=ServiceParts(
-            routers=[authorities_router],
+            routers=[authorities_router, directory_router],
             indexes=[*INDEXES, *ACCESS_INDEXES],
             subscriptions=lambda runtime: [access_subscription(runtime.mongo)],
             memory=memory,
@@ -120,6 +122,7 @@ def create_gateway(settings: Settings) -> "Gateway":
             keeps_authority_copy=False,
         ),
     )
+    operations.state.registry = registry
     api_document = ApiDocument(
         settings.default_pools, own_api=operations.openapi, version=operations.version
     )
@@ -131,6 +134,11 @@ def create_gateway(settings: Settings) -> "Gateway":
 
 
 API_PATH = re.compile(r"^/api/(?P<service>[a-z]+)(?P<path>/.*)?$")
+# The gateway's own answers on the public address; every other path outside the API is a page.
+GATEWAY_PATH = re.compile(r"^/(?:healthz|readyz|api(?:/.*)?)$")
+PAGE_SLUG = re.compile(rf"^/(?P<slug>{AUTHORITY_SLUG})(?:/|$)")
+# Anything under an authority's /api is an API call, even one no service's pattern matches.
+AUTHORITY_API = re.compile(rf"^/{AUTHORITY_SLUG}/api(?:/|$)")
 
 API_DOCUMENT = re.compile(rf"^/(?P<slug>{AUTHORITY_SLUG})/api/(?P<what>openapi\.json|docs)$")
 
@@ -141,7 +149,8 @@ class Gateway:
     """Routes `/{authority}/api/{service}/...` (or `/api/...` on an authority's own host name).
 
     The gateway's own API (`service` = gateway) is served in-process; every other service is
-    proxied. Everything else is the gateway's operational app.
+    proxied. Its health, readiness and public `/api/...` are the gateway's operational app;
+    every other path is a page, sent to the web pool.
     """
 
     def __init__(self, parts: GatewayParts) -> None:
@@ -167,7 +176,37 @@ class Gateway:
                 return authority.slug, own_host["service"], own_host["path"] or "/"
         return None
 
+    def is_page(self, scope: Scope) -> bool:
+        """Whether a request is for the portal's pages rather than the gateway or an API."""
+        path: str = scope["path"]
+        return (
+            GATEWAY_PATH.match(path) is None
+            and AUTHORITY_API.match(path) is None
+            and not is_operator_path(path)
+            and not on_operations_port(scope)
+            and self.target(scope) is None
+        )
+
+    def page_authority(self, scope: Scope) -> Authority | None:
+        """The active authority a page belongs to: named first in its path, or by host name."""
+        registry = self.parts.registry
+        named = PAGE_SLUG.match(scope["path"])
+        authority = registry.get(named["slug"]) if named is not None else None
+        if authority is None:
+            host = (request_header(scope, b"host") or "").rsplit(":", 1)[0].lower()
+            authority = registry.by_host.get(host)
+        return authority if authority is not None and authority.status == "active" else None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.is_page(scope):
+            await self.parts.proxy.page(
+                scope,
+                receive,
+                send,
+                authority=self.page_authority(scope),
+                extra_headers=security_headers(scope),
+            )
+            return
         if scope["type"] == "http" and not is_preflight(scope):
             target = self.target(scope)
             if target is not None and target[1] != "gateway":

@@ -1,9 +1,10 @@
-"""`/{authority}/api/{service}/{path}` streamed to the service that owns it."""
+"""`/{authority}/api/{service}/{path}` streamed to the service that owns it, and every page to
+the web pool."""
 
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.types import Message, Receive, Scope, Send
 
@@ -23,7 +24,7 @@ from gateway.metrics import GATEWAY_REQUESTS, UPSTREAM_LATENCY
 from gateway.operators import is_operator_path
 from gateway.registry.models import Authority
 from gateway.registry.view import RegistryView
-from gateway.routing import RoutingTable, is_public
+from gateway.routing import WEB, RoutingTable, is_public
 from gateway.upstream import (
     Headers,
     UpstreamClient,
@@ -137,7 +138,69 @@ class Proxy:
         `extra_headers` (security and CORS headers) go on every response unless the service
         set a header of the same name itself.
         """
-        route = f"/{{authority}}/api/{service}"
+
+        async def serve(respond: Send, request_id: str) -> None:
+            await self._serve(
+                scope,
+                receive,
+                respond,
+                slug=slug,
+                service=service,
+                path=path,
+                request_id=request_id,
+            )
+
+        await self._answer(
+            scope,
+            receive,
+            send,
+            serve,
+            route=f"/{{authority}}/api/{service}",
+            slug=slug,
+            service=service,
+            extra_headers=extra_headers,
+        )
+
+    async def page(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        authority: Authority | None,
+        extra_headers: Headers,
+    ) -> None:
+        """Serve one request for the portal's pages (None: no authority, the front door)."""
+
+        async def serve(respond: Send, request_id: str) -> None:
+            await self._serve_page(
+                scope, receive, respond, authority=authority, request_id=request_id
+            )
+
+        await self._answer(
+            scope,
+            receive,
+            send,
+            serve,
+            route="/{page}",
+            slug=authority.slug if authority is not None else "",
+            service=WEB,
+            extra_headers=extra_headers,
+        )
+
+    async def _answer(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        serve: Callable[[Send, str], Awaitable[None]],
+        *,
+        route: str,
+        slug: str,
+        service: str,
+        extra_headers: Headers,
+    ) -> None:
+        """Run `serve` with the request's id, headers, measures, access log and refusals."""
         request_id = context.accept_request_id(request_header(scope, b"x-request-id"))
         tokens = (context.request_id.set(request_id), context.authority.set(None))
         added = [*extra_headers, (b"x-request-id", request_id.encode())]
@@ -156,15 +219,7 @@ class Proxy:
             await send(message)
 
         try:
-            await self._serve(
-                scope,
-                receive,
-                respond,
-                slug=slug,
-                service=service,
-                path=path,
-                request_id=request_id,
-            )
+            await serve(respond, request_id)
         except ClientGone:
             status = CLIENT_CLOSED_REQUEST  # nobody is left to answer
         except Exception as exc:
@@ -213,6 +268,68 @@ class Proxy:
             self._check_member(slug, principal.user_id)
             _check_rate(self.rates.check_user(principal.user_id))
         limit = self._check_declared_size(scope, authority, service, method)
+        await self._forward_to_pool(
+            scope,
+            receive,
+            send,
+            path,
+            authority=authority,
+            service=service,
+            request_id=request_id,
+            limit=limit,
+            address=address,
+            api_root=_api_root(scope, authority.slug),
+        )
+
+    async def _serve_page(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        authority: Authority | None,
+        request_id: str,
+    ) -> None:
+        """Forward a page request whole (its full path) to the web pool."""
+        if not self.registry.loaded.is_set():
+            raise PortalStarting()
+        path: str = scope["path"]
+        address = self.rates.client(scope)
+        _check_rate(
+            self.rates.check_address(address, method=scope["method"], service=WEB, path=path)
+        )
+        limit = self.json_limit
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            raise PayloadTooLarge(limit=limit)
+        await self._forward_to_pool(
+            scope,
+            receive,
+            send,
+            path,
+            authority=authority,
+            service=WEB,
+            request_id=request_id,
+            limit=limit,
+            address=address,
+            api_root=None,
+        )
+
+    async def _forward_to_pool(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        path: str,
+        *,
+        authority: Authority | None,
+        service: str,
+        request_id: str,
+        limit: int,
+        address: str,
+        api_root: str | None,
+    ) -> None:
+        """Forward to a member of the pool, trying another once if the first refuses."""
         refused: str | None = None
         # A member that refuses the connection got nothing: take it out and, for a request
         # without a body, try another member once.
@@ -230,6 +347,7 @@ class Proxy:
                     limit=limit,
                     service=service,
                     address=address,
+                    api_root=api_root,
                 )
                 return
             except UpstreamUnreachable:
@@ -273,7 +391,7 @@ class Proxy:
             raise PayloadTooLarge(limit=limit)
         return limit
 
-    def _pick(self, authority: Authority, service: str, *, avoid: str | None) -> str:
+    def _pick(self, authority: Authority | None, service: str, *, avoid: str | None) -> str:
         """The pool member to forward to."""
         upstream = self.routing.pick(authority, service, avoid=avoid)
         if upstream is None:
@@ -288,12 +406,18 @@ class Proxy:
         upstream: str,
         path: str,
         *,
-        authority: Authority,
+        authority: Authority | None,
         request_id: str,
         limit: int,
         service: str,
         address: str,
+        api_root: str | None,
     ) -> None:
+        """Send the request to one upstream and relay its answer.
+
+        `api_root` is where the services are mounted for this request; None for pages, whose
+        locations the web service already writes in the portal's own addresses.
+        """
         headers: Headers = [
             (name, value) for name, value in scope["headers"] if name not in HOP_BY_HOP
         ]
@@ -306,7 +430,7 @@ class Proxy:
                 chunked = True
         headers += [
             (b"x-request-id", request_id.encode()),
-            (b"x-authority", authority.slug.encode()),
+            *([(b"x-authority", authority.slug.encode())] if authority is not None else []),
             (b"x-forwarded-for", address.encode("latin-1")),
             (b"x-forwarded-proto", str(scope.get("scheme", "http")).encode("latin-1")),
             (b"x-forwarded-host", host),
@@ -342,11 +466,11 @@ class Proxy:
             for name, value in response.headers
             if name not in RESPONSE_HOP_BY_HOP and name not in UPSTREAM_ONLY
         ]
-        if names_a_location(response_headers):
+        if authority is not None and api_root is not None and names_a_location(response_headers):
             # A service names itself by the address it was reached at: an internal one.
             response_headers = public_headers(
                 response_headers,
-                api_root=_api_root(scope, authority.slug),
+                api_root=api_root,
                 service=service,
                 upstreams=upstream_origins(self.routing.pools(authority), answering=service),
             )

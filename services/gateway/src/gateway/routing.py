@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from gateway.pools import UpstreamHealth
 from gateway.registry.models import Authority
 
+# The pool of the portal's pages: every path outside an authority's API goes there.
+WEB = "web"
 # Paths a client may call without a token, per service ("*": every service).
 PUBLIC_ROUTES: Mapping[str, frozenset[tuple[str, str]]] = {
     "*": frozenset({("GET", "/healthz"), ("GET", "/readyz")}),
@@ -51,13 +53,19 @@ class RoutingTable:
     """Pools of upstream base URLs, picked round-robin."""
 
     def __init__(
-        self, default_pools: Mapping[str, Sequence[str]], *, health: UpstreamHealth
+        self,
+        default_pools: Mapping[str, Sequence[str]],
+        *,
+        health: UpstreamHealth,
+        web_pool: Sequence[str] = (),
     ) -> None:
         self.default_pools = {
             service: [url.rstrip("/") for url in urls] for service, urls in default_pools.items()
         }
+        # Kept apart from the services: the pages are no API a client may call by name.
+        self.web_pool = [url.rstrip("/") for url in web_pool]
         self.health = health
-        for urls in self.default_pools.values():
+        for urls in [*self.default_pools.values(), self.web_pool]:
             health.watch(urls)
         self._cycles: dict[tuple[str, ...], Iterator[str]] = {}
 
@@ -65,11 +73,13 @@ class RoutingTable:
         """Whether this service exists at all."""
         return service in self.default_pools
 
-    def pool(self, authority: Authority, service: str) -> list[str]:
-        """The upstream addresses for this authority and service."""
-        own = authority.routes.get(service)
+    def pool(self, authority: Authority | None, service: str) -> list[str]:
+        """The upstream addresses for this authority (None: the portal's front door) and service."""
+        own = authority.routes.get(service) if authority is not None else None
         if own:
             return [str(url).rstrip("/") for url in own]
+        if service == WEB:
+            return self.web_pool
         return self.default_pools.get(service, [])
 
     def pools(self, authority: Authority) -> dict[str, list[str]]:
@@ -77,7 +87,9 @@ class RoutingTable:
         services = set(self.default_pools) | set(authority.routes)
         return {service: self.pool(authority, service) for service in services}
 
-    def pick(self, authority: Authority, service: str, *, avoid: str | None = None) -> str | None:
+    def pick(
+        self, authority: Authority | None, service: str, *, avoid: str | None = None
+    ) -> str | None:
         """The next healthy upstream of the pool, or None if no member takes requests."""
         pool = self.pool(authority, service)
         self.health.watch(pool)

@@ -11,6 +11,7 @@ from gateway.config import SERVICES
 from gateway.registry.models import Authority
 from gateway.registry.schemas import AuthorityChanges, AuthorityPage
 from gateway.registry.service import RegistryService, UnknownAuthority, UnknownService
+from gateway.routing import WEB
 from kit.app import RuntimeDep
 from kit.auth import Principal, require_roles
 from kit.concurrency import IF_MATCH, require_match, set_etag
@@ -36,7 +37,7 @@ Registry = Annotated[RegistryService, Depends(_registry)]
 
 
 def _check_routes(routes: dict[str, list[object]] | None) -> None:
-    unknown = sorted(set(routes or {}) - set(SERVICES))
+    unknown = sorted(set(routes or {}) - {*SERVICES, WEB})
     if unknown:
         raise UnknownService(details={"services": unknown})
 

@@ -39,3 +39,23 @@ class AuthorityPage(BaseModel):
     next_cursor: str | None = Field(
         description="Pass as `cursor` to get the next page; null on the last page."
     )
+
+
+class PublicAuthority(BaseModel):
+    """What anyone may know of an active authority: who it is, how to reach it, what it offers."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    slug: str
+    name: str
+    kind: AuthorityKind
+    modules: list[Module]
+    branding: Branding
+    contact: Contact
+    hosts: list[HostName]
+
+
+class AuthorityDirectory(BaseModel):
+    """Every active authority, in name order."""
+
+    items: list[PublicAuthority]

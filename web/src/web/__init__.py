@@ -1,0 +1,1 @@
+"""The portal's pages: server-rendered, reaching the data only through the gateway's API."""

@@ -1,0 +1,161 @@
+"""The gateway's API as the web service calls it: like any client, over HTTP."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+
+from kit import logs
+
+log = logs.get_logger("web.gateway")
+
+
+class Branding(BaseModel):
+    """How an authority's pages look."""
+
+    colour: str
+    logo_url: str | None = None
+
+
+class Contact(BaseModel):
+    """How residents reach an authority's housing team."""
+
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+
+
+class AuthorityProfile(BaseModel):
+    """An authority's public details, as the gateway's directory gives them."""
+
+    slug: str
+    name: str
+    kind: str
+    modules: list[str]
+    branding: Branding
+    contact: Contact
+    hosts: list[str] = []
+
+
+@dataclass(frozen=True)
+class ApiAnswer:
+    """An API's answer: its status and JSON body."""
+
+    status: int
+    body: Any
+
+    @property
+    def error_code(self) -> str | None:
+        """The standard error body's code, if the answer is an error."""
+        if isinstance(self.body, dict) and isinstance(self.body.get("error"), dict):
+            code = self.body["error"].get("code")
+            return code if isinstance(code, str) else None
+        return None
+
+
+class GatewayUnavailable(Exception):
+    """The gateway did not answer, answered too late, or answered with a failure."""
+
+
+class AuthorityUnknown(Exception):
+    """No active authority has this slug."""
+
+
+class GatewayClient:
+    """Calls to the gateway's API, each bounded by a timeout."""
+
+    def __init__(self, base_url: str, *, timeout: float) -> None:
+        self.base_url = base_url
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """The connection pool, made on first use inside the running loop."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self.timeout)
+        return self._session
+
+    async def close(self) -> None:
+        """Close the connections."""
+        if self._session is not None:
+            await self._session.close()
+
+    async def get_json(self, path: str) -> tuple[int, Any]:
+        """GET a path of the gateway; its status and JSON body."""
+        try:
+            async with self.session.get(f"{self.base_url}{path}") as response:
+                if response.status >= 500:
+                    raise GatewayUnavailable(f"{path} answered {response.status}")
+                return response.status, await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            log.warning("gateway call failed", extra={"path": path, "reason": repr(error)})
+            raise GatewayUnavailable(path) from error
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        body: dict[str, Any] | None = None,
+        forwarded_for: str | None = None,
+    ) -> ApiAnswer:
+        """Call the API for a person: their token, and their address for the rate limits."""
+        headers = {}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        if forwarded_for:
+            headers["X-Forwarded-For"] = forwarded_for
+        try:
+            async with self.session.request(
+                method, f"{self.base_url}{path}", json=body, headers=headers
+            ) as response:
+                if response.status >= 500:
+                    raise GatewayUnavailable(f"{method} {path} answered {response.status}")
+                text = await response.text()
+                return ApiAnswer(response.status, json.loads(text) if text else None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            log.warning("gateway call failed", extra={"path": path, "reason": repr(error)})
+            raise GatewayUnavailable(path) from error
+
+    async def is_ready(self) -> bool:
+        """Whether the gateway says it is ready."""
+        status, _ = await self.get_json("/readyz")
+        return status == 200
+
+    async def authorities(self) -> list[AuthorityProfile]:
+        """Every authority that uses the portal, in name order."""
+        status, body = await self.get_json("/api/authorities")
+        if status != 200:
+            raise GatewayUnavailable(f"directory answered {status}")
+        try:
+            return [AuthorityProfile.model_validate(item) for item in body["items"]]
+        except (KeyError, TypeError, ValidationError) as error:
+            raise GatewayUnavailable("directory answer unreadable") from error
+
+    async def authority(self, slug: str) -> AuthorityProfile:
+        """One active authority's public details."""
+        status, body = await self.get_json(f"/api/authorities/{slug}")
+        if status == 404:
+            raise AuthorityUnknown(slug)
+        if status != 200:
+            raise GatewayUnavailable(f"authority answered {status}")
+        try:
+            return AuthorityProfile.model_validate(body)
+        except ValidationError as error:
+            raise GatewayUnavailable("authority answer unreadable") from error
+
+
+def gateway_of(request: Request) -> GatewayClient:
+    """This worker's gateway client."""
+    gateway: GatewayClient = request.app.state.gateway
+    return gateway
+
+
+def forwarded_for(request: Request) -> str | None:
+    """The person's address as the gateway told it, for the API's per-address limits."""
+    return request.headers.get("x-forwarded-for")

@@ -1,0 +1,64 @@
+"""The page's language (English or Welsh), its translations and its date formats."""
+
+import datetime
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Literal
+
+from babel.dates import format_date as babel_format_date
+from babel.support import NullTranslations, Translations
+
+Language = Literal["en", "cy"]
+LANGUAGES: tuple[Language, ...] = ("en", "cy")
+DEFAULT_LANGUAGE: Language = "en"
+LANGUAGE_COOKIE = "portal_language"
+# The query parameter the language switch sets; the choice is kept in LANGUAGE_COOKIE.
+LANGUAGE_PARAMETER = "lang"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+DOMAIN = "messages"
+
+current_language: ContextVar[Language] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+
+class CatalogueMissing(RuntimeError):
+    """A language's compiled catalogue is not there: the build did not run."""
+
+
+def load_catalogues() -> dict[Language, NullTranslations]:
+    """Every language's translations; English is the source text itself."""
+    catalogues: dict[Language, NullTranslations] = {"en": NullTranslations()}
+    for language in LANGUAGES:
+        if language == DEFAULT_LANGUAGE:
+            continue
+        compiled = TRANSLATIONS_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        if not compiled.is_file():
+            # Without it every page would silently show English to people who chose Welsh.
+            raise CatalogueMissing(f"{compiled} is missing: run `make install` to compile it")
+        catalogues[language] = Translations.load(str(TRANSLATIONS_DIR), [language], DOMAIN)
+    return catalogues
+
+
+CATALOGUES = load_catalogues()
+
+
+def as_language(value: str | None) -> Language | None:
+    """The language a cookie or parameter names, if it is one the portal speaks."""
+    for language in LANGUAGES:
+        if value == language:
+            return language
+    return None
+
+
+def gettext(message: str) -> str:
+    """The message in the current page's language."""
+    return CATALOGUES[current_language.get()].gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural message, for `count`, in the current page's language."""
+    return CATALOGUES[current_language.get()].ngettext(singular, plural, count)
+
+
+def format_date(value: datetime.date, *, language: Language | None = None) -> str:
+    """A date as people write it in the language, e.g. 1 March 2026 / 1 Mawrth 2026."""
+    return babel_format_date(value, "d MMMM y", locale=language or current_language.get())

@@ -1,0 +1,67 @@
+"""The web service's ASGI app: the portal's pages."""
+
+import datetime
+
+from starlette.middleware import Middleware
+
+from kit.app import Runtime, ServiceParts, create_app
+from web import assets
+from web.account import routes as account_routes
+from web.authorities import AuthorityCache
+from web.config import settings
+from web.errors import PageFailures, install_page_errors
+from web.gateway import GatewayClient
+from web.page_context import PageContext
+from web.portal import routes as portal_routes
+from web.security import SecurityHeaders
+from web.sessions.dependencies import SessionCookie
+from web.sessions.repository import SESSION_INDEXES, SessionRepository
+from web.sessions.service import SessionService
+
+gateway = GatewayClient(settings.gateway_url, timeout=settings.gateway_timeout_seconds)
+
+
+async def start(runtime: Runtime) -> None:
+    """Keep the session rules over this worker's store connection."""
+    app.state.sessions = SessionService(
+        SessionRepository(runtime.mongo),
+        idle=datetime.timedelta(minutes=settings.session_idle_minutes),
+        absolute=datetime.timedelta(hours=settings.session_absolute_hours),
+    )
+
+
+async def stop(_: Runtime) -> None:
+    """Close the connections to the gateway."""
+    await gateway.close()
+
+
+async def gateway_ready(_: Runtime) -> bool:
+    """Whether the gateway, which every page reads through, says it is ready."""
+    return await gateway.is_ready()
+
+
+app = create_app(
+    settings,
+    title="Housing Portal: web",
+    description="The portal people use: server-rendered pages over the gateway's API.",
+    parts=ServiceParts(
+        routers=[assets.router, portal_routes.router, account_routes.router],
+        indexes=SESSION_INDEXES,
+        readiness={"gateway": gateway_ready},
+        on_start=start,
+        on_stop=stop,
+        keeps_authority_copy=False,
+        keeps_ended_sessions=False,
+    ),
+)
+app.state.gateway = gateway
+app.state.assets = assets.FrontendAssets.load(settings.assets_dir)
+app.state.portal_styles = assets.PortalStyles.load()
+app.state.authorities = AuthorityCache(gateway, settings.authority_cache_seconds, {})
+install_page_errors(app)
+# Innermost, inside kit's request middleware, which would answer a failure with a JSON body.
+app.user_middleware.append(Middleware(PageFailures))
+# Each added outside the last: the security headers wrap everything.
+app.add_middleware(SessionCookie)
+app.add_middleware(PageContext)
+app.add_middleware(SecurityHeaders)

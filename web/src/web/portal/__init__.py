@@ -1,0 +1,1 @@
+"""The front door and each authority's home page."""

@@ -1,0 +1,95 @@
+"""What a route declares to use the browser's session: `CurrentSession`, `FormSession`,
+`CheckedForm`."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from web.sessions import cookies
+from web.sessions.csrf import CSRF_FIELD, same_origin, token_matches
+from web.sessions.errors import FormRefused
+from web.sessions.service import OpenSession, SessionService
+
+COOKIE_CHANGE = "session_cookie_change"
+RESUMED = "browser_session"
+
+
+def session_service(request: Request) -> SessionService:
+    """This worker's session rules over the web's store."""
+    service: SessionService = request.app.state.sessions
+    return service
+
+
+async def current_session(request: Request) -> OpenSession | None:
+    """The browser's session, if it has one that has not ended."""
+    state = request.state
+    if hasattr(state, RESUMED):
+        resumed: OpenSession | None = getattr(state, RESUMED)
+        return resumed
+    session_id = cookies.session_id_of(request)
+    session = await session_service(request).resume(session_id) if session_id else None
+    if session is None and session_id:
+        # The browser holds an id that has ended: take it away.
+        setattr(state, COOKIE_CHANGE, cookies.CookieChange(None))
+    setattr(state, RESUMED, session)
+    return session
+
+
+async def form_session(request: Request) -> OpenSession:
+    """The browser's session, started now if it has none: every form needs its CSRF token."""
+    session = await current_session(request)
+    if session is None:
+        session = await session_service(request).start()
+        setattr(request.state, RESUMED, session)
+        setattr(request.state, COOKIE_CHANGE, cookies.CookieChange(session.session_id))
+    return session
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, once its origin and CSRF token show it came from the portal's page."""
+    if not same_origin(request):
+        raise FormRefused()
+    form = await request.form()
+    session = await current_session(request)
+    if not token_matches(session, form.get(CSRF_FIELD)):
+        raise FormRefused()
+    return form
+
+
+def replace_session_cookie(request: Request, session: OpenSession | None) -> None:
+    """Tell the browser its new session id (after renewing) or to forget it (None)."""
+    setattr(request.state, RESUMED, session)
+    change = cookies.CookieChange(session.session_id if session is not None else None)
+    setattr(request.state, COOKIE_CHANGE, change)
+
+
+CurrentSession = Annotated[OpenSession | None, Depends(current_session)]
+FormSession = Annotated[OpenSession, Depends(form_session)]
+CheckedForm = Annotated[FormData, Depends(checked_form)]
+
+
+class SessionCookie:
+    """Sends the session cookie a route's dependencies decided on, whatever the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_cookie(message: Message) -> None:
+            change = scope.get("state", {}).get(COOKIE_CHANGE)
+            if message["type"] == "http.response.start" and change is not None:
+                carrier = Response()
+                cookies.apply(carrier, HTTPConnection(scope), change)
+                set_cookie = [h for h in carrier.raw_headers if h[0] == b"set-cookie"]
+                message["headers"] = [*message.get("headers", []), *set_cookie]
+            await send(message)
+
+        await self.app(scope, receive, with_cookie)

@@ -1,0 +1,98 @@
+"""Starting, resuming, renewing and ending browser sessions, with idle and absolute limits."""
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from web.sessions.models import BrowserSession, SignedIn
+from web.sessions.repository import SessionRepository
+
+# Writing `seen_at` on every page would cost a store write per request: once a minute is
+# precise enough for a 30-minute idle limit.
+SEEN_PRECISION = datetime.timedelta(minutes=1)
+
+
+def id_hash(session_id: str) -> str:
+    """What the store keeps in place of a session id."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """A session in use: the id the browser holds, and its record."""
+
+    session_id: str
+    record: BrowserSession
+
+
+class SessionService:
+    """The rules of browser sessions."""
+
+    def __init__(
+        self,
+        repository: SessionRepository,
+        *,
+        idle: datetime.timedelta,
+        absolute: datetime.timedelta,
+    ) -> None:
+        self.repository = repository
+        self.idle = idle
+        self.absolute = absolute
+
+    async def start(self) -> OpenSession:
+        """Begin a session with a new id and CSRF token."""
+        now = _now()
+        session_id = secrets.token_urlsafe(32)
+        record = BrowserSession(
+            id_hash=id_hash(session_id),
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            seen_at=now,
+            expires_at=now + self.absolute,
+        )
+        await self.repository.add(record)
+        return OpenSession(session_id, record)
+
+    async def resume(self, session_id: str) -> OpenSession | None:
+        """The session this id names, unless it is unknown, idle too long or past its limit."""
+        record = await self.repository.find(id_hash(session_id))
+        if record is None:
+            return None
+        now = _now()
+        seen_at = record.seen_at.replace(tzinfo=datetime.UTC)
+        expires_at = record.expires_at.replace(tzinfo=datetime.UTC)
+        if now >= expires_at or now - seen_at >= self.idle:
+            await self.repository.remove(record.id_hash)
+            return None
+        if now - seen_at >= SEEN_PRECISION:
+            await self.repository.seen(record.id_hash, now)
+        return OpenSession(session_id, record)
+
+    async def renew(self, session: OpenSession) -> OpenSession:
+        """The same session under a new id and CSRF token (at sign-in: fixation is useless)."""
+        await self.repository.remove(session.record.id_hash)
+        renewed = await self.start()
+        return renewed
+
+    async def sign_in(self, session: OpenSession, signed_in: SignedIn) -> OpenSession:
+        """A new session id for the signed-in person, holding their tokens."""
+        renewed = await self.renew(session)
+        await self.repository.sign_in(renewed.record.id_hash, signed_in)
+        record = renewed.record.model_copy(update={"signed_in": signed_in})
+        return OpenSession(renewed.session_id, record)
+
+    async def keep_tokens(self, session: OpenSession, signed_in: SignedIn) -> OpenSession:
+        """Replace the tokens after a refresh."""
+        await self.repository.sign_in(session.record.id_hash, signed_in)
+        return OpenSession(
+            session.session_id, session.record.model_copy(update={"signed_in": signed_in})
+        )
+
+    async def end(self, session: OpenSession) -> None:
+        """End a session (sign-out)."""
+        await self.repository.remove(session.record.id_hash)

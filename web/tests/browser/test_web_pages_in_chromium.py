@@ -1,0 +1,226 @@
+"""Every page, in English and Welsh, in a real browser: axe finds nothing, it reflows at 320
+CSS pixels, the browser blocks nothing, and its screenshot is kept."""
+
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, ConsoleMessage, Page
+
+from portalstack.endpoints import Stack
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+async def show_front_door_error(page: Page) -> None:
+    """Send the front door's form with nothing chosen."""
+    await page.locator("button.govuk-button").click()
+    await page.wait_for_load_state()
+
+
+async def send_an_expired_form(page: Page) -> None:
+    """Send the front door's form with a token the session never had."""
+    await page.evaluate("document.querySelector('[name=csrf_token]').value = 'expired'")
+    await page.locator("input[name=authority]").first.check()
+    await page.locator("button.govuk-button").click()
+    await page.wait_for_load_state()
+
+
+async def sign_in_with_nothing(page: Page) -> None:
+    """Send the sign-in form empty."""
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_load_state()
+
+
+async def sign_in_as_applicant(page: Page) -> None:
+    """Sign in as Kingston's demo applicant, from the sign-in page."""
+    await page.locator("#email").fill("applicant.kingston@demo.housing-portal.local")
+    await page.locator("#password").fill("Housing-Demo-2025!")
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_url(re.compile(r"/kingston/account/$"))
+
+
+async def sign_in_and_out(page: Page) -> None:
+    """Sign in, then sign out."""
+    await sign_in_as_applicant(page)
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_url(re.compile(r"/kingston/account/signed-out$"))
+
+
+PageSetup = Callable[[Page], Awaitable[None]] | None
+# Where each page is served: the portal, a web service whose gateway never answers, or the
+# web app with one page that always fails.
+PORTAL, NO_GATEWAY, FAILING = "portal", "no-gateway", "failing"
+PAGES: list[tuple[str, str, str, PageSetup]] = [
+    ("front-door", PORTAL, "/", None),
+    ("front-door-error", PORTAL, "/", show_front_door_error),
+    ("form-refused", PORTAL, "/", send_an_expired_form),
+    ("kingston-home", PORTAL, "/kingston/", None),
+    ("ombudsman-home", PORTAL, "/housing-ombudsman/", None),
+    ("not-found", PORTAL, "/watford/no-such-page", None),
+    ("sign-in", PORTAL, "/kingston/account/sign-in", None),
+    ("sign-in-error", PORTAL, "/kingston/account/sign-in", sign_in_with_nothing),
+    ("account", PORTAL, "/kingston/account/sign-in", sign_in_as_applicant),
+    ("signed-out", PORTAL, "/kingston/account/sign-in", sign_in_and_out),
+    ("unavailable", NO_GATEWAY, "/kingston/", None),
+    ("problem", FAILING, "/rugby/fails-for-test", None),
+]
+
+
+def base_url(request: pytest.FixtureRequest, stack: Stack, where: str) -> str:
+    """The address of the server that shows the page."""
+    if where == NO_GATEWAY:
+        return str(request.getfixturevalue("web_without_gateway"))
+    if where == FAILING:
+        return str(request.getfixturevalue("web_with_a_failing_page"))
+    return stack.gateway_url
+
+
+async def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
+    """What axe-core finds on the page for the WCAG 2.0, 2.1 and 2.2 A and AA rules."""
+    # Evaluated, not added as a script tag: the page's CSP rightly refuses inline scripts.
+    await page.evaluate(axe_source)
+    result: dict[str, Any] = await page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
+    ]
+
+
+async def open_page(
+    browser: Browser, base: str, *, language: str, path: str, width: int
+) -> tuple[Page, list[str]]:
+    """The page in a fresh profile that chose `language`, and the browser's complaints."""
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    page = await context.new_page()
+    complaints: list[str] = []
+
+    def listen(message: ConsoleMessage) -> None:
+        if message.type in {"error", "warning"}:
+            complaints.append(message.text)
+
+    page.on("console", listen)
+    await page.goto(f"{base}/?lang={language}")
+    await page.goto(f"{base}{path}")
+    return page, complaints
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize(("name", "where", "path", "setup"), PAGES, ids=[p[0] for p in PAGES])
+class TestEveryPage:
+    async def test_axe_finds_nothing(
+        self,
+        browser: Browser,
+        stack: Stack,
+        request: pytest.FixtureRequest,
+        axe_source: str,
+        screenshots: Path,
+        language: str,
+        name: str,
+        where: str,
+        path: str,
+        setup: PageSetup,
+    ) -> None:
+        base = base_url(request, stack, where)
+        page, complaints = await open_page(browser, base, language=language, path=path, width=1024)
+        if setup is not None:
+            await setup(page)
+        assert await page.get_attribute("html", "lang") == language
+        assert await axe_violations(page, axe_source) == []
+        await page.screenshot(path=str(screenshots / f"{name}-{language}.png"), full_page=True)
+        # The page's own scripts and styles all ran: the CSP blocked nothing of ours.
+        blocked = [text for text in complaints if "Content Security Policy" in text]
+        assert blocked == []
+        assert await page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+        await page.context.close()
+
+    async def test_reflows_at_320_css_pixels(
+        self,
+        browser: Browser,
+        stack: Stack,
+        request: pytest.FixtureRequest,
+        screenshots: Path,
+        language: str,
+        name: str,
+        where: str,
+        path: str,
+        setup: PageSetup,
+    ) -> None:
+        base = base_url(request, stack, where)
+        page, _ = await open_page(browser, base, language=language, path=path, width=320)
+        if setup is not None:
+            await setup(page)
+        overflow = await page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        await page.screenshot(path=str(screenshots / f"{name}-{language}-320.png"), full_page=True)
+        await page.context.close()
+
+
+class TestInTheBrowser:
+    async def test_sign_in_and_out(self, page: Page, stack: Stack) -> None:
+        await page.goto(f"{stack.gateway_url}/kingston/")
+        await page.get_by_role("link", name="Sign in").click()
+        await sign_in_as_applicant(page)
+        assert (
+            "applicant.kingston@demo.housing-portal.local"
+            in await page.locator("main").inner_text()
+        )
+        await page.get_by_role("button", name="Sign out").click()
+        await page.wait_for_url(re.compile(r"/signed-out$"))
+        await page.goto(f"{stack.gateway_url}/kingston/account/")
+        await page.wait_for_url(re.compile(r"/kingston/account/sign-in$"))
+
+    async def test_the_password_can_be_shown(self, page: Page, stack: Stack) -> None:
+        await page.goto(f"{stack.gateway_url}/kingston/account/sign-in")
+        await page.locator("#password").fill("secret words")
+        await page.get_by_role("button", name="Show password").click()
+        assert await page.get_attribute("#password", "type") == "text"
+
+    async def test_the_switch_changes_the_language_of_the_same_page(
+        self, page: Page, stack: Stack
+    ) -> None:
+        await page.goto(f"{stack.gateway_url}/kingston/")
+        await page.get_by_role("link", name="Cymraeg").click()
+        await page.wait_for_url(re.compile(r"/kingston/$"))
+        assert await page.get_attribute("html", "lang") == "cy"
+        assert await page.locator("h1").inner_text() == "Gwasanaethau tai"
+        await page.get_by_role("link", name="English").click()
+        await page.wait_for_url(re.compile(r"/kingston/$"))
+        assert await page.get_attribute("html", "lang") == "en"
+
+    async def test_the_skip_link_is_first_and_moves_to_the_main_content(
+        self, page: Page, stack: Stack
+    ) -> None:
+        await page.goto(f"{stack.gateway_url}/kingston/")
+        await page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        assert await focused.inner_text() == "Skip to main content"
+        await page.keyboard.press("Enter")
+        assert await page.evaluate("document.activeElement.id") == "main-content"
+
+    async def test_choosing_an_authority_works_without_javascript(
+        self, browser: Browser, stack: Stack
+    ) -> None:
+        context = await browser.new_context(java_script_enabled=False)
+        page = await context.new_page()
+        await page.goto(f"{stack.gateway_url}/")
+        await page.get_by_label("Watford Borough Council").check()
+        await page.get_by_role("button", name="Continue").click()
+        await page.wait_for_url(re.compile(r"/watford/$"))
+        assert "Watford Borough Council" in await page.locator("header").inner_text()
+        await context.close()
+
+    async def test_the_error_summary_link_moves_to_the_field(
+        self, page: Page, stack: Stack
+    ) -> None:
+        await page.goto(f"{stack.gateway_url}/")
+        await show_front_door_error(page)
+        summary = page.locator(".govuk-error-summary")
+        assert await summary.is_visible()
+        await summary.get_by_role("link").click()
+        assert await page.evaluate("document.activeElement.name") == "authority"
