@@ -1,6 +1,8 @@
-"""ASGI middleware: request ids, request context, timing metrics and access logs."""
+"""ASGI middleware: request ids, request context, timing metrics, access logs, and a base for
+middleware that changes the headers of each response."""
 
 import time
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -43,6 +45,44 @@ def with_no_store(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes
         if lowered == b"content-type":
             json_body = value.split(b";", 1)[0].strip().lower().endswith(b"json")
     return [*headers, NO_STORE] if json_body else headers
+
+
+Headers = list[tuple[bytes, bytes]]
+
+
+def add_missing(headers: Headers, extra: Headers) -> Headers:
+    """The headers, with each extra one the response did not set itself."""
+    present = {name.lower() for name, _ in headers}
+    return [*headers, *((name, value) for name, value in extra if name not in present)]
+
+
+class ResponseHeaders:
+    """Middleware that changes the headers of every HTTP response as it starts.
+
+    A subclass says, once per request, how: `change(scope)` returns a function from the
+    response's headers to the headers sent, called when the response starts (so it sees what
+    the route decided meanwhile, through the scope's state).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    def change(self, scope: Scope) -> Callable[[Headers], Headers]:
+        """How this request's response headers are changed."""
+        raise NotImplementedError
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        change = self.change(scope)
+
+        async def send_changed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = change(list(message.get("headers", [])))
+            await send(message)
+
+        await self.app(scope, receive, send_changed)
 
 
 class RequestMiddleware:

@@ -1,10 +1,14 @@
 """Security headers on every page: a per-request CSP nonce, no framing, no sniffing."""
 
 import secrets
+from collections.abc import Callable
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
+
+from kit.middleware import Headers, ResponseHeaders, add_missing
 
 ASSETS_PREFIX = "/assets/"
+CSP = b"content-security-policy"
 
 
 def content_security_policy(nonce: str) -> str:
@@ -34,40 +38,26 @@ def nonce_of(scope: Scope) -> str:
     return nonce
 
 
-class SecurityHeaders:
+class SecurityHeaders(ResponseHeaders):
     """Adds the security headers; pages (never the versioned assets) are not stored by caches."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def change(self, scope: Scope) -> Callable[[Headers], Headers]:
+        """This request's policy, with its nonce, in place of any the route set."""
+        extra = [
+            (CSP, content_security_policy(nonce_of(scope)).encode()),
+            (b"referrer-policy", b"same-origin"),
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+            (b"permissions-policy", b"camera=(), geolocation=(), microphone=()"),
+        ]
+        if not str(scope["path"]).startswith(ASSETS_PREFIX):
+            # Pages show people's own records: no shared or back-button cache keeps them.
+            extra.append((b"cache-control", b"no-store"))
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        nonce = nonce_of(scope)
-        is_asset = str(scope["path"]).startswith(ASSETS_PREFIX)
+        def secured(headers: Headers) -> Headers:
+            # The page's policy is always the one with this request's nonce.
+            own = [(name, value) for name, value in headers if name.lower() != CSP]
+            return add_missing(own, extra)
 
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [
-                    (name, value)
-                    for name, value in message.get("headers", [])
-                    if name.lower() != b"content-security-policy"
-                ]
-                present = {name.lower() for name, _ in headers}
-                extra = [
-                    (b"content-security-policy", content_security_policy(nonce).encode()),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"cross-origin-opener-policy", b"same-origin"),
-                    (b"permissions-policy", b"camera=(), geolocation=(), microphone=()"),
-                ]
-                if not is_asset:
-                    # Pages show people's own records: no shared or back-button cache keeps them.
-                    extra.append((b"cache-control", b"no-store"))
-                headers += [(name, value) for name, value in extra if name not in present]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+        return secured

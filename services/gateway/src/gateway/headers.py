@@ -1,10 +1,12 @@
 """Security headers on every response the gateway sends."""
 
 import re
+from collections.abc import Callable
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from contracts.fields import AUTHORITY_SLUG
+from kit.middleware import Headers, ResponseHeaders, add_missing
 
 API_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
@@ -46,24 +48,10 @@ def security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
     return extra
 
 
-class SecurityHeaders:
+class SecurityHeaders(ResponseHeaders):
     """Adds the headers, keeping any the response set itself."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def change(self, scope: Scope) -> Callable[[Headers], Headers]:
+        """Add this request's security headers."""
         extra = security_headers(scope)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(name, value) for name, value in extra if name not in present]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        return lambda headers: add_missing(headers, extra)

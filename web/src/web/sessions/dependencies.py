@@ -1,14 +1,16 @@
 """What a route declares to use the browser's session: `CurrentSession`, `FormSession`,
 `CheckedForm`."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
+from kit.middleware import Headers, ResponseHeaders
 from web.sessions import cookies
 from web.sessions.csrf import CSRF_FIELD, same_origin, token_matches
 from web.sessions.errors import FormRefused
@@ -72,24 +74,18 @@ FormSession = Annotated[OpenSession, Depends(form_session)]
 CheckedForm = Annotated[FormData, Depends(checked_form)]
 
 
-class SessionCookie:
+class SessionCookie(ResponseHeaders):
     """Sends the session cookie a route's dependencies decided on, whatever the response."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def change(self, scope: Scope) -> Callable[[Headers], Headers]:
+        """Add the cookie the route decided on, once it has."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_cookie(message: Message) -> None:
+        def with_cookie(headers: Headers) -> Headers:
             change = scope.get("state", {}).get(COOKIE_CHANGE)
-            if message["type"] == "http.response.start" and change is not None:
-                carrier = Response()
-                cookies.apply(carrier, HTTPConnection(scope), change)
-                set_cookie = [h for h in carrier.raw_headers if h[0] == b"set-cookie"]
-                message["headers"] = [*message.get("headers", []), *set_cookie]
-            await send(message)
+            if change is None:
+                return headers
+            carrier = Response()
+            cookies.apply(carrier, HTTPConnection(scope), change)
+            return [*headers, *(h for h in carrier.raw_headers if h[0] == b"set-cookie")]
 
-        await self.app(scope, receive, with_cookie)
+        return with_cookie
