@@ -4,9 +4,11 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
+from tests.support.polling import eventually
 
 from identity.config import Settings as IdentitySettings
 from identity.keys import SigningKeys
@@ -88,3 +90,26 @@ async def mint_token(stack: Stack) -> AsyncIterator[MintToken]:
 
     yield mint
     await mongo.close()
+
+
+ReadMail = Callable[..., Awaitable[list[dict[str, Any]]]]
+
+
+@pytest.fixture
+async def read_mail(stack: Stack) -> AsyncIterator[ReadMail]:
+    """Messages the mail catcher holds for an address, waiting until `count` arrived."""
+    async with httpx.AsyncClient(base_url=stack.mail_url, timeout=40.0) as client:
+
+        async def read(to: str, *, count: int = 1, within: float = 20.0) -> list[dict[str, Any]]:
+            async def arrived() -> list[dict[str, Any]] | None:
+                response = await client.get("/api/messages", params={"to": to, "wait": 2})
+                response.raise_for_status()
+                found: list[dict[str, Any]] = response.json()
+                return found if len(found) >= count else None
+
+            found: list[dict[str, Any]] = await eventually(
+                arrived, within=within, what=f"{count} email(s) to {to}"
+            )
+            return found
+
+        yield read

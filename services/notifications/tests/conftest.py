@@ -6,7 +6,6 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from aiosmtpd.smtp import SMTP
 from tests.support.factories import authority
@@ -26,7 +25,6 @@ from notifications.emails.sender import EmailSender, SmtpRelay
 from portalstack.endpoints import Stack
 from portalstack.processes import free_port
 
-ReadMail = Callable[..., Awaitable[list[dict[str, Any]]]]
 Queue = Callable[..., Awaitable[Envelope]]
 MakeSender = Callable[..., EmailSender]
 
@@ -38,26 +36,6 @@ TEST_AUTHORITY_NAME = "Test Borough Council"
 def recipient() -> str:
     """An address no other test sends to."""
     return f"resident-{uuid.uuid4().hex[:12]}@example.org"
-
-
-@pytest.fixture
-async def read_mail(stack: Stack) -> AsyncIterator[ReadMail]:
-    """Messages the mail catcher holds for an address, waiting until `count` arrived."""
-    async with httpx.AsyncClient(base_url=stack.mail_url, timeout=40.0) as client:
-
-        async def read(to: str, *, count: int = 1, within: float = 20.0) -> list[dict[str, Any]]:
-            async def arrived() -> list[dict[str, Any]] | None:
-                response = await client.get("/api/messages", params={"to": to, "wait": 2})
-                response.raise_for_status()
-                found: list[dict[str, Any]] = response.json()
-                return found if len(found) >= count else None
-
-            found: list[dict[str, Any]] = await eventually(
-                arrived, within=within, what=f"{count} email(s) to {to}"
-            )
-            return found
-
-        yield read
 
 
 @pytest.fixture
