@@ -1,3 +1,8 @@
 """Every package's tests share the fixtures of tests/support, registered once here."""
 
-pytest_plugins = ["tests.support.stack", "tests.support.databases", "tests.support.bus"]
+pytest_plugins = [
+    "tests.support.stack",
+    "tests.support.databases",
+    "tests.support.bus",
+    "tests.support.accounts",
+]

@@ -55,6 +55,13 @@ class ApiAnswer:
             return code if isinstance(code, str) else None
         return None
 
+    @property
+    def error_details(self) -> Any:
+        """The standard error body's details, if the answer is an error."""
+        if isinstance(self.body, dict) and isinstance(self.body.get("error"), dict):
+            return self.body["error"].get("details")
+        return None
+
 
 class GatewayUnavailable(Exception):
     """The gateway did not answer, answered too late, or answered with a failure."""

@@ -6,6 +6,7 @@ from starlette.middleware import Middleware
 
 from kit.app import Runtime, ServiceParts, create_app
 from web import assets
+from web.account import registration
 from web.account import routes as account_routes
 from web.authorities import AuthorityCache
 from web.config import settings
@@ -45,7 +46,12 @@ app = create_app(
     title="Housing Portal: web",
     description="The portal people use: server-rendered pages over the gateway's API.",
     parts=ServiceParts(
-        routers=[assets.router, portal_routes.router, account_routes.router],
+        routers=[
+            assets.router,
+            portal_routes.router,
+            account_routes.router,
+            registration.router,
+        ],
         indexes=SESSION_INDEXES,
         readiness={"gateway": gateway_ready},
         on_start=start,

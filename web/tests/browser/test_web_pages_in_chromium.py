@@ -2,12 +2,14 @@
 CSS pixels, the browser blocks nothing, and its screenshot is kept."""
 
 import re
+import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page
+from tests.support.accounts import ConfirmationLink, DeclineOffer
 
 from portalstack.endpoints import Stack
 
@@ -49,6 +51,31 @@ async def sign_in_and_out(page: Page) -> None:
     await page.wait_for_url(re.compile(r"/kingston/account/signed-out$"))
 
 
+async def register_with_nothing(page: Page) -> None:
+    """Send the registration form empty."""
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_load_state()
+
+
+async def register_with_a_weak_password(page: Page) -> None:
+    """Send the registration form with a password identity refuses."""
+    await page.locator("#first_name").fill("Rhiannon")
+    await page.locator("#last_name").fill("Pryce")
+    await page.locator("#email").fill(f"weak-{uuid.uuid4().hex[:12]}@example.org")
+    await page.locator("#password").fill("lowercase only")
+    await page.locator("#password_confirmation").fill("lowercase only")
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_load_state()
+
+
+async def press_the_button(page: Page) -> None:
+    """Press the page's one button (a link that was never sent, here)."""
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_load_state()
+
+
+# A token of the right shape that identity never issued.
+UNKNOWN_TOKEN = "N0t-a-real-t0ken-" + "x" * 26
 PageSetup = Callable[[Page], Awaitable[None]] | None
 # Where each page is served: the portal, a web service whose gateway never answers, or the
 # web app with one page that always fails.
@@ -64,6 +91,19 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
     ("sign-in-error", PORTAL, "/kingston/account/sign-in", sign_in_with_nothing),
     ("account", PORTAL, "/kingston/account/sign-in", sign_in_as_applicant),
     ("signed-out", PORTAL, "/kingston/account/sign-in", sign_in_and_out),
+    ("register", PORTAL, "/kingston/account/register", None),
+    ("register-error", PORTAL, "/kingston/account/register", register_with_nothing),
+    ("register-weak-password", PORTAL, "/kingston/account/register", register_with_a_weak_password),
+    ("check-your-email", PORTAL, "/kingston/account/check-your-email", None),
+    ("new-confirmation-link", PORTAL, "/kingston/account/new-confirmation-link", None),
+    ("confirm-email", PORTAL, f"/kingston/account/confirm-email?token={UNKNOWN_TOKEN}", None),
+    (
+        "link-not-working",
+        PORTAL,
+        f"/kingston/account/confirm-email?token={UNKNOWN_TOKEN}",
+        press_the_button,
+    ),
+    ("email-confirmed", PORTAL, "/kingston/account/email-confirmed", None),
     ("unavailable", NO_GATEWAY, "/kingston/", None),
     ("problem", FAILING, "/rugby/fails-for-test", None),
 ]
@@ -224,3 +264,117 @@ class TestInTheBrowser:
         assert await summary.is_visible()
         await summary.get_by_role("link").click()
         assert await page.evaluate("document.activeElement.name") == "authority"
+
+
+PASSWORD = "Maple-Lantern-42!"
+
+
+async def checked(page: Page, axe_source: str, screenshots: Path, name: str) -> None:
+    """axe finds nothing on the page, in the language chosen; its screenshot is kept."""
+    assert await axe_violations(page, axe_source) == []
+    await page.screenshot(path=str(screenshots / f"journey-{name}.png"), full_page=True)
+
+
+# The journey's links and buttons, by their names in each language.
+WORDS = {
+    "en": {
+        "create": "Create an account",
+        "submit": "Create account",
+        "send": "Send a new link",
+        "confirm": "Confirm email address",
+        "sign_in": "Sign in to your account",
+    },
+    "cy": {
+        "create": "Creu cyfrif",
+        "submit": "Creu cyfrif",
+        "send": "Anfon dolen newydd",
+        "confirm": "Cadarnhau cyfeiriad e-bost",
+        "sign_in": "Mewngofnodi i\u2019ch cyfrif",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+class TestRegistrationJourney:
+    async def test_register_confirm_and_sign_in(
+        self,
+        page: Page,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        confirmation_link: ConfirmationLink,
+        decline_second_factor_offer: DeclineOffer,
+        language: str,
+    ) -> None:
+        words = WORDS[language]
+        email = f"journey-{uuid.uuid4().hex[:12]}@example.org"
+        await page.goto(f"{stack.gateway_url}/kingston/?lang={language}")
+        await page.get_by_role("link", name=words["create"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/account/register$"))
+        assert await page.get_attribute("html", "lang") == language
+        await checked(page, axe_source, screenshots, f"register-{language}")
+        await page.locator("#first_name").fill("Rhiannon")
+        await page.locator("#last_name").fill("Pryce")
+        await page.locator("#email").fill(email)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("#password_confirmation").fill("Maple-Lantern-43!")
+        await page.get_by_role("button", name=words["submit"]).click()
+        await page.wait_for_load_state()
+        assert await page.locator(".govuk-error-summary").is_visible()
+        await checked(page, axe_source, screenshots, f"register-mismatch-{language}")
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("#password_confirmation").fill(PASSWORD)
+        await page.get_by_role("button", name=words["submit"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/account/check-your-email$"))
+        await checked(page, axe_source, screenshots, f"check-your-email-{language}")
+
+        link = await confirmation_link(email)
+        # The emailed link names the portal's public address; the test reaches this stack's.
+        await page.goto(stack.gateway_url + "/" + link.split("/", 3)[3])
+        assert await page.get_attribute("html", "lang") == language
+        await checked(page, axe_source, screenshots, f"confirm-email-{language}")
+        await page.get_by_role("button", name=words["confirm"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/account/email-confirmed$"))
+        assert await page.locator(".govuk-panel").is_visible()
+        await checked(page, axe_source, screenshots, f"email-confirmed-{language}")
+
+        await decline_second_factor_offer("kingston", email, PASSWORD)
+        await page.get_by_role("link", name=words["sign_in"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/account/sign-in$"))
+        await page.locator("#email").fill(email)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("form button[type=submit]").click()
+        await page.wait_for_url(re.compile(r"/kingston/account/$"))
+        assert email in await page.locator("main").inner_text()
+        await checked(page, axe_source, screenshots, f"signed-in-{language}")
+
+    async def test_a_used_link_offers_a_new_one(
+        self,
+        page: Page,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        confirmation_link: ConfirmationLink,
+        language: str,
+    ) -> None:
+        words = WORDS[language]
+        email = f"journey-{uuid.uuid4().hex[:12]}@example.org"
+        await page.goto(f"{stack.gateway_url}/kingston/account/register?lang={language}")
+        await page.locator("#first_name").fill("Rhiannon")
+        await page.locator("#last_name").fill("Pryce")
+        await page.locator("#email").fill(email)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("#password_confirmation").fill(PASSWORD)
+        await page.get_by_role("button", name=words["submit"]).click()
+        await page.wait_for_url(re.compile(r"/check-your-email$"))
+        address = stack.gateway_url + "/" + (await confirmation_link(email)).split("/", 3)[3]
+        for _ in range(2):
+            await page.goto(address)
+            await page.get_by_role("button", name=words["confirm"]).click()
+            await page.wait_for_load_state()
+        await checked(page, axe_source, screenshots, f"link-used-{language}")
+        await page.locator("main a[href$='/account/new-confirmation-link']").click()
+        await page.wait_for_url(re.compile(r"/new-confirmation-link$"))
+        await page.locator("#email").fill(email)
+        await page.get_by_role("button", name=words["send"]).click()
+        await page.wait_for_url(re.compile(r"/check-your-email$"))
