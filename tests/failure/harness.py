@@ -8,7 +8,7 @@ import shutil
 import signal
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -78,6 +78,26 @@ class Service:
         self.process.send_signal(signal.SIGKILL)
         await self.process.wait()
         self._close_log()
+
+    async def kill_while(
+        self, risky: Callable[[], Awaitable[bool]], *, within: float, what: str
+    ) -> None:
+        """`kill -9` at a moment when `risky()` holds, shown while the process cannot move.
+
+        The process is stopped (SIGSTOP) before `risky` is asked, so what it says is still
+        true when the kill lands; if not, the process goes on and is caught again shortly.
+        """
+        assert self.process is not None
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            self.process.send_signal(signal.SIGSTOP)
+            if await risky():
+                await self.kill()
+                return
+            self.process.send_signal(signal.SIGCONT)
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"never caught {self.name} with {what} in {within} s")
+            await asyncio.sleep(0.02)
 
     async def stop(self, grace: float = 30.0) -> int:
         """SIGTERM, then the exit status; killed and failed if it does not stop in time."""
