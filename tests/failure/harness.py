@@ -26,6 +26,8 @@ from portalstack.endpoints import Stack
 
 REPO = Path(__file__).resolve().parents[2]
 RETRY_DELAYS = (0.2, 0.4)
+# Long enough for a store write or a broker acknowledgement already on the wire to land.
+IN_FLIGHT_SECONDS = 0.3
 
 
 def repo_python() -> str:
@@ -84,13 +86,16 @@ class Service:
     ) -> None:
         """`kill -9` at a moment when `risky()` holds, shown while the process cannot move.
 
-        The process is stopped (SIGSTOP) before `risky` is asked, so what it says is still
-        true when the kill lands; if not, the process goes on and is caught again shortly.
+        The process is stopped (SIGSTOP), and what it had already sent is given time to land,
+        before `risky` is asked, so what it says is still true when the kill lands; if not, the
+        process goes on and is caught again shortly.
         """
         assert self.process is not None
         deadline = asyncio.get_running_loop().time() + within
         while True:
             self.process.send_signal(signal.SIGSTOP)
+            # A write it sent just before stopping still lands at the store: let it, then look.
+            await asyncio.sleep(IN_FLIGHT_SECONDS)
             if await risky():
                 await self.kill()
                 return
