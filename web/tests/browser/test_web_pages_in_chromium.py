@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page
 from tests.support.accounts import ConfirmationLink, DeclineOffer
+from tests.support.browser import keep_screenshot
 
 from portalstack.endpoints import Stack
 
@@ -170,7 +171,7 @@ class TestEveryPage:
             await setup(page)
         assert await page.get_attribute("html", "lang") == language
         assert await axe_violations(page, axe_source) == []
-        await page.screenshot(path=str(screenshots / f"{name}-{language}.png"), full_page=True)
+        await keep_screenshot(page, screenshots / f"{name}-{language}.png")
         # The page's own scripts and styles all ran: the CSP blocked nothing of ours.
         blocked = [text for text in complaints if "Content Security Policy" in text]
         assert blocked == []
@@ -197,7 +198,7 @@ class TestEveryPage:
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0
-        await page.screenshot(path=str(screenshots / f"{name}-{language}-320.png"), full_page=True)
+        await keep_screenshot(page, screenshots / f"{name}-{language}-320.png")
         await page.context.close()
 
 
@@ -272,7 +273,7 @@ PASSWORD = "Maple-Lantern-42!"
 async def checked(page: Page, axe_source: str, screenshots: Path, name: str) -> None:
     """axe finds nothing on the page, in the language chosen; its screenshot is kept."""
     assert await axe_violations(page, axe_source) == []
-    await page.screenshot(path=str(screenshots / f"journey-{name}.png"), full_page=True)
+    await keep_screenshot(page, screenshots / f"journey-{name}.png")
 
 
 # The journey's links and buttons, by their names in each language.

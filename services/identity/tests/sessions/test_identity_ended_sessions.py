@@ -20,8 +20,9 @@ from tests.support.portal import Person, Portal, error_code, token_of
 from contracts.registry import validate_envelope
 from portalstack.endpoints import Stack
 
-# An access token lives ten minutes; the refusal must come long before that.
-REFUSED_WITHIN_SECONDS = 10.0
+# An access token lives ten minutes; the refusal must come long before that. It usually comes
+# within a second; the bound leaves room for a machine loaded by the rest of the suite.
+REFUSED_WITHIN_SECONDS = 30.0
 
 
 class Reads:
