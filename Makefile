@@ -9,16 +9,17 @@ STAMP := $(VENV)/.installed
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 TEST_WORKERS ?= 2
 NODE_STAMP := node_modules/.installed
+# Every catalogue of text people read: the portal's pages and the emails. Each is extracted
+# from its code and templates by its own babel.cfg and compiled into its .mo here.
 WEB_SRC := web/src/web
-TRANSLATIONS := $(WEB_SRC)/translations
-WELSH_PO := $(TRANSLATIONS)/cy/LC_MESSAGES/messages.po
-WELSH_MO := $(TRANSLATIONS)/cy/LC_MESSAGES/messages.mo
-WEB_SOURCES := $(shell find $(WEB_SRC) -name '*.py' -o -name '*.html')
+NOTIFICATIONS_SRC := services/notifications/src/notifications
+WELSH_MOS := $(WEB_SRC)/translations/cy/LC_MESSAGES/messages.mo \
+             $(NOTIFICATIONS_SRC)/translations/cy/LC_MESSAGES/messages.mo
 
 .PHONY: install run start stop status test test-parallel test-serial lint format bench \
         contracts clean browser
 
-install: $(STAMP) $(NODE_STAMP) $(WELSH_MO)
+install: $(STAMP) $(NODE_STAMP) $(WELSH_MOS)
 
 # GOV.UK Frontend (served by the web service) and axe-core (injected by the browser tests),
 # exactly as package-lock.json records them.
@@ -26,18 +27,25 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $(NODE_STAMP)
 
-# The Welsh catalogue: strings extracted from the code and templates, merged into the
+# A Welsh catalogue: strings extracted from the code and templates, merged into the
 # catalogue (new ones stay untranslated until someone translates them, and a test fails),
 # then compiled. The compiled .mo is built here, never committed.
-$(WELSH_MO): $(STAMP) web/babel.cfg $(WEB_SOURCES) $(WELSH_PO)
-	$(VENV)/bin/pybabel -q extract --mapping web/babel.cfg --no-location --sort-output \
+# $(1): the package's source folder; $(2): its babel.cfg.
+define welsh_catalogue
+$(1)/translations/cy/LC_MESSAGES/messages.mo: $(STAMP) $(2) \
+		$(shell find $(1) -name '*.py' -o -name '*.html' -o -name '*.txt') \
+		$(1)/translations/cy/LC_MESSAGES/messages.po
+	$(VENV)/bin/pybabel -q extract --mapping $(2) --no-location --sort-output \
 		--keyword _ --keyword gettext --keyword ngettext:1,2 --project "Housing Portal" \
-		--output $(TRANSLATIONS)/messages.pot $(WEB_SRC)
-	$(VENV)/bin/pybabel -q update --input-file $(TRANSLATIONS)/messages.pot \
-		--output-dir $(TRANSLATIONS) --locale cy --ignore-obsolete --no-fuzzy-matching \
+		--output $(1)/translations/messages.pot $(1)
+	$(VENV)/bin/pybabel -q update --input-file $(1)/translations/messages.pot \
+		--output-dir $(1)/translations --locale cy --ignore-obsolete --no-fuzzy-matching \
 		--ignore-pot-creation-date --init-missing
-	$(VENV)/bin/pybabel -q compile --directory $(TRANSLATIONS) --locale cy
-	@rm -f $(TRANSLATIONS)/messages.pot
+	$(VENV)/bin/pybabel -q compile --directory $(1)/translations --locale cy
+	@rm -f $(1)/translations/messages.pot
+endef
+$(eval $(call welsh_catalogue,$(WEB_SRC),web/babel.cfg))
+$(eval $(call welsh_catalogue,$(NOTIFICATIONS_SRC),services/notifications/babel.cfg))
 
 # The browser tests drive Debian's Chromium: Playwright cannot download browsers here.
 browser:

@@ -14,8 +14,14 @@ COPY constraints.txt constraints.txt
 COPY contracts contracts
 COPY kit kit
 COPY services/${SERVICE} services/${SERVICE}
-# Regular (not editable) installs, so the runtime stage needs only the virtual environment.
-RUN pip install --constraint constraints.txt ./contracts ./kit ./services/${SERVICE}
+# A service's Welsh catalogue, if it has one, is compiled into the package before it is
+# installed (make install does the same on a developer's machine). Regular (not editable)
+# installs, so the runtime stage needs only the virtual environment.
+RUN pip install --constraint constraints.txt babel \
+    && for catalogue in services/${SERVICE}/src/*/translations; do \
+         if [ -d "$catalogue" ]; then pybabel compile --directory "$catalogue" --locale cy; fi; \
+       done \
+    && pip install --constraint constraints.txt ./contracts ./kit ./services/${SERVICE}
 
 
 FROM python:3.11-slim

@@ -1,7 +1,7 @@
 """Constrained field types shared by the envelope and the event payloads."""
 
 from collections.abc import Hashable
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, Field, StringConstraints
 
@@ -23,6 +23,10 @@ AuthoritySlug = Annotated[str, StringConstraints(pattern=AUTHORITY_SLUG_PATTERN,
 
 HostName = Annotated[str, StringConstraints(pattern=HOST_NAME_PATTERN, max_length=253)]
 """A lower-case DNS host name without a port."""
+
+Language = Literal["en", "cy"]
+"""A language the portal speaks to people in: English or Welsh."""
+LANGUAGES: tuple[Language, ...] = ("en", "cy")
 
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 """A colour as `#RRGGBB`."""

@@ -3,50 +3,22 @@
 import datetime
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal
 
 from babel.dates import format_date as babel_format_date
-from babel.support import NullTranslations, Translations
 
-Language = Literal["en", "cy"]
-LANGUAGES: tuple[Language, ...] = ("en", "cy")
-DEFAULT_LANGUAGE: Language = "en"
+from contracts.fields import LANGUAGES, Language
+from kit.i18n import DEFAULT_LANGUAGE, as_language, load_catalogues
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Language", "as_language"]
+
 LANGUAGE_COOKIE = "portal_language"
 # The query parameter the language switch sets; the choice is kept in LANGUAGE_COOKIE.
 LANGUAGE_PARAMETER = "lang"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
-DOMAIN = "messages"
 
 current_language: ContextVar[Language] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
 
-
-class CatalogueMissing(RuntimeError):
-    """A language's compiled catalogue is not there: the build did not run."""
-
-
-def load_catalogues() -> dict[Language, NullTranslations]:
-    """Every language's translations; English is the source text itself."""
-    catalogues: dict[Language, NullTranslations] = {"en": NullTranslations()}
-    for language in LANGUAGES:
-        if language == DEFAULT_LANGUAGE:
-            continue
-        compiled = TRANSLATIONS_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
-        if not compiled.is_file():
-            # Without it every page would silently show English to people who chose Welsh.
-            raise CatalogueMissing(f"{compiled} is missing: run `make install` to compile it")
-        catalogues[language] = Translations.load(str(TRANSLATIONS_DIR), [language], DOMAIN)
-    return catalogues
-
-
-CATALOGUES = load_catalogues()
-
-
-def as_language(value: str | None) -> Language | None:
-    """The language a cookie or parameter names, if it is one the portal speaks."""
-    for language in LANGUAGES:
-        if value == language:
-            return language
-    return None
+CATALOGUES = load_catalogues(TRANSLATIONS_DIR)
 
 
 def gettext(message: str) -> str:

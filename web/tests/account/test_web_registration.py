@@ -10,6 +10,7 @@ import httpx
 import pytest
 from tests.support.accounts import ConfirmationLink, DeclineOffer
 from tests.support.portal import token_of
+from tests.support.stack import ReadMail
 
 from identity.config import Settings as IdentitySettings
 from kit.mongo import Mongo
@@ -113,6 +114,26 @@ class TestRegistering:
         page = await portal.get("/kingston/account/check-your-email")
         assert "We have sent a link" in page.text
         assert "/kingston/account/confirm-email?token=" in await confirmation_link(email)
+
+    async def test_registering_in_welsh_makes_the_emails_welsh(
+        self, portal: httpx.AsyncClient, identity_store: Mongo, read_mail: ReadMail
+    ) -> None:
+        await portal.get("/kingston/?lang=cy")
+        email = new_email()
+        assert (await register(portal, email=email)).status_code == 303
+        [message] = await read_mail(email)
+        assert message["subject"].endswith(": cadarnhewch eich cyfeiriad e-bost")
+        account = await identity_store.db["accounts"].find_one({"email": email})
+        assert account is not None
+        assert account["language"] == "cy"
+
+    async def test_registering_in_english_makes_the_emails_english(
+        self, portal: httpx.AsyncClient, identity_store: Mongo, read_mail: ReadMail
+    ) -> None:
+        email = new_email()
+        assert (await register(portal, email=email)).status_code == 303
+        [message] = await read_mail(email)
+        assert message["subject"].endswith(": confirm your email address")
 
     async def test_an_address_with_an_account_gets_the_same_answer(
         self, portal: httpx.AsyncClient

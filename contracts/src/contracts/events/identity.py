@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from contracts.fields import EmailAddress
+from contracts.fields import EmailAddress, Language
 from contracts.payload import EventPayload
 
 Role = Literal[
@@ -34,6 +34,9 @@ class _Recipient(BaseModel):
     )
     email: EmailAddress
     first_name: str = Field(min_length=1, max_length=100)
+    language: Language = Field(
+        default="en", description="The language the person chose: the email is written in it."
+    )
 
 
 class ConfirmationRequested(EventPayload, _Recipient):

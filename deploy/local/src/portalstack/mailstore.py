@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 INDEX_NAME = "index.jsonl"
-LISTED_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Message-ID")
+LISTED_HEADERS = ("From", "To", "Cc", "Reply-To", "Date", "Message-ID", "Content-Language")
 
 
 @dataclass(frozen=True)

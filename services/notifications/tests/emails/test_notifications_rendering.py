@@ -35,7 +35,9 @@ def render(payload: StaffInvited | ConfirmationRequested, authority: Authority) 
     envelope = Envelope.for_event(payload, authority="watford")
     email = account_email(envelope, payload)
     return EmailTemplates().render(
-        email.template, {**email.facts, "authority": authority_facts(authority)}
+        email.template,
+        {**email.facts, "authority": authority_facts(authority)},
+        language=email.language,
     )
 
 
@@ -97,6 +99,32 @@ class TestEscaping:
         assert email.subject.startswith("Watford Bcc: someone@example.org: ")
 
 
+class TestLanguage:
+    """An email is written in the language the person chose; English when they chose none."""
+
+    def test_welsh(self) -> None:
+        email = render(invitation(language="cy"), AUTHORITY)
+        assert email.language == "cy"
+        assert email.subject == (
+            "Watford Borough Council: rydych wedi cael gwahoddiad i'r porth tai"
+        )
+        assert email.text.startswith("Helo Zoë,\n")
+        assert "fel gweinyddwr landlord ar ran Harrison's Huts & Homes." in email.text
+        assert "Mae'r ddolen yn gweithio am 7 diwrnod." in email.text
+        assert '<html lang="cy">' in email.html
+        assert "Derbyn y gwahoddiad" in email.html
+        assert "invited" not in email.text
+
+    def test_english_by_default(self) -> None:
+        email = render(invitation(), AUTHORITY)
+        assert email.language == "en"
+        assert email.subject == (
+            "Watford Borough Council: you have been invited to the housing portal"
+        )
+        assert email.text.startswith("Hello Zoë,\n")
+        assert '<html lang="en-GB">' in email.html
+
+
 class TestTimes:
     """Times are shown in UK time and spans in plain words."""
 
@@ -111,7 +139,17 @@ class TestTimes:
         ],
     )
     def test_uk_time(self, moment: datetime, shown: str) -> None:
-        assert uk_time(moment) == shown
+        assert uk_time(moment, "en") == shown
+
+    @pytest.mark.parametrize(
+        ("moment", "shown"),
+        [
+            (datetime(2026, 1, 12, 9, 0, tzinfo=UTC), "9yb ar 12 Ionawr 2026"),
+            (datetime(2026, 7, 1, 14, 5, tzinfo=UTC), "3:05yh ar 1 Gorffennaf 2026"),
+        ],
+    )
+    def test_uk_time_in_welsh(self, moment: datetime, shown: str) -> None:
+        assert uk_time(moment, "cy") == shown
 
     @pytest.mark.parametrize(
         ("span", "words"),
@@ -127,7 +165,19 @@ class TestTimes:
         ],
     )
     def test_duration(self, span: timedelta, words: str) -> None:
-        assert duration(span) == words
+        assert duration(span, "en") == words
+
+    @pytest.mark.parametrize(
+        ("span", "words"),
+        [
+            (timedelta(minutes=1), "1 munud"),
+            (timedelta(minutes=10), "10 munud"),
+            (timedelta(hours=24), "24 awr"),
+            (timedelta(days=7), "7 diwrnod"),
+        ],
+    )
+    def test_duration_in_welsh(self, span: timedelta, words: str) -> None:
+        assert duration(span, "cy") == words
 
     def test_confirmation_link_lifetime_is_counted_from_the_event(self) -> None:
         occurred = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

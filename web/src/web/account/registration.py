@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from web.account.registration_forms import NewLinkForm, RegistrationForm, rules_of
 from web.authorities import PageAuthority
 from web.gateway import forwarded_for, gateway_of
+from web.i18n import current_language
 from web.pages import authority_base, render
 from web.sessions.dependencies import CheckedForm, FormSession
 
@@ -53,6 +54,8 @@ async def register(
             "last_name": form.last_name,
             "email": form.email,
             "password": password,
+            # Its emails are written in the language the person registered in.
+            "language": current_language.get(),
         },
         forwarded_for=forwarded_for(request),
     )

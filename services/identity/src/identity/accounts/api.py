@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from identity.accounts.recipient import language_of
 from identity.accounts.repository import session_ended
 from identity.accounts.schemas import (
     Accepted,
@@ -78,6 +79,7 @@ async def register(
             password=body.password,
             first_name=body.first_name,
             last_name=body.last_name,
+            language=body.language,
             once=once,
         )
     )
@@ -142,6 +144,7 @@ async def _profile(identity: Identity, account: Document, principal: Principal) 
         first_name=str(account["first_name"]),
         last_name=str(account["last_name"]),
         phone=account.get("phone"),
+        language=language_of(account),
         email_confirmed=account.get("email_confirmed_at") is not None,
         # An inactive or restricted member's sessions end: a token in use is an active one.
         status="active",

@@ -11,6 +11,7 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
+from contracts.fields import Language
 from kit.mongo import Document, Index, Mongo, Session
 
 ACCOUNTS = "accounts"
@@ -57,6 +58,7 @@ class Accounts:
         last_name: str,
         password_hash: str | None,
         registered_authority: str,
+        language: Language = "en",
         confirmed: bool = False,
         platform_admin: bool = False,
         session: Session | None = None,
@@ -69,6 +71,7 @@ class Accounts:
             "first_name": first_name,
             "last_name": last_name,
             "phone": None,
+            "language": language,
             "password_hash": password_hash,
             "password_changed_at": now if password_hash else None,
             "email_confirmed_at": now if confirmed else None,

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from contracts.fields import EmailAddress
+from contracts.fields import EmailAddress, Language
 
 _STRICT = ConfigDict(extra="forbid")
 
@@ -26,6 +26,9 @@ class Registration(BaseModel):
     password: NewPassword
     first_name: PersonName
     last_name: PersonName
+    language: Language = Field(
+        default="en", description="English or Welsh: the language the account's emails are in."
+    )
 
 
 class Accepted(BaseModel):
@@ -72,6 +75,7 @@ class Profile(BaseModel):
     first_name: str
     last_name: str
     phone: str | None
+    language: Language = Field(description="The language the account's emails are in.")
     email_confirmed: bool
     status: str = Field(
         description="The membership here: `active` (an inactive member's sessions end)."
@@ -91,3 +95,4 @@ class ProfileChange(BaseModel):
     first_name: PersonName | None = None
     last_name: PersonName | None = None
     phone: PhoneNumber | None = None
+    language: Language | None = None

@@ -7,6 +7,7 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from contracts.events.identity import ConfirmationRequested, RegistrationAttempted
+from contracts.fields import Language
 from identity.accounts.recipient import recipient
 from identity.accounts.repository import Accounts, normalise_email
 from identity.accounts.schemas import Accepted, Confirmed, ProfileChange
@@ -47,7 +48,14 @@ class AccountService(WritingForAuthority):
     links: LinkTokens
 
     async def register(
-        self, *, email: str, password: str, first_name: str, last_name: str, once: Once
+        self,
+        *,
+        email: str,
+        password: str,
+        first_name: str,
+        last_name: str,
+        language: Language,
+        once: Once,
     ) -> Accepted:
         """Make an applicant account and ask for confirmation; an existing owner is told instead."""
         email = normalise_email(email)
@@ -63,6 +71,7 @@ class AccountService(WritingForAuthority):
                         password_hash=password_hash,
                         first_name=first_name,
                         last_name=last_name,
+                        language=language,
                         once=once,
                     )
                 )
@@ -85,6 +94,7 @@ class AccountService(WritingForAuthority):
         password_hash: str,
         first_name: str,
         last_name: str,
+        language: Language,
         once: Once,
     ) -> None:
         account = await self.accounts.create(
@@ -93,6 +103,7 @@ class AccountService(WritingForAuthority):
             last_name=last_name,
             password_hash=password_hash,
             registered_authority=self.slug,
+            language=language,
             session=session,
         )
         user_id = str(account["_id"])
@@ -187,10 +198,10 @@ class AccountService(WritingForAuthority):
     async def change_profile(
         self, account: Document, change: ProfileChange, *, version: int
     ) -> Document:
-        """Change name or phone, if the caller read the current version."""
+        """Change name, phone or language, if the caller read the current version."""
         changes: dict[str, Any] = {}
         sent = change.model_fields_set
-        for field in ("first_name", "last_name"):
+        for field in ("first_name", "last_name", "language"):
             value = getattr(change, field)
             if field in sent and value is not None:
                 changes[field] = value

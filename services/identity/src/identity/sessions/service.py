@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contracts.events.identity import SignInCodeIssued
+from identity.accounts.recipient import recipient
 from identity.accounts.repository import Accounts, normalise_email
 from identity.audit import actions
 from identity.credentials import SecretBox, digest, random_code, random_token
@@ -211,9 +212,7 @@ class SignIn(WritingForAuthority):
             await self.outbox.add(
                 session,
                 SignInCodeIssued(
-                    user_id=user_id,
-                    email=str(account["email"]),
-                    first_name=str(account["first_name"]),
+                    **recipient(account),
                     code=code,
                     purpose="sign_in",
                     expires_at=expires_at,

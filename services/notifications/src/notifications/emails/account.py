@@ -15,6 +15,7 @@ from contracts.events.identity import (
     SignInLocked,
     StaffInvited,
 )
+from contracts.fields import Language
 from contracts.payload import EventPayload
 from notifications.emails.rendering import duration, uk_time, web_address
 
@@ -29,21 +30,6 @@ ACCOUNT_EVENTS: tuple[type[EventPayload], ...] = (
     SignInLocked,
 )
 
-ROLE_NAMES = {
-    "applicant": "an applicant",
-    "officer": "a housing officer",
-    "manager": "a manager",
-    "authority_admin": "an administrator",
-    "landlord_user": "a landlord user",
-    "landlord_admin": "a landlord administrator",
-    "platform_admin": "a platform administrator",
-}
-FACTOR_SENTENCES = {
-    "email_code": "Sign-in codes by email were turned on for your account.",
-    "totp": "An authenticator app was added to your account.",
-    "recovery_codes": "New recovery codes were made for your account.",
-}
-
 
 class UnusableLink(ValueError):
     """An event's link is not a web address, so it must not become a link in an email."""
@@ -56,6 +42,7 @@ class AccountEmail:
     template: str
     to: str
     user_id: str | None
+    language: Language
     facts: dict[str, Any]
     # When the link or code in it stops working: an email that could not be sent by then
     # would only mislead, so it is failed instead.
@@ -83,62 +70,88 @@ def account_email(envelope: Envelope, payload: EventPayload) -> AccountEmail:
         | SignInLocked,
     ):
         raise TypeError(f"{envelope.type} does not lead to an account email")
-    to, user_id = payload.email, payload.user_id
+    to, user_id, language = payload.email, payload.user_id, payload.language
     facts: dict[str, Any] = {"first_name": payload.first_name}
     if isinstance(payload, ConfirmationRequested):
         facts |= {
             "link": _link(payload.link),
-            "expires_in": duration(payload.expires_at - envelope.occurred_at),
+            "expires_in": duration(payload.expires_at - envelope.occurred_at, language),
         }
         return AccountEmail(
-            "confirm_email", to=to, user_id=user_id, facts=facts, send_by=payload.expires_at
+            "confirm_email",
+            to=to,
+            user_id=user_id,
+            language=language,
+            facts=facts,
+            send_by=payload.expires_at,
         )
     if isinstance(payload, RegistrationAttempted):
         facts |= {
             "sign_in_link": _link(payload.sign_in_link),
             "reset_link": _link(payload.reset_link),
         }
-        return AccountEmail("account_exists", to=to, user_id=user_id, facts=facts)
+        return AccountEmail(
+            "account_exists", to=to, user_id=user_id, language=language, facts=facts
+        )
     if isinstance(payload, SignInCodeIssued):
         facts |= {
             "code": payload.code,
             "purpose": payload.purpose,
-            "expires_in": duration(payload.expires_at - envelope.occurred_at),
+            "expires_in": duration(payload.expires_at - envelope.occurred_at, language),
         }
         return AccountEmail(
-            "sign_in_code", to=to, user_id=user_id, facts=facts, send_by=payload.expires_at
+            "sign_in_code",
+            to=to,
+            user_id=user_id,
+            language=language,
+            facts=facts,
+            send_by=payload.expires_at,
         )
     if isinstance(payload, PasswordResetRequested):
         facts |= {
             "link": _link(payload.link),
-            "expires_in": duration(payload.expires_at - envelope.occurred_at),
+            "expires_in": duration(payload.expires_at - envelope.occurred_at, language),
         }
         return AccountEmail(
-            "password_reset", to=to, user_id=user_id, facts=facts, send_by=payload.expires_at
+            "password_reset",
+            to=to,
+            user_id=user_id,
+            language=language,
+            facts=facts,
+            send_by=payload.expires_at,
         )
     if isinstance(payload, PasswordChanged):
-        facts |= {"changed_at": uk_time(payload.changed_at), "by_reset": payload.by_reset}
-        return AccountEmail("password_changed", to=to, user_id=user_id, facts=facts)
+        facts |= {"changed_at": uk_time(payload.changed_at, language), "by_reset": payload.by_reset}
+        return AccountEmail(
+            "password_changed", to=to, user_id=user_id, language=language, facts=facts
+        )
     if isinstance(payload, FactorAdded):
         facts |= {
-            "factor_sentence": FACTOR_SENTENCES[payload.factor],
-            "added_at": uk_time(payload.added_at),
+            "factor": payload.factor,
+            "added_at": uk_time(payload.added_at, language),
         }
-        return AccountEmail("factor_added", to=to, user_id=user_id, facts=facts)
+        return AccountEmail("factor_added", to=to, user_id=user_id, language=language, facts=facts)
     if isinstance(payload, SignInLocked):
         facts |= {
             "wrong_answers": payload.wrong_answers,
-            "locked_until": uk_time(payload.locked_until),
+            "locked_until": uk_time(payload.locked_until, language),
             "reset_link": _link(payload.reset_link),
         }
-        return AccountEmail("sign_in_locked", to=to, user_id=user_id, facts=facts)
+        return AccountEmail(
+            "sign_in_locked", to=to, user_id=user_id, language=language, facts=facts
+        )
     facts |= {
         "invited_by": payload.invited_by,
-        "role": ROLE_NAMES[payload.role],
+        "role": payload.role,
         "organisation_name": payload.organisation_name,
         "link": _link(payload.link),
-        "expires_in": duration(payload.expires_at - envelope.occurred_at),
+        "expires_in": duration(payload.expires_at - envelope.occurred_at, language),
     }
     return AccountEmail(
-        "staff_invitation", to=to, user_id=user_id, facts=facts, send_by=payload.expires_at
+        "staff_invitation",
+        to=to,
+        user_id=user_id,
+        language=language,
+        facts=facts,
+        send_by=payload.expires_at,
     )

@@ -52,7 +52,9 @@ def account_emails_subscription(
             # retries give it time, and a message still stuck is parked, not lost.
             raise AuthorityNotKnownYet(f"no local record of authority {envelope.authority!r}")
         facts = authority_facts(authority)
-        rendered = templates.render(email.template, {**email.facts, "authority": facts})
+        rendered = templates.render(
+            email.template, {**email.facts, "authority": facts}, language=email.language
+        )
         delivery = await deliveries.queue(
             session,
             authority=envelope.authority,

@@ -3,28 +3,20 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from contracts.fields import LANGUAGES, Language
 from kit.authorities import Authority
+from kit.i18n import DEFAULT_LANGUAGE, load_catalogues
 
 UK_TIME = ZoneInfo("Europe/London")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
+CATALOGUES = load_catalogues(TRANSLATIONS_DIR)
 
 
 @dataclass(frozen=True)
@@ -34,6 +26,7 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
+    language: Language = DEFAULT_LANGUAGE
 
 
 def one_line(value: str) -> str:
@@ -59,45 +52,65 @@ def authority_facts(authority: Authority) -> dict[str, Any]:
     }
 
 
-def uk_time(moment: datetime) -> str:
-    """A moment as people in the UK read it: `3:45pm on 14 May 2024`, `9am on 1 June 2024`."""
+def uk_time(moment: datetime, language: Language) -> str:
+    """A moment as people in the UK read it: `3:45pm on 14 May 2024`, `9yb ar 1 Mehefin 2024`."""
+    catalogue = CATALOGUES[language]
     local = moment.astimezone(UK_TIME)
     hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
+    suffix = catalogue.gettext("am") if local.hour < 12 else catalogue.gettext("pm")
     clock = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-    return f"{clock} on {local.day} {MONTHS[local.month - 1]} {local.year}"
+    day = format_date(local.date(), "d MMMM y", locale=language)
+    return catalogue.gettext("%(clock)s on %(day)s") % {"clock": clock, "day": day}
 
 
-def duration(span: timedelta) -> str:
-    """A span of time in words, rounded: `10 minutes`, `24 hours`, `7 days`."""
+def duration(span: timedelta, language: Language) -> str:
+    """A span of time in words, rounded: `10 minutes`, `24 hours`, `7 days`, `24 awr`."""
+    catalogue = CATALOGUES[language]
     minutes = max(1, round(span.total_seconds() / 60))
     if minutes < 90:
-        count, unit = minutes, "minute"
+        words = catalogue.ngettext("%(count)s minute", "%(count)s minutes", minutes)
+        count = minutes
     elif minutes < 48 * 60:
-        count, unit = round(minutes / 60), "hour"
+        count = round(minutes / 60)
+        words = catalogue.ngettext("%(count)s hour", "%(count)s hours", count)
     else:
-        count, unit = round(minutes / (24 * 60)), "day"
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+        count = round(minutes / (24 * 60))
+        words = catalogue.ngettext("%(count)s day", "%(count)s days", count)
+    return words % {"count": count}
+
+
+def _environment(language: Language) -> Environment:
+    environment = Environment(
+        loader=PackageLoader("notifications.emails", "templates"),
+        # Only the HTML bodies are markup; plain text and subjects must stay as written.
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # New-style gettext escapes the values put into a translated HTML sentence.
+    environment.install_gettext_translations(CATALOGUES[language], newstyle=True)  # type: ignore[attr-defined]
+    return environment
 
 
 class EmailTemplates:
-    """The email templates shipped with the service (Jinja, HTML autoescaped)."""
+    """The email templates shipped with the service (Jinja, HTML autoescaped), per language."""
 
     def __init__(self) -> None:
-        self.environment = Environment(
-            loader=PackageLoader("notifications.emails", "templates"),
-            # Only the HTML bodies are markup; plain text and subjects must stay as written.
-            autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self.environments = {language: _environment(language) for language in LANGUAGES}
 
-    def render(self, template: str, facts: Mapping[str, Any]) -> RenderedEmail:
-        """Render one email; an unknown template or a missing fact raises."""
-        subject = one_line(self.environment.get_template(f"{template}.subject.txt").render(facts))
-        context = {**facts, "subject": subject}
-        text = self.environment.get_template(f"{template}.txt").render(context)
-        html = self.environment.get_template(f"{template}.html").render(context)
-        return RenderedEmail(subject=subject, text=text.strip() + "\n", html=html)
+    def render(
+        self, template: str, facts: Mapping[str, Any], *, language: Language = DEFAULT_LANGUAGE
+    ) -> RenderedEmail:
+        """Render one email in the language; an unknown template or a missing fact raises."""
+        environment = self.environments[language]
+        context = {**facts, "language": language}
+        subject = one_line(environment.get_template(f"{template}.subject.txt").render(context))
+        context["subject"] = subject
+        text = environment.get_template(f"{template}.txt").render(context)
+        html = environment.get_template(f"{template}.html").render(context)
+        return RenderedEmail(
+            subject=subject, text=text.strip() + "\n", html=html, language=language
+        )

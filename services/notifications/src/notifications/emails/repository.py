@@ -66,6 +66,7 @@ class DeliveryRepository(AuthorityRepository):
             "to_key": to.lower(),
             "sender_name": sender_name,
             "subject": email.subject,
+            "language": email.language,
             "message_id": message_id,
             "status": QUEUED,
             "attempts": 0,

@@ -101,6 +101,9 @@ def build_message(delivery: Document, *, mail_from: str, now: datetime) -> Email
     content = delivery["content"]
     message.set_content(str(content["text"]))
     message.add_alternative(str(content["html"]), subtype="html")
+    # After the bodies: setting them replaces every Content-* header. Deliveries queued before
+    # emails had a language were all English.
+    message["Content-Language"] = "cy" if delivery.get("language") == "cy" else "en-GB"
     return message
 
 
