@@ -1,8 +1,10 @@
 """Settings of the gateway (environment variables prefixed GATEWAY_)."""
 
+import ipaddress
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from pydantic_settings import SettingsConfigDict
 
 from kit.settings import ServiceSettings
@@ -13,6 +15,15 @@ SERVICES = ("identity", "cases", "documents", "notifications")
 def _local_pools() -> dict[str, list[str]]:
     ports = {"identity": 8001, "cases": 8002, "documents": 8003, "notifications": 8004}
     return {name: [f"http://127.0.0.1:{port}"] for name, port in ports.items()}
+
+
+def _address_or_network(value: str) -> str:
+    """An IP address or a CIDR network, as given; anything else stops the gateway starting."""
+    ipaddress.ip_network(value.strip(), strict=False)
+    return value.strip()
+
+
+ProxyAddress = Annotated[str, AfterValidator(_address_or_network)]
 
 
 class Settings(ServiceSettings):
@@ -57,9 +68,12 @@ class Settings(ServiceSettings):
         ge=1024,
         description="Largest request body outside uploads (uploads use the authority's limit).",
     )
-    trusted_proxies: list[str] = Field(
+    trusted_proxies: list[ProxyAddress] = Field(
         default_factory=list,
-        description="Addresses of proxies in front of the gateway whose X-Forwarded-For counts.",
+        description=(
+            "Proxies in front of the gateway whose X-Forwarded-For counts: addresses or CIDR "
+            "networks (the portal's web service, an ingress controller)."
+        ),
     )
     rate_sign_in_per_address: str = Field(
         default="30/60", description="Sign-in, code and reset requests per client address."

@@ -20,7 +20,7 @@ from pathlib import Path
 from prometheus_client import Counter
 from starlette.types import Scope
 
-from gateway.clients import client_address
+from gateway.clients import TrustedProxies, client_address
 from gateway.routing import is_sign_in_route
 
 RATE_LIMITED = Counter(
@@ -126,7 +126,7 @@ class RequestRates:
         trusted_proxies: Collection[str] = (),
     ) -> None:
         self.limiter = limiter
-        self.trusted_proxies = frozenset(trusted_proxies)
+        self.trusted_proxies = TrustedProxies(trusted_proxies)
         self.sign_in_per_address = sign_in_per_address
         self.api_per_address = api_per_address
         self.api_per_user = api_per_user
