@@ -62,4 +62,6 @@ def caller_with(*roles: str) -> Callable[[Caller], Awaitable[Caller]]:
 
 AuthorityAdmin = Annotated[Caller, Depends(caller_with("authority_admin"))]
 PlatformAdmin = Annotated[Caller, Depends(caller_with("platform_admin"))]
+# A platform administrator appoints the first administrators of a new authority.
+StaffInviter = Annotated[Caller, Depends(caller_with("authority_admin", "platform_admin"))]
 OrganisationManager = Annotated[Caller, Depends(caller_with("authority_admin", "landlord_admin"))]

@@ -176,6 +176,21 @@ class TestInvitingStaff:
 
         assert error_code(response, 403) == "forbidden"
 
+    async def test_a_platform_administrator_appoints_an_authority_administrator(
+        self, portal: Portal
+    ) -> None:
+        platform_admin = await portal.demo("platform_admin", "rugby")
+
+        invitation = await portal.invite(platform_admin, role="authority_admin")
+        administrator = await portal.accept_invitation("rugby", invitation["email"])
+        await portal.sign_in(administrator)
+
+        me = await portal.get("rugby", "/me", person=administrator)
+        assert me.json()["roles"] == ["authority_admin"]
+        # The new administrator runs the authority from here on.
+        officer = await portal.staff(administrator)
+        assert (await portal.get("rugby", "/me", person=officer)).json()["roles"] == ["officer"]
+
     async def test_a_weak_password_is_refused_on_acceptance(self, portal: Portal) -> None:
         admin = await portal.demo("authority_admin", "watford")
         invitation = await portal.invite(admin)

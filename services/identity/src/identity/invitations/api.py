@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
 
-from identity.dependencies import AuthorityAdmin
+from identity.dependencies import StaffInviter
 from identity.invitations.schemas import (
     InvitationAcceptance,
     InvitationAccepted,
@@ -54,12 +54,16 @@ InvitationServiceDep = Annotated[InvitationService, Depends(invitation_service)]
 async def invite_staff(
     body: StaffInvitationRequest,
     request: Request,
-    admin: AuthorityAdmin,
+    admin: StaffInviter,
     authority: ActiveAuthority,
     identity: IdentityDep,
     service: InvitationServiceDep,
 ) -> InvitationView | JSONResponse:
-    """The person gets the role now and an email whose link, good for 7 days, sets a password."""
+    """The person gets the role now and an email whose link, good for 7 days, sets a password.
+
+    The authority's administrators invite; so does a platform administrator signed in here,
+    to appoint the first administrators of a new authority.
+    """
     once = Once.of(
         request,
         identity.idempotency,
@@ -93,7 +97,7 @@ async def invite_staff(
     responses=declared(401, 403, 404),
 )
 async def list_invitations(
-    _: AuthorityAdmin, authority: ActiveAuthority, identity: IdentityDep
+    _: StaffInviter, authority: ActiveAuthority, identity: IdentityDep
 ) -> InvitationList:
     """Newest first, with whether each is pending, accepted or expired."""
     found = await identity.invitations.listing(authority.slug)
@@ -108,7 +112,7 @@ async def list_invitations(
 )
 async def renew_invitation(
     invitation_id: str,
-    admin: AuthorityAdmin,
+    admin: StaffInviter,
     authority: ActiveAuthority,
     identity: IdentityDep,
     service: InvitationServiceDep,
