@@ -218,6 +218,19 @@ class Challenges:
             session=session,
         )
 
+    async def use_code(self, challenge_id: str, code_digest: str) -> bool:
+        """Mark this emailed code used; False if it was used already (it opens one session)."""
+        result = await self.collection.update_one(
+            {
+                "_id": digest(challenge_id),
+                "finished_at": None,
+                "code_digest": code_digest,
+                "code_used": {"$ne": True},
+            },
+            {"$set": {"code_used": True}},
+        )
+        return result.modified_count == 1
+
     async def count_attempt(self, challenge_id: str) -> int:
         """Count one wrong code; return how many there have been."""
         record = await self.collection.find_one_and_update(

@@ -204,6 +204,7 @@ class SignIn(WritingForAuthority):
                 challenge_id,
                 {
                     "code_digest": self.box.code_digest(code, context=_code_context(challenge_id)),
+                    "code_used": False,
                     "code_expires_at": expires_at,
                     "code_sent_at": now,
                 },
@@ -258,13 +259,17 @@ class SignIn(WritingForAuthority):
             expires_at = challenge.get("code_expires_at")
             if expires_at is None or expires_at <= datetime.now(UTC):
                 return False
-            right = self.box.code_matches(
-                code, challenge.get("code_digest"), context=_code_context(challenge_id)
-            )
-            if right:
-                # Single use: the code cannot open a second session even if the first step races.
-                await self.challenges.update(challenge_id, {"code_digest": None})
-            return right
+            sent = challenge.get("code_digest")
+            if not self.box.code_matches(code, sent, context=_code_context(challenge_id)):
+                return False
+            # Single use: the code cannot open a second session even if the first step races.
+            # The same right code sent twice at once (a double click) is not a wrong answer:
+            # the second copy is told the sign-in has moved on, and counts against nothing.
+            if challenge.get("code_used") or not await self.challenges.use_code(
+                challenge_id, str(sent)
+            ):
+                raise ChallengeInvalid()
+            return True
         if method == "totp":
             factor = await self.factors.get(user_id, "totp")
             if factor is None or factor["status"] != "active":
