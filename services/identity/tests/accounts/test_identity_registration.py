@@ -61,6 +61,7 @@ class TestRegistering:
         assert event["authority"] == "kingston"
         assert event["data"]["user_id"] == owner.user_id
         assert event["data"]["reset_link"].endswith("/kingston/account/forgotten-password")
+        assert event["data"]["sign_in_link"].endswith("/kingston/account/sign-in")
 
     async def test_registering_again_before_confirming_sends_a_new_link_for_the_first_place(
         self, portal: Portal

@@ -35,7 +35,7 @@ CONFIRMATION_SENT = Accepted(
 )
 # A new confirmation email goes at most once a minute, however often someone asks.
 RESEND_AFTER = timedelta(seconds=60)
-SIGN_IN_PAGE = "sign-in"
+SIGN_IN_PAGE = "account/sign-in"
 FORGOTTEN_PASSWORD_PAGE = "account/forgotten-password"
 
 
