@@ -1,39 +1,15 @@
 """A forgotten password reset through the portal's pages, from the link in the real email."""
 
 import re
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
 from tests.support.pages import path_of, post_form
 from tests.support.portal import IdentityStore, Mailbox, Person, Portal, token_of
-
-from portalstack.endpoints import Stack
 
 FORGOTTEN = "/kingston/account/forgotten-password"
 RESET = "/kingston/account/reset-password"
 NEW_PASSWORD = "Willow-Harbour-97?"
 RESET_LINK = re.compile(r"https?://\S+/account/reset-password\?token=[A-Za-z0-9_\-]+")
-
-
-@pytest.fixture
-async def store(stack: Stack) -> AsyncIterator[IdentityStore]:
-    """Identity's own database."""
-    opened = IdentityStore(stack.mongo_url)
-    yield opened
-    await opened.close()
-
-
-@pytest.fixture
-async def identity_api(gateway: httpx.AsyncClient, store: IdentityStore) -> Portal:
-    """Identity's API through the gateway, to make the people the pages are tried with."""
-    return Portal(gateway, store)
-
-
-@pytest.fixture
-def mailbox(stack: Stack) -> Mailbox:
-    """The mail catcher of the running stack."""
-    return Mailbox(stack.mail_url)
 
 
 async def reset_link(portal: httpx.AsyncClient, mailbox: Mailbox, person: Person) -> str:

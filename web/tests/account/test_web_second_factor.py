@@ -2,17 +2,13 @@
 identity's real API and the real mail catcher."""
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 from tests.support.pages import form_token, post_form
 from tests.support.portal import IdentityStore, Mailbox, Person, Portal, code_in
 
 from kit.mongo import Mongo
-from portalstack.endpoints import Stack
-from web.config import Settings as WebSettings
 from web.sessions.repository import COLLECTION
 from web.sessions.service import id_hash
 
@@ -24,34 +20,6 @@ SECRET = re.compile(r'id="secret">([A-Z2-7 ]+)</p>')
 RECOVERY_CODES = re.compile(
     r'<ul class="govuk-list portal-secret" id="recovery-codes">(.*?)</ul>', re.S
 )
-
-
-@pytest.fixture
-async def store(stack: Stack) -> AsyncIterator[IdentityStore]:
-    """Identity's own database."""
-    opened = IdentityStore(stack.mongo_url)
-    yield opened
-    await opened.close()
-
-
-@pytest.fixture
-async def identity_api(gateway: httpx.AsyncClient, store: IdentityStore) -> Portal:
-    """Identity's API through the gateway, to make the people the pages are tried with."""
-    return Portal(gateway, store)
-
-
-@pytest.fixture
-def mailbox(stack: Stack) -> Mailbox:
-    """The mail catcher of the running stack."""
-    return Mailbox(stack.mail_url)
-
-
-@pytest.fixture
-async def web_store(stack: Stack) -> AsyncIterator[Mongo]:
-    """The running web service's own database."""
-    mongo = Mongo(stack.mongo_url, WebSettings().mongo_db)
-    yield mongo
-    await mongo.close()
 
 
 async def sign_in(portal: httpx.AsyncClient, person: Person) -> httpx.Response:
@@ -323,7 +291,7 @@ class TestStaffMustSetUpASecondFactor:
             headers={"Origin": str(portal.base_url).rstrip("/")},
         )
         assert later.status_code == 400
-        assert "This way of signing in is not set up" in later.text
+        assert "You must set up two-factor sign-in before you can sign in" in later.text
         assert (await portal.get("/kingston/account/")).status_code == 303
 
 

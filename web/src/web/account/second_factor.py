@@ -11,6 +11,7 @@ from web.account.qr import authenticator_setup_of, setup_context
 from web.account.signing_in import ENROLMENT, CurrentStep, Step, finish, step_page
 from web.authorities import PageAuthority
 from web.gateway import ApiAnswer
+from web.i18n import gettext as _
 from web.pages import authority_base, render
 from web.sessions.dependencies import CheckedForm, keep_on_session
 from web.sessions.models import SignInStep
@@ -154,7 +155,10 @@ async def choose_factor_page(
 
 def _enrolment_refused(request: Request, step: Step, answer: ApiAnswer) -> HTMLResponse:
     form = MethodChoiceForm()
-    form.errors["method"] = CodeForm(method="totp").refused_message(answer.error_code)
+    if step.step.status == "enrolment_required" and answer.error_code == "method_not_available":
+        form.errors["method"] = _("You must set up two-factor sign-in before you can sign in")
+    else:
+        form.errors["method"] = CodeForm(method="totp").refused_message(answer.error_code)
     return _choice_page(request, step.step, form, status=400)
 
 
