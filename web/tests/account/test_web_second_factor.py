@@ -344,6 +344,28 @@ class TestManagingSecondFactors:
         assert confirmed.headers["location"] == "/kingston/account/recovery-codes"
         assert len(recovery_codes_on(await portal.get("/kingston/account/recovery-codes"))) == 10
 
+    async def test_codes_by_email_are_turned_on_from_the_account(
+        self, portal: httpx.AsyncClient, identity_api: Portal, mailbox: Mailbox
+    ) -> None:
+        person = await identity_api.confirmed("kingston")
+        await sign_in(portal, person)
+        await post_form(portal, f"{SIGN_IN}/later", {}, token_from=CHOOSE)
+        new = "/kingston/account/second-factors/email-codes/new"
+        empty = await post_form(portal, new, {"password": ""})
+        assert empty.status_code == 400
+        assert "Enter your password" in empty.text
+        started = await post_form(portal, new, {"password": person.password})
+        assert started.headers["location"] == "/kingston/account/second-factors/email-codes"
+        page = await portal.get(started.headers["location"])
+        assert f'href="{new}"' in page.text
+        mail = await mailbox.wait_for(person.email, subject="security code")
+        confirmed = await post_form(
+            portal, started.headers["location"], {"code": code_in(mail["text"])}
+        )
+        assert confirmed.headers["location"] == "/kingston/account/recovery-codes"
+        listed = await portal.get("/kingston/account/second-factors")
+        assert 'href="/kingston/account/second-factors/email-codes/remove"' in listed.text
+
     async def test_an_unknown_change_is_not_found(self, portal: httpx.AsyncClient) -> None:
         await post_form(
             portal,
