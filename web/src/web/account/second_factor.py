@@ -1,9 +1,8 @@
 """The second step of signing in: a code from a second factor, or setting one up first."""
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from web.account.code_forms import CodeForm, Method, MethodChoiceForm
 from web.account.forms import SignInForm
@@ -44,7 +43,7 @@ async def _start_again(request: Request, step: Step) -> HTMLResponse:
     return render(request, "account/sign_in.html", {"form": form}, status=400)
 
 
-async def _answer(request: Request, step: Step, method: Method, form_data: Any) -> Response:
+async def _answer(request: Request, step: Step, method: Method, form_data: FormData) -> Response:
     form = CodeForm(method=method)
     if method not in step.step.methods or step.step.status in ENROLMENT:
         return RedirectResponse(f"{authority_base(request)}{step_page(step.step)}", 303)
@@ -233,7 +232,7 @@ async def authenticator_page(
     return _authenticator_page(request, step, CodeForm(method="totp"))
 
 
-async def _confirm(request: Request, step: Step, method: str, form_data: Any) -> Response:
+async def _confirm(request: Request, step: Step, method: str, form_data: FormData) -> Response:
     form = CodeForm(method="totp" if method == "totp" else "email_code")
     code = form.read(form_data)
     if code is not None:
