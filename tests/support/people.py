@@ -71,3 +71,11 @@ async def person_with_email_codes(authority: str = "kingston") -> Person:
         await api.call("DELETE", authority, "/sessions/current", person=person)
         person.tokens = {}
         return person
+
+
+async def new_staff(authority: str = "kingston") -> Person:
+    """An officer who has just accepted an invitation: a second factor is required at first."""
+    async with identity_api() as api:
+        admin = await api.demo("authority_admin", authority)
+        invitation = await api.invite(admin)
+        return await api.accept_invitation(authority, invitation["email"])

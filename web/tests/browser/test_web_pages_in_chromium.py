@@ -12,7 +12,12 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page
 from tests.support.accounts import ConfirmationLink, DeclineOffer
-from tests.support.people import new_person, person_with_an_app, person_with_email_codes
+from tests.support.people import (
+    new_person,
+    new_staff,
+    person_with_an_app,
+    person_with_email_codes,
+)
 from tests.support.polling import eventually
 from tests.support.portal import IdentityStore, Person
 from tests.support.stack import ReadMail
@@ -97,6 +102,12 @@ async def sign_in_with(page: Page, person: Person) -> None:
 async def at_the_offer(page: Page) -> None:
     """Sign in as someone new: a second factor is offered."""
     await sign_in_with(page, await new_person())
+    await page.wait_for_url(re.compile(r"/sign-in/set-up-second-factor$"))
+
+
+async def at_the_requirement(page: Page) -> None:
+    """Sign in as new staff: a second factor must be set up first."""
+    await sign_in_with(page, await new_staff())
     await page.wait_for_url(re.compile(r"/sign-in/set-up-second-factor$"))
 
 
@@ -255,6 +266,7 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
     ("email-confirmed", PORTAL, "/kingston/account/email-confirmed", None),
     ("set-up-second-factor", PORTAL, SIGN_IN, at_the_offer),
     ("set-up-second-factor-error", PORTAL, SIGN_IN, choose_nothing_at_the_offer),
+    ("set-up-second-factor-required", PORTAL, SIGN_IN, at_the_requirement),
     ("set-up-authenticator-app", PORTAL, SIGN_IN, at_the_app_set_up),
     ("set-up-authenticator-app-error", PORTAL, SIGN_IN, give_a_wrong_app_code),
     ("set-up-email-codes", PORTAL, SIGN_IN, at_the_email_set_up),
