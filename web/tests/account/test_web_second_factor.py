@@ -271,6 +271,32 @@ class TestEmailCodes:
         )
         assert signed_in.headers["location"] == "/kingston/account/"
 
+    async def test_a_new_code_is_sent_while_setting_them_up(
+        self,
+        portal: httpx.AsyncClient,
+        identity_api: Portal,
+        mailbox: Mailbox,
+        store: IdentityStore,
+    ) -> None:
+        person = await identity_api.confirmed("kingston")
+        await sign_in(portal, person)
+        await post_form(portal, CHOOSE, {"method": "email_code"})
+        first = await mailbox.wait_for(person.email, subject="security code")
+        again = f"{EMAIL_SET_UP}/new"
+        too_soon = await post_form(portal, again, {}, token_from=EMAIL_SET_UP)
+        assert too_soon.status_code == 400
+        assert "less than a minute ago" in too_soon.text
+        await store.db.factors.update_many(
+            {"user_id": person.user_id},
+            {"$set": {"code_sent_at": datetime.now(UTC) - timedelta(minutes=2)}},
+        )
+        resent = await post_form(portal, again, {}, token_from=EMAIL_SET_UP)
+        assert resent.headers["location"] == EMAIL_SET_UP
+        second = await mailbox.wait_for(person.email, subject="security code", count=2)
+        assert code_in(second["text"]) != code_in(first["text"])
+        confirmed = await post_form(portal, EMAIL_SET_UP, {"code": code_in(second["text"])})
+        assert confirmed.headers["location"] == "/kingston/account/recovery-codes"
+
 
 class TestStaffMustSetUpASecondFactor:
     async def test_new_staff_cannot_choose_later(
