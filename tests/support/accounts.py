@@ -31,8 +31,8 @@ def confirmation_link(read_mail: ReadMail) -> ConfirmationLink:
 async def decline_second_factor_offer(stack: Stack) -> AsyncIterator[DeclineOffer]:
     """Choose "later" at the second-factor offer a new account meets at its first sign-in.
 
-    The portal's sign-in pages do not show that offer yet; declining it through the API lets a
-    new account sign in with its password alone, as the demo accounts do.
+    Declined through the API, the offer is out of the way of tests of other pages: the new
+    account signs in with its password alone, as the demo accounts do.
     """
     headers = {"X-Forwarded-For": client_address()}
     async with httpx.AsyncClient(base_url=stack.gateway_url, headers=headers) as api:

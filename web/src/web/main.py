@@ -6,7 +6,7 @@ from starlette.middleware import Middleware
 
 from kit.app import Runtime, ServiceParts, create_app
 from web import assets
-from web.account import registration
+from web.account import factors, password_reset, registration, second_factor
 from web.account import routes as account_routes
 from web.authorities import AuthorityCache
 from web.config import settings
@@ -51,6 +51,9 @@ app = create_app(
             portal_routes.router,
             account_routes.router,
             registration.router,
+            second_factor.router,
+            factors.router,
+            password_reset.router,
         ],
         indexes=SESSION_INDEXES,
         readiness={"gateway": gateway_ready},

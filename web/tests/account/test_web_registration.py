@@ -1,7 +1,6 @@
 """Creating an account and confirming its address through the portal's pages, against
 identity's real API and the real mail catcher."""
 
-import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -9,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from tests.support.accounts import ConfirmationLink, DeclineOffer
+from tests.support.pages import post_form
 from tests.support.portal import token_of
 from tests.support.stack import ReadMail
 
@@ -17,7 +17,6 @@ from kit.mongo import Mongo
 from portalstack.endpoints import Stack
 
 PASSWORD = "Maple-Lantern-42!"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -31,26 +30,6 @@ async def identity_store(stack: Stack) -> AsyncIterator[Mongo]:
 def new_email() -> str:
     """An address no other test uses."""
     return f"registrant-{uuid.uuid4().hex[:12]}@example.org"
-
-
-async def form_token(portal: httpx.AsyncClient, path: str) -> str:
-    """The CSRF token of the form on a page."""
-    page = await portal.get(path)
-    found = TOKEN.search(page.text)
-    assert found is not None, page.text
-    return found.group(1)
-
-
-async def post_form(
-    portal: httpx.AsyncClient, path: str, fields: dict[str, str], *, token_from: str | None = None
-) -> httpx.Response:
-    """Send a form as a browser on the portal's page would."""
-    token = await form_token(portal, token_from or path)
-    return await portal.post(
-        path,
-        data={"csrf_token": token, **fields},
-        headers={"Origin": str(portal.base_url).rstrip("/")},
-    )
 
 
 async def register(

@@ -1,38 +1,17 @@
 """Signing in and out through the portal's pages, against identity's real API."""
 
 import datetime
-import re
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
+from tests.support.pages import form_token
 
 from kit.mongo import Mongo
-from portalstack.endpoints import Stack
-from web.config import Settings as WebSettings
 from web.sessions.repository import COLLECTION
 from web.sessions.service import id_hash
 
 APPLICANT = "applicant.kingston@demo.housing-portal.local"
 PASSWORD = "Housing-Demo-2025!"
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-async def web_store(stack: Stack) -> AsyncIterator[Mongo]:
-    """The running web service's own database."""
-    mongo = Mongo(stack.mongo_url, WebSettings().mongo_db)
-    yield mongo
-    await mongo.close()
-
-
-async def form_token(portal: httpx.AsyncClient, path: str) -> str:
-    """The CSRF token of the form on a page."""
-    page = await portal.get(path)
-    found = TOKEN.search(page.text)
-    assert found is not None, page.text
-    return found.group(1)
 
 
 async def sign_in(

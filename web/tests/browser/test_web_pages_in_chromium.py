@@ -1,9 +1,11 @@
 """Every page, in English and Welsh, in a real browser: axe finds nothing, it reflows at 320
 CSS pixels, the browser blocks nothing, and its screenshot is kept."""
 
+import asyncio
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,15 @@ import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page
 from tests.support.accounts import ConfirmationLink, DeclineOffer
 from tests.support.browser import keep_screenshot
+from tests.support.people import (
+    new_person,
+    new_staff,
+    person_with_an_app,
+    person_with_email_codes,
+)
+from tests.support.polling import eventually
+from tests.support.portal import IdentityStore, Person
+from tests.support.stack import ReadMail
 
 from portalstack.endpoints import Stack
 
@@ -75,9 +86,158 @@ async def press_the_button(page: Page) -> None:
     await page.wait_for_load_state()
 
 
+async def press_continue(page: Page) -> None:
+    """Press the button of the page's first form (others follow it: "later", "new code")."""
+    await page.locator("main form button[type=submit]").first.click()
+    await page.wait_for_load_state()
+
+
+async def sign_in_with(page: Page, person: Person) -> None:
+    """Send the sign-in form (on the page) with the person's email address and password."""
+    await page.locator("#email").fill(person.email)
+    await page.locator("#password").fill(person.password)
+    await page.locator("form button[type=submit]").first.click()
+    await page.wait_for_load_state()
+
+
+async def at_the_offer(page: Page) -> None:
+    """Sign in as someone new: a second factor is offered."""
+    await sign_in_with(page, await new_person())
+    await page.wait_for_url(re.compile(r"/sign-in/set-up-second-factor$"))
+
+
+async def at_the_requirement(page: Page) -> None:
+    """Sign in as new staff: a second factor must be set up first."""
+    await sign_in_with(page, await new_staff())
+    await page.wait_for_url(re.compile(r"/sign-in/set-up-second-factor$"))
+
+
+async def choose_nothing_at_the_offer(page: Page) -> None:
+    """Press Continue at the offer without choosing."""
+    await at_the_offer(page)
+    await press_continue(page)
+
+
+async def choose(page: Page, method: str) -> None:
+    """Choose a way of getting codes at the offer."""
+    await at_the_offer(page)
+    await page.locator(f"input[value={method}]").check()
+    await press_continue(page)
+
+
+async def at_the_app_set_up(page: Page) -> None:
+    """Choose an authenticator app at the offer."""
+    await choose(page, "totp")
+    await page.wait_for_url(re.compile(r"/set-up-authenticator-app$"))
+
+
+async def give_a_wrong_app_code(page: Page) -> None:
+    """Give the set-up page a code the app never showed."""
+    await at_the_app_set_up(page)
+    await page.locator("#code").fill("000000")
+    await press_continue(page)
+
+
+async def at_the_email_set_up(page: Page) -> None:
+    """Choose codes by email at the offer."""
+    await choose(page, "email_code")
+    await page.wait_for_url(re.compile(r"/set-up-email-codes$"))
+
+
+async def set_up_an_app(page: Page) -> Person:
+    """Set up an authenticator app from the key on the set-up page; the new person."""
+    person = await new_person()
+    await sign_in_with(page, person)
+    await page.locator("input[value=totp]").check()
+    await press_continue(page)
+    person.totp_secret = (await page.locator("#secret").inner_text()).replace(" ", "")
+    await page.locator("#code").fill(await person.next_totp())
+    await press_continue(page)
+    await page.wait_for_url(re.compile(r"/account/recovery-codes$"))
+    return person
+
+
+async def at_the_recovery_codes(page: Page) -> None:
+    """Set up an app, which shows the recovery codes."""
+    await set_up_an_app(page)
+
+
+async def at_the_app_code(page: Page) -> None:
+    """Sign in as someone with an authenticator app."""
+    await sign_in_with(page, await person_with_an_app())
+    await page.wait_for_url(re.compile(r"/sign-in/authenticator-code$"))
+
+
+async def give_a_wrong_sign_in_code(page: Page) -> None:
+    """Give a code the app never showed."""
+    await at_the_app_code(page)
+    await page.locator("#code").fill("000000")
+    await press_continue(page)
+
+
+async def at_the_recovery_code(page: Page) -> None:
+    """Choose a recovery code instead of the app."""
+    await at_the_app_code(page)
+    await page.locator("main a[href$='/sign-in/recovery-code']").click()
+    await page.wait_for_url(re.compile(r"/sign-in/recovery-code$"))
+
+
+async def at_the_email_code(page: Page) -> None:
+    """Sign in as someone whose codes come by email."""
+    await sign_in_with(page, await person_with_email_codes())
+    await page.wait_for_url(re.compile(r"/sign-in/email-code$"))
+
+
+async def ask_for_a_code_too_soon(page: Page) -> None:
+    """Ask for a new code at once: one went less than a minute ago."""
+    await at_the_email_code(page)
+    await page.locator("form[action$='/email-code/new'] button").click()
+    await page.wait_for_load_state()
+
+
+def signed_in_at(path: str) -> Callable[[Page], Awaitable[None]]:
+    """Sign in as Kingston's demo applicant, then open a page."""
+
+    async def setup(page: Page) -> None:
+        await sign_in_as_applicant(page)
+        await page.goto(page.url.split("/kingston/", 1)[0] + path)
+
+    return setup
+
+
+async def confirm_with_no_password(page: Page) -> None:
+    """Ask for a change of second factor without the password."""
+    await sign_in_as_applicant(page)
+    await page.goto(page.url.split("/kingston/", 1)[0] + CHANGE_FACTOR)
+    await press_continue(page)
+
+
+async def open_the_reset_link(page: Page) -> None:
+    """Open a reset link: its token goes onto the session and the form is shown."""
+    await page.goto(page.url.split("/kingston/", 1)[0] + RESET_LINK)
+    await page.wait_for_url(re.compile(r"/account/reset-password$"))
+
+
+async def reset_with_nothing(page: Page) -> None:
+    """Send the new password form empty."""
+    await open_the_reset_link(page)
+    await press_continue(page)
+
+
+async def reset_with_a_used_link(page: Page) -> None:
+    """Send a good password with a link that identity never issued."""
+    await open_the_reset_link(page)
+    await page.locator("#password").fill(PASSWORD)
+    await page.locator("#password_confirmation").fill(PASSWORD)
+    await press_continue(page)
+
+
 # A token of the right shape that identity never issued.
 UNKNOWN_TOKEN = "N0t-a-real-t0ken-" + "x" * 26
 PageSetup = Callable[[Page], Awaitable[None]] | None
+SIGN_IN = "/kingston/account/sign-in"
+CHANGE_FACTOR = "/kingston/account/second-factors/authenticator-app/new"
+RESET_LINK = f"/kingston/account/reset-password?token={UNKNOWN_TOKEN}"
 # Where each page is served: the portal, a web service whose gateway never answers, or the
 # web app with one page that always fails.
 PORTAL, NO_GATEWAY, FAILING = "portal", "no-gateway", "failing"
@@ -105,6 +265,28 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
         press_the_button,
     ),
     ("email-confirmed", PORTAL, "/kingston/account/email-confirmed", None),
+    ("set-up-second-factor", PORTAL, SIGN_IN, at_the_offer),
+    ("set-up-second-factor-error", PORTAL, SIGN_IN, choose_nothing_at_the_offer),
+    ("set-up-second-factor-required", PORTAL, SIGN_IN, at_the_requirement),
+    ("set-up-authenticator-app", PORTAL, SIGN_IN, at_the_app_set_up),
+    ("set-up-authenticator-app-error", PORTAL, SIGN_IN, give_a_wrong_app_code),
+    ("set-up-email-codes", PORTAL, SIGN_IN, at_the_email_set_up),
+    ("recovery-codes", PORTAL, SIGN_IN, at_the_recovery_codes),
+    ("authenticator-code", PORTAL, SIGN_IN, at_the_app_code),
+    ("authenticator-code-error", PORTAL, SIGN_IN, give_a_wrong_sign_in_code),
+    ("recovery-code", PORTAL, SIGN_IN, at_the_recovery_code),
+    ("email-code", PORTAL, SIGN_IN, at_the_email_code),
+    ("email-code-too-soon", PORTAL, SIGN_IN, ask_for_a_code_too_soon),
+    ("second-factors", PORTAL, SIGN_IN, signed_in_at("/kingston/account/second-factors")),
+    ("confirm-password", PORTAL, SIGN_IN, signed_in_at(CHANGE_FACTOR)),
+    ("confirm-password-error", PORTAL, SIGN_IN, confirm_with_no_password),
+    ("forgotten-password", PORTAL, "/kingston/account/forgotten-password", None),
+    ("forgotten-password-error", PORTAL, "/kingston/account/forgotten-password", press_the_button),
+    ("password-reset-sent", PORTAL, "/kingston/account/password-reset-sent", None),
+    ("reset-password", PORTAL, "/kingston/", open_the_reset_link),
+    ("reset-password-error", PORTAL, "/kingston/", reset_with_nothing),
+    ("reset-link-not-working", PORTAL, "/kingston/", reset_with_a_used_link),
+    ("password-reset-done", PORTAL, "/kingston/account/password-reset-done", None),
     ("unavailable", NO_GATEWAY, "/kingston/", None),
     ("problem", FAILING, "/rugby/fails-for-test", None),
 ]
@@ -379,3 +561,193 @@ class TestRegistrationJourney:
         await page.locator("#email").fill(email)
         await page.get_by_role("button", name=words["send"]).click()
         await page.wait_for_url(re.compile(r"/check-your-email$"))
+
+
+RESET_LINK_IN_MAIL = re.compile(r"https?://\S+/account/reset-password\?token=[A-Za-z0-9_\-]+")
+NEW_PASSWORD = "Willow-Harbour-97?"
+
+
+async def emailed_reset_link(read_mail: ReadMail, email: str) -> str:
+    """The reset link in the newest email to the address that has one."""
+
+    async def found() -> str | None:
+        for message in await read_mail(email):
+            link = RESET_LINK_IN_MAIL.search(message["text"])
+            if link is not None:
+                return link.group(0)
+        return None
+
+    link: str = await eventually(found, within=20.0, what=f"a reset link to {email}")
+    return link
+
+
+async def sign_in_in_the_browser(page: Page, base: str, person: Person) -> None:
+    """Open the sign-in page and send it the person's email address and password."""
+    await page.goto(f"{base}/kingston/account/sign-in")
+    await sign_in_with(page, person)
+
+
+async def sign_out_in_the_browser(page: Page) -> None:
+    """Press "Sign out" on the account page."""
+    await page.wait_for_url(re.compile(r"/kingston/account/$"))
+    await page.locator("form[action$='/account/sign-out'] button").click()
+    await page.wait_for_url(re.compile(r"/account/signed-out$"))
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+class TestSecondFactorJourney:
+    async def test_an_app_a_recovery_code_and_a_reset_password(
+        self,
+        page: Page,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        confirmation_link: ConfirmationLink,
+        read_mail: ReadMail,
+        language: str,
+    ) -> None:
+        base = stack.gateway_url
+        person = Person(
+            email=f"journey-{uuid.uuid4().hex[:12]}@example.org",
+            password=PASSWORD,
+            authority="kingston",
+        )
+        await page.goto(f"{base}/kingston/account/register?lang={language}")
+        await page.locator("#first_name").fill("Rhiannon")
+        await page.locator("#last_name").fill("Pryce")
+        await page.locator("#email").fill(person.email)
+        await page.locator("#password").fill(PASSWORD)
+        await page.locator("#password_confirmation").fill(PASSWORD)
+        await press_continue(page)
+        await page.wait_for_url(re.compile(r"/check-your-email$"))
+        await page.goto(base + "/" + (await confirmation_link(person.email)).split("/", 3)[3])
+        await press_continue(page)
+        await page.wait_for_url(re.compile(r"/email-confirmed$"))
+
+        # First sign-in: the offer, then an authenticator app from the key on the page.
+        await sign_in_in_the_browser(page, base, person)
+        await page.wait_for_url(re.compile(r"/sign-in/set-up-second-factor$"))
+        assert await page.get_attribute("html", "lang") == language
+        await checked(page, axe_source, screenshots, f"2fa-offer-{language}")
+        await page.locator("input[value=totp]").check()
+        await press_continue(page)
+        await page.wait_for_url(re.compile(r"/sign-in/set-up-authenticator-app$"))
+        assert await page.locator("svg.portal-qr-code").is_visible()
+        await checked(page, axe_source, screenshots, f"2fa-app-set-up-{language}")
+        person.totp_secret = (await page.locator("#secret").inner_text()).replace(" ", "")
+        await page.locator("#code").fill(await person.next_totp())
+        await press_continue(page)
+        await page.wait_for_url(re.compile(r"/account/recovery-codes$"))
+        await checked(page, axe_source, screenshots, f"2fa-recovery-codes-{language}")
+        person.recovery_codes = await page.locator("#recovery-codes li").all_inner_texts()
+        assert len(person.recovery_codes) == 10
+        async with page.expect_download() as waiting:
+            await page.locator("a[href$='/account/recovery-codes/download']").click()
+        download = await waiting.value
+        saved = await asyncio.to_thread(Path(await download.path()).read_text)
+        assert all(code in saved for code in person.recovery_codes)
+        await press_continue(page)
+        await page.wait_for_url(re.compile(r"/account/second-factors$"))
+        await checked(page, axe_source, screenshots, f"2fa-factors-{language}")
+        await page.goto(f"{base}/kingston/account/")
+        await sign_out_in_the_browser(page)
+
+        # Back in with a code from the app.
+        await sign_in_in_the_browser(page, base, person)
+        await page.wait_for_url(re.compile(r"/sign-in/authenticator-code$"))
+        await checked(page, axe_source, screenshots, f"2fa-app-code-{language}")
+        await page.locator("#code").fill(await person.next_totp())
+        await press_continue(page)
+        await sign_out_in_the_browser(page)
+
+        # Back in with a recovery code.
+        await sign_in_in_the_browser(page, base, person)
+        await page.locator("main a[href$='/sign-in/recovery-code']").click()
+        await page.wait_for_url(re.compile(r"/sign-in/recovery-code$"))
+        await checked(page, axe_source, screenshots, f"2fa-recovery-code-{language}")
+        await page.locator("#code").fill(person.recovery_codes[0])
+        await press_continue(page)
+        await sign_out_in_the_browser(page)
+
+        # The password forgotten: a link by email, a new password, and in with it.
+        await page.goto(f"{base}/kingston/account/sign-in")
+        await page.locator("main a[href$='/account/forgotten-password']").click()
+        await page.wait_for_url(re.compile(r"/account/forgotten-password$"))
+        await checked(page, axe_source, screenshots, f"forgotten-password-{language}")
+        await page.locator("#email").fill(person.email)
+        await press_continue(page)
+        await page.wait_for_url(re.compile(r"/account/password-reset-sent$"))
+        await checked(page, axe_source, screenshots, f"password-reset-sent-{language}")
+        link = await emailed_reset_link(read_mail, person.email)
+        await page.goto(base + "/" + link.split("/", 3)[3])
+        await page.wait_for_url(re.compile(r"/account/reset-password$"))
+        assert "token" not in page.url
+        await checked(page, axe_source, screenshots, f"reset-password-{language}")
+        await page.locator("#password").fill(NEW_PASSWORD)
+        await page.locator("#password_confirmation").fill(NEW_PASSWORD)
+        await press_continue(page)
+        await page.wait_for_url(re.compile(r"/account/password-reset-done$"))
+        assert await page.locator(".govuk-panel").is_visible()
+        await checked(page, axe_source, screenshots, f"password-reset-done-{language}")
+        await page.locator("main a[href$='/account/sign-in']").click()
+        await page.wait_for_url(re.compile(r"/account/sign-in$"))
+        person.password = NEW_PASSWORD
+        await sign_in_with(page, person)
+        await page.wait_for_url(re.compile(r"/sign-in/authenticator-code$"))
+        await page.locator("#code").fill(await person.next_totp())
+        await press_continue(page)
+        await page.wait_for_url(re.compile(r"/kingston/account/$"))
+        assert person.email in await page.locator("main").inner_text()
+        assert await page.get_attribute("html", "lang") == language
+        await checked(page, axe_source, screenshots, f"2fa-signed-in-{language}")
+
+    async def test_an_emailed_code_sent_again(
+        self,
+        page: Page,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        read_mail: ReadMail,
+        language: str,
+    ) -> None:
+        base = stack.gateway_url
+        person = await person_with_email_codes()
+        await page.goto(f"{base}/kingston/?lang={language}")
+        await sign_in_in_the_browser(page, base, person)
+        await page.wait_for_url(re.compile(r"/sign-in/email-code$"))
+        await checked(page, axe_source, screenshots, f"2fa-email-code-{language}")
+        first = await newest_sign_in_code(read_mail, person.email, count=2)
+        resend = page.locator("form[action$='/email-code/new'] button")
+        await resend.click()
+        await page.wait_for_load_state()
+        assert await page.locator(".govuk-error-summary").is_visible()
+        await checked(page, axe_source, screenshots, f"2fa-email-code-too-soon-{language}")
+        store = IdentityStore(stack.mongo_url)
+        try:
+            await store.db.sign_in_challenges.update_many(
+                {"user_id": person.user_id},
+                {"$set": {"code_sent_at": datetime.now(UTC) - timedelta(minutes=2)}},
+            )
+        finally:
+            await store.close()
+        await resend.click()
+        await page.wait_for_url(re.compile(r"/sign-in/email-code$"))
+        assert not await page.locator(".govuk-error-summary").is_visible()
+        second = await newest_sign_in_code(read_mail, person.email, count=3)
+        assert second != first
+        await page.locator("#code").fill(second)
+        await press_continue(page)
+        await page.wait_for_url(re.compile(r"/kingston/account/$"))
+        assert await page.get_attribute("html", "lang") == language
+
+
+async def newest_sign_in_code(read_mail: ReadMail, email: str, *, count: int) -> str:
+    """The code in the newest email once `count` emails with a code have come."""
+
+    async def found() -> str | None:
+        codes = [re.search(r"\b(\d{6})\b", message["text"]) for message in await read_mail(email)]
+        present = [code.group(1) for code in codes if code is not None]
+        return present[0] if len(present) >= count else None
+
+    code: str = await eventually(found, within=20.0, what=f"{count} codes emailed to {email}")
+    return code

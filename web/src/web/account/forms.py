@@ -52,11 +52,10 @@ class SignInForm:
         }
         self.errors["email"] = messages.get(code or "", _("Sorry, you could not be signed in"))
 
-    def needs_second_factor(self) -> None:
-        """Set the error for an account whose sign-in goes on to a second factor."""
+    def start_again(self) -> None:
+        """Set the error for a sign-in whose second step identity no longer takes."""
         self.errors["email"] = _(
-            "Your account needs a second factor, which this portal cannot ask for yet. "
-            "Contact us for help"
+            "Your sign-in timed out or had too many wrong codes. Sign in again"
         )
 
     def error_list(self) -> list[dict[str, str]]:

@@ -154,3 +154,39 @@ class NewLinkForm(Errors):
             )
         else:
             self.errors["email"] = _("Sorry, we could not send a new link. Try again later")
+
+
+@dataclass
+class NewPasswordForm(Errors):
+    """A new password, typed twice."""
+
+    # The rules identity answered with when the password was too weak.
+    broken_rules: list[str] = field(default_factory=list)
+
+    def read(self, form: FormData) -> str | None:
+        """The password when both fields are right, else None with the errors set."""
+        password = _secret(form, "password")
+        confirmation = _secret(form, "password_confirmation")
+        if not password:
+            self.errors["password"] = _("Enter a new password")
+        elif len(password) > PASSWORD_MAX:
+            self.errors["password"] = _("Password must be 128 characters or fewer")
+        if not confirmation and password:
+            self.errors["password_confirmation"] = _("Enter your new password again")
+        elif password and confirmation != password:
+            self.errors["password_confirmation"] = _("The passwords you entered do not match")
+        return password if not self.errors else None
+
+    def refused(self, code: str | None, details: Any) -> None:
+        """Set the error that explains identity's refusal of the password."""
+        if code == "password_too_weak":
+            self.broken_rules = rules_of(details)
+            self.errors["password"] = _("Choose a stronger password")
+        elif code == "passwords_do_not_match":
+            self.errors["password_confirmation"] = _("The passwords you entered do not match")
+        elif code == "validation_failed":
+            self.errors["password"] = _("Password must be 128 characters or fewer")
+        else:
+            self.errors["password"] = _(
+                "Sorry, your password could not be changed. Try again later"
+            )

@@ -3,8 +3,9 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from web.account.dependencies import SignedInPerson, tokens_from
+from web.account.dependencies import SignedInPerson
 from web.account.forms import SignInForm
+from web.account.signing_in import begin_step, finish
 from web.authorities import PageAuthority
 from web.gateway import forwarded_for, gateway_of
 from web.pages import authority_base, render
@@ -46,12 +47,13 @@ async def sign_in(
         form.refused(answer.error_code)
         return render(request, "account/sign_in.html", {"form": form}, status=400)
     tokens = answer.body.get("session")
-    if answer.body.get("status") != "signed_in" or not isinstance(tokens, dict):
-        form.needs_second_factor()
+    if answer.body.get("status") == "signed_in" and isinstance(tokens, dict):
+        return await finish(request, session, tokens)
+    if not isinstance(answer.body.get("challenge"), dict):
+        form.refused(None)
         return render(request, "account/sign_in.html", {"form": form}, status=400)
-    signed_in = await session_service(request).sign_in(session, tokens_from(tokens))
-    replace_session_cookie(request, signed_in)
-    return RedirectResponse(f"{authority_base(request)}/account/", status_code=303)
+    # A second factor, or setting one up, comes first: its pages carry the sign-in on.
+    return await begin_step(request, session, authority.slug, answer.body)
 
 
 @router.get("/{authority}/account/")

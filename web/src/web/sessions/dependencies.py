@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from pydantic import BaseModel
 from starlette.datastructures import FormData
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
@@ -67,6 +68,15 @@ def replace_session_cookie(request: Request, session: OpenSession | None) -> Non
     setattr(request.state, RESUMED, session)
     change = cookies.CookieChange(session.session_id if session is not None else None)
     setattr(request.state, COOKIE_CHANGE, change)
+
+
+async def keep_on_session(
+    request: Request, session: OpenSession, **steps: BaseModel | None
+) -> OpenSession:
+    """Keep journey steps on the browser's session (None forgets one), for this request too."""
+    kept = await session_service(request).keep(session, **steps)
+    setattr(request.state, RESUMED, kept)
+    return kept
 
 
 CurrentSession = Annotated[OpenSession | None, Depends(current_session)]

@@ -15,6 +15,39 @@ class SignedIn(BaseModel):
     access_expires_at: datetime.datetime
 
 
+class SignInStep(BaseModel):
+    """A sign-in between the right password and a session: identity's challenge, kept here."""
+
+    authority: str
+    challenge_id: str
+    # `second_factor_required`, `enrolment_required` or `enrolment_offered`.
+    status: str
+    methods: list[str]
+    code_sent_to: str | None = None
+
+
+class AuthenticatorSetup(BaseModel):
+    """An authenticator app being set up: shown again until its first code confirms it."""
+
+    authority: str
+    secret: str
+    otpauth_uri: str
+
+
+class RecoveryCodesToShow(BaseModel):
+    """New recovery codes, shown to the person until they say they have kept them."""
+
+    authority: str
+    codes: list[str]
+
+
+class PasswordResetLink(BaseModel):
+    """The token of an emailed reset link, taken out of the address bar."""
+
+    authority: str
+    token: str
+
+
 class BrowserSession(BaseModel):
     """One browser's session: its CSRF token, its limits and, once signed in, the tokens."""
 
@@ -27,3 +60,8 @@ class BrowserSession(BaseModel):
     seen_at: datetime.datetime
     expires_at: datetime.datetime
     signed_in: SignedIn | None = None
+    # What a journey of several pages carries from one page to the next, never in the page.
+    sign_in_step: SignInStep | None = None
+    authenticator_setup: AuthenticatorSetup | None = None
+    recovery_codes: RecoveryCodesToShow | None = None
+    password_reset: PasswordResetLink | None = None

@@ -41,6 +41,10 @@ class SessionRepository:
         value = signed_in.model_dump() if signed_in is not None else None
         await self.collection.update_one({"_id": id_hash}, {"$set": {"signed_in": value}})
 
+    async def keep(self, id_hash: str, changes: dict[str, object]) -> None:
+        """Set (or, with None, forget) what a journey carries between its pages."""
+        await self.collection.update_one({"_id": id_hash}, {"$set": changes})
+
     async def remove(self, id_hash: str) -> None:
         """Forget a session."""
         await self.collection.delete_one({"_id": id_hash})

@@ -5,6 +5,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from web.sessions.models import BrowserSession, SignedIn
 from web.sessions.repository import SessionRepository
 
@@ -92,6 +94,17 @@ class SessionService:
         return OpenSession(
             session.session_id, session.record.model_copy(update={"signed_in": signed_in})
         )
+
+    async def keep(self, session: OpenSession, **steps: BaseModel | None) -> OpenSession:
+        """Keep (or, with None, forget) journey steps on the session, e.g. `sign_in_step`."""
+        unknown = set(steps) - set(BrowserSession.model_fields)
+        if unknown:
+            raise ValueError(f"a session has no {sorted(unknown)}")
+        changes: dict[str, object] = {
+            name: value.model_dump() if value is not None else None for name, value in steps.items()
+        }
+        await self.repository.keep(session.record.id_hash, changes)
+        return OpenSession(session.session_id, session.record.model_copy(update=steps))
 
     async def end(self, session: OpenSession) -> None:
         """End a session (sign-out)."""
