@@ -1,0 +1,98 @@
+"""Fixtures that put a signed-in portal session in place for people the portal's pages cannot
+sign in yet (staff, whose sign-in goes on to a second factor), and forms sent as pages send them."""
+
+import datetime
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from tests.support.portal import IdentityStore, Person, Portal
+from tests.support.stack import client_address
+
+from kit.mongo import Mongo
+from portalstack.endpoints import Stack
+from web.account.dependencies import tokens_from
+from web.config import Settings as WebSettings
+from web.sessions.cookies import PLAIN_NAME
+from web.sessions.repository import SessionRepository
+from web.sessions.service import SessionService
+
+# The browser's session cookie, named as the portal names it without TLS.
+SESSION_COOKIE = PLAIN_NAME
+WebSessionOf = Callable[[Person], Awaitable[str]]
+
+
+@pytest.fixture
+async def identity_store(stack: Stack) -> AsyncIterator[IdentityStore]:
+    """Identity's own database (its outbox carries the codes staff are emailed)."""
+    opened = IdentityStore(stack.mongo_url)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def identity_api(stack: Stack, identity_store: IdentityStore) -> AsyncIterator[Portal]:
+    """Identity through the gateway, from a client address of its own."""
+    headers = {"X-Forwarded-For": client_address()}
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=15.0, headers=headers) as http:
+        yield Portal(http, identity_store)
+
+
+@pytest.fixture
+async def web_session_of(stack: Stack) -> AsyncIterator[WebSessionOf]:
+    """The id of a new portal session holding a signed-in person's tokens, as sign-in makes it."""
+    mongo = Mongo(stack.mongo_url, WebSettings().mongo_db)
+    settings = WebSettings()
+    sessions = SessionService(
+        SessionRepository(mongo),
+        idle=datetime.timedelta(minutes=settings.session_idle_minutes),
+        absolute=datetime.timedelta(hours=settings.session_absolute_hours),
+    )
+
+    async def open_for(person: Person) -> str:
+        assert person.tokens, "sign the person in first"
+        started = await sessions.start()
+        signed_in = await sessions.sign_in(started, tokens_from(person.tokens))
+        return signed_in.session_id
+
+    yield open_for
+    await mongo.close()
+
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+INVITATION_LINK = re.compile(r"https?://\S+/account/accept-invitation\?token=[A-Za-z0-9_\-]+")
+
+
+async def form_token(portal: httpx.AsyncClient, path: str) -> str:
+    """The CSRF token of the form on a page."""
+    page = await portal.get(path)
+    assert page.status_code == 200, page.text
+    found = TOKEN.search(page.text)
+    assert found is not None, page.text
+    return found.group(1)
+
+
+async def send_form(
+    portal: httpx.AsyncClient, path: str, fields: dict[str, Any], *, page: str | None = None
+) -> httpx.Response:
+    """Send the form on `page` (the same path by default) to `path`, with its CSRF token."""
+    token = await form_token(portal, page or path)
+    return await portal.post(
+        path,
+        data={"csrf_token": token, **fields},
+        headers={"Origin": str(portal.base_url).rstrip("/")},
+    )
+
+
+def local_address(stack_gateway: str, link: str) -> str:
+    """An emailed link's path at this stack's gateway (the email names the public address)."""
+    return stack_gateway + "/" + link.split("/", 3)[3]
+
+
+def invitation_link(message: dict[str, Any]) -> str:
+    """The invitation link in an email."""
+    found = INVITATION_LINK.search(str(message["text"]))
+    assert found is not None, message["text"]
+    return found.group(0)
