@@ -10,6 +10,12 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Page
 from tests.support.accounts import ConfirmationLink, DeclineOffer
+from tests.support.web_sessions import (
+    SESSION_COOKIE,
+    demo_session,
+    new_invitation_path,
+    restriction_lift_path,
+)
 
 from portalstack.endpoints import Stack
 
@@ -74,6 +80,56 @@ async def press_the_button(page: Page) -> None:
     await page.wait_for_load_state()
 
 
+# Each demo administrator's portal session, signed in once for the whole run.
+ADMIN_SESSIONS: dict[tuple[str, str], str] = {}
+
+
+def origin_of(page: Page) -> str:
+    """The scheme, host and port of the page's address."""
+    return "/".join(page.url.split("/", 3)[:3])
+
+
+def signed_in(role: str, authority: str, path: str, then: "PageSetup" = None) -> "PageSetup":
+    """Open `path` as the demo account with the role (signed in through the API), then `then`."""
+
+    async def setup(page: Page) -> None:
+        key = (role, authority)
+        if key not in ADMIN_SESSIONS:
+            ADMIN_SESSIONS[key] = await demo_session(role, authority)
+        cookie = {"name": SESSION_COOKIE, "value": ADMIN_SESSIONS[key], "url": origin_of(page)}
+        await page.context.add_cookies([cookie])  # type: ignore[list-item]
+        await page.goto(origin_of(page) + path)
+        if then is not None:
+            await then(page)
+
+    return setup
+
+
+async def open_an_invitation(page: Page) -> None:
+    """Open the emailed link of a new invitation."""
+    await page.goto(origin_of(page) + await new_invitation_path())
+
+
+async def accept_with_different_passwords(page: Page) -> None:
+    """Open a new invitation and send two passwords that differ."""
+    await open_an_invitation(page)
+    await page.locator("#password").fill("Maple-Lantern-42!")
+    await page.locator("#password_confirmation").fill("Maple-Lantern-43!")
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_load_state()
+
+
+async def open_a_restriction(page: Page) -> None:
+    """Open the page that lifts a new restriction."""
+    await page.goto(origin_of(page) + await restriction_lift_path())
+
+
+async def check_a_users_password_reset(page: Page) -> None:
+    """Follow the first user's "Reset password" link."""
+    await page.locator("a[href$='/reset-password']").first.click()
+    await page.wait_for_load_state()
+
+
 # A token of the right shape that identity never issued.
 UNKNOWN_TOKEN = "N0t-a-real-t0ken-" + "x" * 26
 PageSetup = Callable[[Page], Awaitable[None]] | None
@@ -104,6 +160,76 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
         press_the_button,
     ),
     ("email-confirmed", PORTAL, "/kingston/account/email-confirmed", None),
+    ("accept-invitation", PORTAL, "/kingston/", open_an_invitation),
+    ("accept-invitation-error", PORTAL, "/kingston/", accept_with_different_passwords),
+    ("invitation-not-working", PORTAL, "/kingston/account/accept-invitation", None),
+    ("invitation-accepted", PORTAL, "/kingston/account/invitation-accepted", None),
+    ("admin-home", PORTAL, "/kingston/", signed_in("authority_admin", "kingston", "/kingston/")),
+    *[
+        (name, PORTAL, path, signed_in("authority_admin", "kingston", path, then))
+        for name, path, then in [
+            ("staff-members", "/kingston/staff/members", None),
+            ("staff-invite", "/kingston/staff/invite", None),
+            ("staff-invite-error", "/kingston/staff/invite", press_the_button),
+            ("staff-invitation-sent", "/kingston/staff/invitation-sent", None),
+            ("staff-restrict", "/kingston/staff/members/0123456789abcdef/restrict", None),
+            (
+                "staff-restrict-error",
+                "/kingston/staff/members/0123456789abcdef/restrict",
+                press_the_button,
+            ),
+            ("staff-access-restricted", "/kingston/staff/access-restricted", None),
+            ("staff-lift", "/kingston/staff/members", open_a_restriction),
+            ("staff-restriction-lifted", "/kingston/staff/restriction-lifted", None),
+            ("staff-audit-log", "/kingston/staff/audit-log", None),
+            ("staff-audit-log-error", "/kingston/staff/audit-log?action=unknown", None),
+        ]
+    ],
+    *[
+        (name, PORTAL, path, signed_in("landlord_admin", "housing-ombudsman", path, then))
+        for name, path, then in [
+            ("organisation-users", "/housing-ombudsman/organisation/users", None),
+            ("organisation-new-user", "/housing-ombudsman/organisation/users/new", None),
+            (
+                "organisation-new-user-error",
+                "/housing-ombudsman/organisation/users/new",
+                press_the_button,
+            ),
+            (
+                "organisation-check-action",
+                "/housing-ombudsman/organisation/users",
+                check_a_users_password_reset,
+            ),
+            ("organisation-user-created", "/housing-ombudsman/organisation/user-created", None),
+        ]
+    ],
+    *[
+        (name, PORTAL, path, signed_in("platform_admin", "housing-ombudsman", path, then))
+        for name, path, then in [
+            ("platform-authorities", "/housing-ombudsman/platform/authorities", None),
+            ("platform-new-authority", "/housing-ombudsman/platform/authorities/new", None),
+            (
+                "platform-new-authority-error",
+                "/housing-ombudsman/platform/authorities/new",
+                press_the_button,
+            ),
+            (
+                "platform-change-authority",
+                "/housing-ombudsman/platform/authorities/kingston/change",
+                None,
+            ),
+            (
+                "platform-disable-authority",
+                "/housing-ombudsman/platform/authorities/watford/disable",
+                None,
+            ),
+            (
+                "platform-authority-changed",
+                "/housing-ombudsman/platform/authorities/kingston/changed",
+                None,
+            ),
+        ]
+    ],
     ("unavailable", NO_GATEWAY, "/kingston/", None),
     ("problem", FAILING, "/rugby/fails-for-test", None),
 ]
