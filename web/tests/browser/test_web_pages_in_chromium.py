@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Page
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page
 from tests.support.accounts import ConfirmationLink, DeclineOffer
+from tests.support.portal import Person, Portal
+from tests.support.stack import ReadMail
 from tests.support.web_sessions import (
     SESSION_COOKIE,
+    WebSessionOf,
     demo_session,
+    invitation_link,
     new_invitation_path,
     restriction_lift_path,
 )
@@ -504,3 +508,243 @@ class TestRegistrationJourney:
         await page.locator("#email").fill(email)
         await page.get_by_role("button", name=words["send"]).click()
         await page.wait_for_url(re.compile(r"/check-your-email$"))
+
+
+async def signed_in_context(browser: Browser, stack: Stack, session_id: str) -> BrowserContext:
+    """A fresh browser profile holding a portal session."""
+    context = await browser.new_context(viewport={"width": 1024, "height": 768})
+    cookie = {"name": SESSION_COOKIE, "value": session_id, "url": stack.gateway_url}
+    await context.add_cookies([cookie])  # type: ignore[list-item]
+    return context
+
+
+async def accept_invitation_in_browser(
+    page: Page,
+    stack: Stack,
+    link: str,
+    *,
+    button: str,
+    axe_source: str,
+    screenshots: Path,
+    name: str,
+) -> None:
+    """Open an emailed invitation, choose a password and see it accepted."""
+    await page.goto(stack.gateway_url + "/" + link.split("/", 3)[3])
+    await page.wait_for_url(re.compile(r"/account/accept-invitation$"))
+    assert "token=" not in page.url
+    await checked(page, axe_source, screenshots, f"{name}-accept")
+    await page.locator("#password").fill(PASSWORD)
+    await page.locator("#password_confirmation").fill(PASSWORD)
+    await page.get_by_role("button", name=button).click()
+    await page.wait_for_url(re.compile(r"/account/invitation-accepted$"))
+    assert await page.locator(".govuk-panel").is_visible()
+    await checked(page, axe_source, screenshots, f"{name}-accepted")
+
+
+class TestLandlordAdministration:
+    async def test_a_created_user_accepts_the_invitation_and_signs_in(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        read_mail: ReadMail,
+        identity_api: Portal,
+        web_session_of: WebSessionOf,
+    ) -> None:
+        admin = await signed_in_context(
+            browser, stack, await demo_session("landlord_admin", "housing-ombudsman")
+        )
+        page = await admin.new_page()
+        await page.goto(f"{stack.gateway_url}/housing-ombudsman/")
+        await page.get_by_role("link", name="Manage your organisation's users").click()
+        await page.get_by_role("button", name="Create a user").click()
+        await page.wait_for_url(re.compile(r"/organisation/users/new$"))
+        email = f"landlord-{uuid.uuid4().hex[:12]}@example.org"
+        await page.locator("#email").fill(email)
+        await page.locator("#first_name").fill("Lowri")
+        await page.locator("#last_name").fill("Hughes")
+        await page.get_by_label("Landlord user").check()
+        await page.get_by_role("button", name="Create user").click()
+        await page.wait_for_url(re.compile(r"/organisation/user-created$"))
+        await checked(page, axe_source, screenshots, "landlord-user-created")
+        await page.get_by_role("link", name="Back to your organisation's users").click()
+        row = page.locator("tr", has_text=email)
+        assert "Invited" in await row.inner_text()
+
+        newcomer = await browser.new_context()
+        invited = await newcomer.new_page()
+        link = invitation_link((await read_mail(email))[0])
+        await accept_invitation_in_browser(
+            invited,
+            stack,
+            link,
+            button="Accept invitation",
+            axe_source=axe_source,
+            screenshots=screenshots,
+            name="landlord-user",
+        )
+        # Their sign-in goes on to set up a second factor, which these pages do not ask for:
+        # signed in through the API, the portal session is theirs.
+        person = Person(email=email, password=PASSWORD, authority="housing-ombudsman")
+        await identity_api.sign_in(person)
+        user = await signed_in_context(browser, stack, await web_session_of(person))
+        own = await user.new_page()
+        await own.goto(f"{stack.gateway_url}/housing-ombudsman/account/")
+        assert email in await own.locator("main").inner_text()
+        await checked(own, axe_source, screenshots, "landlord-user-signed-in")
+
+        await page.reload()
+        assert "Active" in await page.locator("tr", has_text=email).inner_text()
+        for context in (admin, newcomer, user):
+            await context.close()
+
+
+# The Welsh journey's links and buttons.
+CY = {
+    "manage": "Rheoli staff ac aelodau",
+    "invite": "Gwahodd aelod o staff",
+    "officer": "Swyddog",
+    "send": "Anfon y gwahoddiad",
+    "accept": "Derbyn y gwahoddiad",
+    "restrict": "Cyfyngu ar fynediad",
+    "lift": "Codi\u2019r cyfyngiad",
+    "find": "Chwilio",
+    "log": "Darllen y log archwilio",
+    "show": "Dangos digwyddiadau",
+    "lifted": "Cyfyngiad wedi\u2019i godi",
+}
+
+
+class TestAuthorityAdministrationInWelsh:
+    async def test_invite_an_officer_who_accepts_then_restrict_lift_and_read_the_log(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        read_mail: ReadMail,
+    ) -> None:
+        admin = await signed_in_context(
+            browser, stack, await demo_session("authority_admin", "kingston")
+        )
+        page = await admin.new_page()
+        await page.goto(f"{stack.gateway_url}/kingston/?lang=cy")
+        await page.get_by_role("link", name=CY["manage"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/members$"))
+        assert await page.get_attribute("html", "lang") == "cy"
+        await page.get_by_role("button", name=CY["invite"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/invite$"))
+        email = f"swyddog-{uuid.uuid4().hex[:12]}@example.org"
+        await page.get_by_role("button", name=CY["send"]).click()
+        await page.wait_for_load_state()
+        assert await page.locator(".govuk-error-summary").is_visible()
+        await checked(page, axe_source, screenshots, "staff-invite-error-cy")
+        await page.locator("#email").fill(email)
+        await page.locator("#first_name").fill("Gwenllian")
+        await page.locator("#last_name").fill("Morgan")
+        await page.get_by_label(CY["officer"]).check()
+        await page.get_by_role("button", name=CY["send"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/invitation-sent$"))
+        await checked(page, axe_source, screenshots, "staff-invitation-sent-cy")
+
+        newcomer = await browser.new_context()
+        invited = await newcomer.new_page()
+        await invited.goto(f"{stack.gateway_url}/kingston/?lang=cy")
+        await accept_invitation_in_browser(
+            invited,
+            stack,
+            invitation_link((await read_mail(email))[0]),
+            button=CY["accept"],
+            axe_source=axe_source,
+            screenshots=screenshots,
+            name="officer-cy",
+        )
+        assert await invited.get_attribute("html", "lang") == "cy"
+
+        await page.goto(f"{stack.gateway_url}/kingston/staff/members")
+        await page.locator("#email").fill(email)
+        await page.get_by_role("button", name=CY["find"], exact=True).click()
+        await page.locator("tr", has_text=email).get_by_role("link", name=CY["restrict"]).click()
+        await page.wait_for_url(re.compile(r"/restrict$"))
+        await page.locator("#reason").fill("Negeseuon sarhaus i staff")
+        await page.get_by_role("button", name=CY["restrict"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/access-restricted$"))
+        await checked(page, axe_source, screenshots, "staff-access-restricted-cy")
+
+        await page.goto(f"{stack.gateway_url}/kingston/staff/members?email={email}")
+        await page.locator("tr", has_text=email).get_by_role("link", name=CY["lift"]).click()
+        await page.wait_for_url(re.compile(r"/lift$"))
+        assert "Negeseuon sarhaus i staff" in await page.locator("main").inner_text()
+        await checked(page, axe_source, screenshots, "staff-lift-cy")
+        await page.get_by_role("button", name=CY["lift"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/restriction-lifted$"))
+
+        await page.goto(f"{stack.gateway_url}/kingston/staff/members")
+        await page.get_by_role("link", name=CY["log"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/audit-log$"))
+        await page.locator("#action").select_option("restriction.lifted")
+        await page.locator("#email").fill(email)
+        await page.get_by_role("button", name=CY["show"]).click()
+        await page.wait_for_load_state()
+        rows = page.locator("tbody tr")
+        assert await rows.count() == 1
+        assert CY["lifted"] in await rows.first.inner_text()
+        await checked(page, axe_source, screenshots, "staff-audit-log-cy")
+        for context in (admin, newcomer):
+            await context.close()
+
+
+class TestPlatformAdministration:
+    async def test_create_an_authority_change_it_and_meet_a_stale_change(
+        self, browser: Browser, stack: Stack, axe_source: str, screenshots: Path
+    ) -> None:
+        admin = await signed_in_context(
+            browser, stack, await demo_session("platform_admin", "housing-ombudsman")
+        )
+        page = await admin.new_page()
+        await page.goto(f"{stack.gateway_url}/housing-ombudsman/")
+        await page.get_by_role("link", name="Manage authorities").click()
+        await page.get_by_role("button", name="Add an authority").click()
+        await page.wait_for_url(re.compile(r"/platform/authorities/new$"))
+        slug = f"town-{uuid.uuid4().hex[:8]}"
+        await page.locator("#slug").fill(slug)
+        await page.locator("#name").fill("North Town Council")
+        await page.get_by_label("Council", exact=True).check()
+        await page.get_by_label("Homelessness").check()
+        await page.get_by_label("Housing advice").check()
+        await page.locator("#colour").fill("#1d70b8")
+        await page.locator("#contact_email").fill("housing@north-town.example")
+        await page.locator("#hosts").fill(f"{slug}.portal.example")
+        await page.get_by_role("button", name="Add authority").click()
+        await page.wait_for_url(re.compile(rf"/platform/authorities/{slug}/created$"))
+        await checked(page, axe_source, screenshots, "authority-created")
+
+        await page.goto(f"{stack.gateway_url}/housing-ombudsman/platform/authorities/{slug}/change")
+        other = await admin.new_page()
+        await other.goto(page.url)
+        await other.locator("#contact_phone").fill("01234 567890")
+        await other.get_by_role("button", name="Save changes").click()
+        await other.wait_for_url(re.compile(r"/changed$"))
+
+        await page.locator("#name").fill("North Town Borough Council")
+        await page.get_by_role("button", name="Save changes").click()
+        await page.wait_for_load_state()
+        summary = page.locator(".govuk-error-summary")
+        assert "Someone else changed this authority" in await summary.inner_text()
+        assert await page.locator("#contact_phone").input_value() == "01234 567890"
+        await checked(page, axe_source, screenshots, "authority-stale-change")
+        await page.locator("#name").fill("North Town Borough Council")
+        await page.get_by_role("button", name="Save changes").click()
+        await page.wait_for_url(re.compile(r"/changed$"))
+
+        await page.goto(f"{stack.gateway_url}/housing-ombudsman/platform/authorities/{slug}/change")
+        assert await page.locator("#name").input_value() == "North Town Borough Council"
+        await page.goto(
+            f"{stack.gateway_url}/housing-ombudsman/platform/authorities/{slug}/disable"
+        )
+        await checked(page, axe_source, screenshots, "authority-disable")
+        await page.get_by_role("button", name="Disable authority").click()
+        await page.wait_for_url(re.compile(rf"/{slug}/disabled$"))
+        assert await page.locator(".govuk-panel").is_visible()
+        await admin.close()
