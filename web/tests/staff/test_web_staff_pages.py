@@ -17,6 +17,7 @@ from tests.support.web_sessions import (
 )
 
 from portalstack.endpoints import Stack
+from portalstack.settings import StackSettings
 
 PASSWORD = "Maple-Lantern-42!"
 
@@ -134,6 +135,9 @@ class TestInvitingStaff:
         officer = Person(email=email, password=PASSWORD, authority="kingston")
         tokens = await identity_api.sign_in(officer)
         assert tokens["access_token"]
+        logs = StackSettings.from_env().data_dir / "logs"
+        for log in ("gateway.log", "web.log"):
+            assert token not in (logs / log).read_text(errors="replace")
 
     async def test_a_used_link_does_not_work_again(
         self,
