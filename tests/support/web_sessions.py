@@ -26,7 +26,7 @@ WebSessionOf = Callable[[Person], Awaitable[str]]
 
 
 @pytest.fixture
-async def identity_store(stack: Stack) -> AsyncIterator[IdentityStore]:
+async def identity_records(stack: Stack) -> AsyncIterator[IdentityStore]:
     """Identity's own database (its outbox carries the codes staff are emailed)."""
     opened = IdentityStore(stack.mongo_url)
     yield opened
@@ -34,11 +34,11 @@ async def identity_store(stack: Stack) -> AsyncIterator[IdentityStore]:
 
 
 @pytest.fixture
-async def identity_api(stack: Stack, identity_store: IdentityStore) -> AsyncIterator[Portal]:
+async def identity_api(stack: Stack, identity_records: IdentityStore) -> AsyncIterator[Portal]:
     """Identity through the gateway, from a client address of its own."""
     headers = {"X-Forwarded-For": client_address()}
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=15.0, headers=headers) as http:
-        yield Portal(http, identity_store)
+        yield Portal(http, identity_records)
 
 
 async def open_web_session(mongo_url: str, person: Person) -> str:
