@@ -176,6 +176,7 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
             ("staff-invite", "/kingston/staff/invite", None),
             ("staff-invite-error", "/kingston/staff/invite", press_the_button),
             ("staff-invitation-sent", "/kingston/staff/invitation-sent", None),
+            ("staff-invitations", "/kingston/staff/invitations", None),
             ("staff-restrict", "/kingston/staff/members/0123456789abcdef/restrict", None),
             (
                 "staff-restrict-error",

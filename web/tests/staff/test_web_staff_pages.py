@@ -194,6 +194,37 @@ class TestInvitingStaff:
         assert "This person already has this role here" in answer.text
 
 
+class TestInvitationsSentAgain:
+    async def test_a_waiting_invitation_is_sent_again_with_a_new_link(
+        self,
+        admin_portal: httpx.AsyncClient,
+        admin: Person,
+        identity_api: Portal,
+        read_mail: ReadMail,
+    ) -> None:
+        invitation = await identity_api.invite(admin)
+        first = invitation_link((await read_mail(invitation["email"]))[0])
+        listed = await admin_portal.get("/kingston/staff/invitations")
+        row = listed.text.split(invitation["email"], 1)[1].split("</tr>", 1)[0]
+        assert "Waiting" in row
+        path = f"/kingston/staff/invitations/{invitation['id']}/renewal"
+        assert f'action="{path}"' in row
+        sent = await send_form(admin_portal, path, {}, page="/kingston/staff/invitations")
+        assert sent.status_code == 303
+        assert sent.headers["location"] == "/kingston/staff/invitation-sent"
+        second = invitation_link((await read_mail(invitation["email"], count=2))[0])
+        assert second != first
+
+    async def test_an_accepted_invitation_is_not_offered_again(
+        self, admin_portal: httpx.AsyncClient, admin: Person, identity_api: Portal
+    ) -> None:
+        officer = await invited_officer(identity_api, admin)
+        listed = await admin_portal.get("/kingston/staff/invitations")
+        row = listed.text.split(officer.email, 1)[1].split("</tr>", 1)[0]
+        assert "Accepted" in row
+        assert "/renewal" not in row
+
+
 class TestRestrictions:
     async def test_restrict_then_lift(
         self, admin_portal: httpx.AsyncClient, admin: Person, identity_api: Portal

@@ -175,7 +175,7 @@ async def lift(
     if answer.status == 404:
         raise NotFound()
     if answer.status != 200:
-        return render(request, "staff/lift_failed.html", status=400)
+        return render(request, "staff/not_done.html", status=400)
     return RedirectResponse(f"{authority_base(request)}/staff/restriction-lifted", status_code=303)
 
 
@@ -248,3 +248,45 @@ async def _member_id(admin: RoleHolder, email: str) -> str | None:
     answer = await admin.call("GET", "/identity/members", params={"email": email, "limit": "1"})
     items = answer.body.get("items", []) if isinstance(answer.body, dict) else []
     return str(items[0]["user_id"]) if items else None
+
+
+def invitation_state(state: str) -> str:
+    """Where an invitation stands, in the page's language."""
+    return {
+        "pending": _("Waiting"),
+        "accepted": _("Accepted"),
+        "expired": _("Expired"),
+    }.get(state, state)
+
+
+@router.get("/{authority}/staff/invitations")
+async def invitations(request: Request, admin: AuthorityAdmin) -> HTMLResponse:
+    """The invitations sent here, newest first, with those not accepted yet to send again."""
+    answer = await admin.call("GET", "/identity/staff-invitations")
+    items = answer.body.get("items", []) if isinstance(answer.body, dict) else []
+    rows = [
+        {
+            "id": item["id"],
+            "email": item["email"],
+            "role": role_name(str(item["role"])),
+            "state": item["state"],
+            "state_name": invitation_state(str(item["state"])),
+            "sent": day(item.get("created_at")),
+        }
+        for item in items
+        if isinstance(item, dict)
+    ]
+    return render(request, "staff/invitations.html", {"rows": rows})
+
+
+@router.post("/{authority}/staff/invitations/{invitation_id}/renewal")
+async def renew_invitation(
+    request: Request, admin: AuthorityAdmin, invitation_id: RecordId, _form: CheckedForm
+) -> Response:
+    """Send it again with a new link; the earlier link stops working."""
+    answer = await admin.call("POST", f"/identity/staff-invitations/{invitation_id}/renewal")
+    if answer.status == 404:
+        raise NotFound()
+    if answer.status != 200:
+        return render(request, "staff/not_done.html", {"renewal": True}, status=400)
+    return RedirectResponse(f"{authority_base(request)}/staff/invitation-sent", status_code=303)
