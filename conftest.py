@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.support.databases",
     "tests.support.bus",
     "tests.support.accounts",
+    "tests.support.web_sessions",
 ]

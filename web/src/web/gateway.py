@@ -46,6 +46,8 @@ class ApiAnswer:
 
     status: int
     body: Any
+    # The version the answer describes, for an If-Match on a later change.
+    etag: str | None = None
 
     @property
     def error_code(self) -> str | None:
@@ -110,21 +112,27 @@ class GatewayClient:
         token: str | None = None,
         body: dict[str, Any] | None = None,
         forwarded_for: str | None = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> ApiAnswer:
         """Call the API for a person: their token, and their address for the rate limits."""
-        headers = {}
+        headers = dict(headers or {})
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         if forwarded_for:
             headers["X-Forwarded-For"] = forwarded_for
         try:
             async with self.session.request(
-                method, f"{self.base_url}{path}", json=body, headers=headers
+                method, f"{self.base_url}{path}", json=body, headers=headers, params=params
             ) as response:
                 if response.status >= 500:
                     raise GatewayUnavailable(f"{method} {path} answered {response.status}")
                 text = await response.text()
-                return ApiAnswer(response.status, json.loads(text) if text else None)
+                return ApiAnswer(
+                    response.status,
+                    json.loads(text) if text else None,
+                    etag=response.headers.get("etag"),
+                )
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             log.warning("gateway call failed", extra={"path": path, "reason": repr(error)})
             raise GatewayUnavailable(path) from error

@@ -3,8 +3,10 @@
 import datetime
 from contextvars import ContextVar
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 
 from contracts.fields import LANGUAGES, Language
 from kit.i18n import DEFAULT_LANGUAGE, as_language, load_catalogues
@@ -34,3 +36,14 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def format_date(value: datetime.date, *, language: Language | None = None) -> str:
     """A date as people write it in the language, e.g. 1 March 2026 / 1 Mawrth 2026."""
     return babel_format_date(value, "d MMMM y", locale=language or current_language.get())
+
+
+LOCAL_TIME = ZoneInfo("Europe/London")
+
+
+def format_moment(value: datetime.datetime, *, language: Language | None = None) -> str:
+    """A moment in UK time as people write it, e.g. 1 March 2026, 14:05."""
+    aware = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+    return babel_format_datetime(
+        aware, "d MMMM y, HH:mm", tzinfo=LOCAL_TIME, locale=language or current_language.get()
+    )

@@ -6,18 +6,22 @@ from starlette.middleware import Middleware
 
 from kit.app import Runtime, ServiceParts, create_app
 from web import assets
-from web.account import factors, password_reset, registration, second_factor
+from web.account import factors, invitation, password_reset, registration, second_factor
 from web.account import routes as account_routes
 from web.authorities import AuthorityCache
 from web.config import settings
 from web.errors import PageFailures, install_page_errors
 from web.gateway import GatewayClient
+from web.organisation import routes as organisation_routes
 from web.page_context import PageContext
+from web.platform import routes as platform_routes
 from web.portal import routes as portal_routes
 from web.security import SecurityHeaders
 from web.sessions.dependencies import SessionCookie
+from web.sessions.links import LINK_INDEXES, HeldLinks
 from web.sessions.repository import SESSION_INDEXES, SessionRepository
 from web.sessions.service import SessionService
+from web.staff import routes as staff_routes
 
 gateway = GatewayClient(settings.gateway_url, timeout=settings.gateway_timeout_seconds)
 
@@ -29,6 +33,7 @@ async def start(runtime: Runtime) -> None:
         idle=datetime.timedelta(minutes=settings.session_idle_minutes),
         absolute=datetime.timedelta(hours=settings.session_absolute_hours),
     )
+    app.state.held_links = HeldLinks(runtime.mongo)
 
 
 async def stop(_: Runtime) -> None:
@@ -54,8 +59,12 @@ app = create_app(
             second_factor.router,
             factors.router,
             password_reset.router,
+            invitation.router,
+            staff_routes.router,
+            organisation_routes.router,
+            platform_routes.router,
         ],
-        indexes=SESSION_INDEXES,
+        indexes=[*SESSION_INDEXES, *LINK_INDEXES],
         readiness={"gateway": gateway_ready},
         on_start=start,
         on_stop=stop,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Page
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page
 from tests.support.accounts import ConfirmationLink, DeclineOffer
 from tests.support.browser import keep_screenshot
 from tests.support.people import (
@@ -20,8 +20,16 @@ from tests.support.people import (
     person_with_email_codes,
 )
 from tests.support.polling import eventually
-from tests.support.portal import IdentityStore, Person
+from tests.support.portal import IdentityStore, Person, Portal
 from tests.support.stack import ReadMail
+from tests.support.web_sessions import (
+    SESSION_COOKIE,
+    WebSessionOf,
+    demo_session,
+    invitation_link,
+    new_invitation_path,
+    restriction_lift_path,
+)
 
 from portalstack.endpoints import Stack
 
@@ -232,6 +240,56 @@ async def reset_with_a_used_link(page: Page) -> None:
     await press_continue(page)
 
 
+# Each demo administrator's portal session, signed in once for the whole run.
+ADMIN_SESSIONS: dict[tuple[str, str], str] = {}
+
+
+def origin_of(page: Page) -> str:
+    """The scheme, host and port of the page's address."""
+    return "/".join(page.url.split("/", 3)[:3])
+
+
+def signed_in(role: str, authority: str, path: str, then: "PageSetup" = None) -> "PageSetup":
+    """Open `path` as the demo account with the role (signed in through the API), then `then`."""
+
+    async def setup(page: Page) -> None:
+        key = (role, authority)
+        if key not in ADMIN_SESSIONS:
+            ADMIN_SESSIONS[key] = await demo_session(role, authority)
+        cookie = {"name": SESSION_COOKIE, "value": ADMIN_SESSIONS[key], "url": origin_of(page)}
+        await page.context.add_cookies([cookie])  # type: ignore[list-item]
+        await page.goto(origin_of(page) + path)
+        if then is not None:
+            await then(page)
+
+    return setup
+
+
+async def open_an_invitation(page: Page) -> None:
+    """Open the emailed link of a new invitation."""
+    await page.goto(origin_of(page) + await new_invitation_path())
+
+
+async def accept_with_different_passwords(page: Page) -> None:
+    """Open a new invitation and send two passwords that differ."""
+    await open_an_invitation(page)
+    await page.locator("#password").fill("Maple-Lantern-42!")
+    await page.locator("#password_confirmation").fill("Maple-Lantern-43!")
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_load_state()
+
+
+async def open_a_restriction(page: Page) -> None:
+    """Open the page that lifts a new restriction."""
+    await page.goto(origin_of(page) + await restriction_lift_path())
+
+
+async def check_a_users_password_reset(page: Page) -> None:
+    """Follow the first user's "Reset password" link."""
+    await page.locator("a[href$='/reset-password']").first.click()
+    await page.wait_for_load_state()
+
+
 # A token of the right shape that identity never issued.
 UNKNOWN_TOKEN = "N0t-a-real-t0ken-" + "x" * 26
 PageSetup = Callable[[Page], Awaitable[None]] | None
@@ -287,6 +345,77 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
     ("reset-password-error", PORTAL, "/kingston/", reset_with_nothing),
     ("reset-link-not-working", PORTAL, "/kingston/", reset_with_a_used_link),
     ("password-reset-done", PORTAL, "/kingston/account/password-reset-done", None),
+    ("accept-invitation", PORTAL, "/kingston/", open_an_invitation),
+    ("accept-invitation-error", PORTAL, "/kingston/", accept_with_different_passwords),
+    ("invitation-not-working", PORTAL, "/kingston/account/accept-invitation", None),
+    ("invitation-accepted", PORTAL, "/kingston/account/invitation-accepted", None),
+    ("admin-home", PORTAL, "/kingston/", signed_in("authority_admin", "kingston", "/kingston/")),
+    *[
+        (name, PORTAL, path, signed_in("authority_admin", "kingston", path, then))
+        for name, path, then in [
+            ("staff-members", "/kingston/staff/members", None),
+            ("staff-invite", "/kingston/staff/invite", None),
+            ("staff-invite-error", "/kingston/staff/invite", press_the_button),
+            ("staff-invitation-sent", "/kingston/staff/invitation-sent", None),
+            ("staff-invitations", "/kingston/staff/invitations", None),
+            ("staff-restrict", "/kingston/staff/members/0123456789abcdef/restrict", None),
+            (
+                "staff-restrict-error",
+                "/kingston/staff/members/0123456789abcdef/restrict",
+                press_the_button,
+            ),
+            ("staff-access-restricted", "/kingston/staff/access-restricted", None),
+            ("staff-lift", "/kingston/staff/members", open_a_restriction),
+            ("staff-restriction-lifted", "/kingston/staff/restriction-lifted", None),
+            ("staff-audit-log", "/kingston/staff/audit-log", None),
+            ("staff-audit-log-error", "/kingston/staff/audit-log?action=unknown", None),
+        ]
+    ],
+    *[
+        (name, PORTAL, path, signed_in("landlord_admin", "housing-ombudsman", path, then))
+        for name, path, then in [
+            ("organisation-users", "/housing-ombudsman/organisation/users", None),
+            ("organisation-new-user", "/housing-ombudsman/organisation/users/new", None),
+            (
+                "organisation-new-user-error",
+                "/housing-ombudsman/organisation/users/new",
+                press_the_button,
+            ),
+            (
+                "organisation-check-action",
+                "/housing-ombudsman/organisation/users",
+                check_a_users_password_reset,
+            ),
+            ("organisation-user-created", "/housing-ombudsman/organisation/user-created", None),
+        ]
+    ],
+    *[
+        (name, PORTAL, path, signed_in("platform_admin", "housing-ombudsman", path, then))
+        for name, path, then in [
+            ("platform-authorities", "/housing-ombudsman/platform/authorities", None),
+            ("platform-new-authority", "/housing-ombudsman/platform/authorities/new", None),
+            (
+                "platform-new-authority-error",
+                "/housing-ombudsman/platform/authorities/new",
+                press_the_button,
+            ),
+            (
+                "platform-change-authority",
+                "/housing-ombudsman/platform/authorities/kingston/change",
+                None,
+            ),
+            (
+                "platform-disable-authority",
+                "/housing-ombudsman/platform/authorities/watford/disable",
+                None,
+            ),
+            (
+                "platform-authority-changed",
+                "/housing-ombudsman/platform/authorities/kingston/changed",
+                None,
+            ),
+        ]
+    ],
     ("unavailable", NO_GATEWAY, "/kingston/", None),
     ("problem", FAILING, "/rugby/fails-for-test", None),
 ]
@@ -751,3 +880,243 @@ async def newest_sign_in_code(read_mail: ReadMail, email: str, *, count: int) ->
 
     code: str = await eventually(found, within=20.0, what=f"{count} codes emailed to {email}")
     return code
+
+
+async def signed_in_context(browser: Browser, stack: Stack, session_id: str) -> BrowserContext:
+    """A fresh browser profile holding a portal session."""
+    context = await browser.new_context(viewport={"width": 1024, "height": 768})
+    cookie = {"name": SESSION_COOKIE, "value": session_id, "url": stack.gateway_url}
+    await context.add_cookies([cookie])  # type: ignore[list-item]
+    return context
+
+
+async def accept_invitation_in_browser(
+    page: Page,
+    stack: Stack,
+    link: str,
+    *,
+    button: str,
+    axe_source: str,
+    screenshots: Path,
+    name: str,
+) -> None:
+    """Open an emailed invitation, choose a password and see it accepted."""
+    await page.goto(stack.gateway_url + "/" + link.split("/", 3)[3])
+    await page.wait_for_url(re.compile(r"/account/accept-invitation$"))
+    assert "token=" not in page.url
+    await checked(page, axe_source, screenshots, f"{name}-accept")
+    await page.locator("#password").fill(PASSWORD)
+    await page.locator("#password_confirmation").fill(PASSWORD)
+    await page.get_by_role("button", name=button).click()
+    await page.wait_for_url(re.compile(r"/account/invitation-accepted$"))
+    assert await page.locator(".govuk-panel").is_visible()
+    await checked(page, axe_source, screenshots, f"{name}-accepted")
+
+
+class TestLandlordAdministration:
+    async def test_a_created_user_accepts_the_invitation_and_signs_in(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        read_mail: ReadMail,
+        identity_api: Portal,
+        web_session_of: WebSessionOf,
+    ) -> None:
+        admin = await signed_in_context(
+            browser, stack, await demo_session("landlord_admin", "housing-ombudsman")
+        )
+        page = await admin.new_page()
+        await page.goto(f"{stack.gateway_url}/housing-ombudsman/")
+        await page.get_by_role("link", name="Manage your organisation's users").click()
+        await page.get_by_role("button", name="Create a user").click()
+        await page.wait_for_url(re.compile(r"/organisation/users/new$"))
+        email = f"landlord-{uuid.uuid4().hex[:12]}@example.org"
+        await page.locator("#email").fill(email)
+        await page.locator("#first_name").fill("Lowri")
+        await page.locator("#last_name").fill("Hughes")
+        await page.get_by_label("Landlord user").check()
+        await page.get_by_role("button", name="Create user").click()
+        await page.wait_for_url(re.compile(r"/organisation/user-created$"))
+        await checked(page, axe_source, screenshots, "landlord-user-created")
+        await page.get_by_role("link", name="Back to your organisation's users").click()
+        row = page.locator("tr", has_text=email)
+        assert "Invited" in await row.inner_text()
+
+        newcomer = await browser.new_context()
+        invited = await newcomer.new_page()
+        link = invitation_link((await read_mail(email))[0])
+        await accept_invitation_in_browser(
+            invited,
+            stack,
+            link,
+            button="Accept invitation",
+            axe_source=axe_source,
+            screenshots=screenshots,
+            name="landlord-user",
+        )
+        # Their sign-in goes on to set up a second factor, which these pages do not ask for:
+        # signed in through the API, the portal session is theirs.
+        person = Person(email=email, password=PASSWORD, authority="housing-ombudsman")
+        await identity_api.sign_in(person)
+        user = await signed_in_context(browser, stack, await web_session_of(person))
+        own = await user.new_page()
+        await own.goto(f"{stack.gateway_url}/housing-ombudsman/account/")
+        assert email in await own.locator("main").inner_text()
+        await checked(own, axe_source, screenshots, "landlord-user-signed-in")
+
+        await page.reload()
+        assert "Active" in await page.locator("tr", has_text=email).inner_text()
+        for context in (admin, newcomer, user):
+            await context.close()
+
+
+# The Welsh journey's links and buttons.
+CY = {
+    "manage": "Rheoli staff ac aelodau",
+    "invite": "Gwahodd aelod o staff",
+    "officer": "Swyddog",
+    "send": "Anfon y gwahoddiad",
+    "accept": "Derbyn y gwahoddiad",
+    "restrict": "Cyfyngu ar fynediad",
+    "lift": "Codi\u2019r cyfyngiad",
+    "find": "Chwilio",
+    "log": "Darllen y log archwilio",
+    "show": "Dangos digwyddiadau",
+    "lifted": "Cyfyngiad wedi\u2019i godi",
+}
+
+
+class TestAuthorityAdministrationInWelsh:
+    async def test_invite_an_officer_who_accepts_then_restrict_lift_and_read_the_log(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        read_mail: ReadMail,
+    ) -> None:
+        admin = await signed_in_context(
+            browser, stack, await demo_session("authority_admin", "kingston")
+        )
+        page = await admin.new_page()
+        await page.goto(f"{stack.gateway_url}/kingston/?lang=cy")
+        await page.get_by_role("link", name=CY["manage"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/members$"))
+        assert await page.get_attribute("html", "lang") == "cy"
+        await page.get_by_role("button", name=CY["invite"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/invite$"))
+        email = f"swyddog-{uuid.uuid4().hex[:12]}@example.org"
+        await page.get_by_role("button", name=CY["send"]).click()
+        await page.wait_for_load_state()
+        assert await page.locator(".govuk-error-summary").is_visible()
+        await checked(page, axe_source, screenshots, "staff-invite-error-cy")
+        await page.locator("#email").fill(email)
+        await page.locator("#first_name").fill("Gwenllian")
+        await page.locator("#last_name").fill("Morgan")
+        await page.get_by_label(CY["officer"]).check()
+        await page.get_by_role("button", name=CY["send"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/invitation-sent$"))
+        await checked(page, axe_source, screenshots, "staff-invitation-sent-cy")
+
+        newcomer = await browser.new_context()
+        invited = await newcomer.new_page()
+        await invited.goto(f"{stack.gateway_url}/kingston/?lang=cy")
+        await accept_invitation_in_browser(
+            invited,
+            stack,
+            invitation_link((await read_mail(email))[0]),
+            button=CY["accept"],
+            axe_source=axe_source,
+            screenshots=screenshots,
+            name="officer-cy",
+        )
+        assert await invited.get_attribute("html", "lang") == "cy"
+
+        await page.goto(f"{stack.gateway_url}/kingston/staff/members")
+        await page.locator("#email").fill(email)
+        await page.get_by_role("button", name=CY["find"], exact=True).click()
+        await page.locator("tr", has_text=email).get_by_role("link", name=CY["restrict"]).click()
+        await page.wait_for_url(re.compile(r"/restrict$"))
+        await page.locator("#reason").fill("Negeseuon sarhaus i staff")
+        await page.get_by_role("button", name=CY["restrict"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/access-restricted$"))
+        await checked(page, axe_source, screenshots, "staff-access-restricted-cy")
+
+        await page.goto(f"{stack.gateway_url}/kingston/staff/members?email={email}")
+        await page.locator("tr", has_text=email).get_by_role("link", name=CY["lift"]).click()
+        await page.wait_for_url(re.compile(r"/lift$"))
+        assert "Negeseuon sarhaus i staff" in await page.locator("main").inner_text()
+        await checked(page, axe_source, screenshots, "staff-lift-cy")
+        await page.get_by_role("button", name=CY["lift"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/restriction-lifted$"))
+
+        await page.goto(f"{stack.gateway_url}/kingston/staff/members")
+        await page.get_by_role("link", name=CY["log"]).click()
+        await page.wait_for_url(re.compile(r"/kingston/staff/audit-log$"))
+        await page.locator("#action").select_option("restriction.lifted")
+        await page.locator("#email").fill(email)
+        await page.get_by_role("button", name=CY["show"]).click()
+        await page.wait_for_load_state()
+        rows = page.locator("tbody tr")
+        assert await rows.count() == 1
+        assert CY["lifted"] in await rows.first.inner_text()
+        await checked(page, axe_source, screenshots, "staff-audit-log-cy")
+        for context in (admin, newcomer):
+            await context.close()
+
+
+class TestPlatformAdministration:
+    async def test_create_an_authority_change_it_and_meet_a_stale_change(
+        self, browser: Browser, stack: Stack, axe_source: str, screenshots: Path
+    ) -> None:
+        admin = await signed_in_context(
+            browser, stack, await demo_session("platform_admin", "housing-ombudsman")
+        )
+        page = await admin.new_page()
+        await page.goto(f"{stack.gateway_url}/housing-ombudsman/")
+        await page.get_by_role("link", name="Manage authorities").click()
+        await page.get_by_role("button", name="Add an authority").click()
+        await page.wait_for_url(re.compile(r"/platform/authorities/new$"))
+        slug = f"town-{uuid.uuid4().hex[:8]}"
+        await page.locator("#slug").fill(slug)
+        await page.locator("#name").fill("North Town Council")
+        await page.get_by_label("Council", exact=True).check()
+        await page.get_by_label("Homelessness").check()
+        await page.get_by_label("Housing advice").check()
+        await page.locator("#colour").fill("#1d70b8")
+        await page.locator("#contact_email").fill("housing@north-town.example")
+        await page.locator("#hosts").fill(f"{slug}.portal.example")
+        await page.get_by_role("button", name="Add authority").click()
+        await page.wait_for_url(re.compile(rf"/platform/authorities/{slug}/created$"))
+        await checked(page, axe_source, screenshots, "authority-created")
+
+        await page.goto(f"{stack.gateway_url}/housing-ombudsman/platform/authorities/{slug}/change")
+        other = await admin.new_page()
+        await other.goto(page.url)
+        await other.locator("#contact_phone").fill("01234 567890")
+        await other.get_by_role("button", name="Save changes").click()
+        await other.wait_for_url(re.compile(r"/changed$"))
+
+        await page.locator("#name").fill("North Town Borough Council")
+        await page.get_by_role("button", name="Save changes").click()
+        await page.wait_for_load_state()
+        summary = page.locator(".govuk-error-summary")
+        assert "Someone else changed this authority" in await summary.inner_text()
+        assert await page.locator("#contact_phone").input_value() == "01234 567890"
+        await checked(page, axe_source, screenshots, "authority-stale-change")
+        await page.locator("#name").fill("North Town Borough Council")
+        await page.get_by_role("button", name="Save changes").click()
+        await page.wait_for_url(re.compile(r"/changed$"))
+
+        await page.goto(f"{stack.gateway_url}/housing-ombudsman/platform/authorities/{slug}/change")
+        assert await page.locator("#name").input_value() == "North Town Borough Council"
+        await page.goto(
+            f"{stack.gateway_url}/housing-ombudsman/platform/authorities/{slug}/disable"
+        )
+        await checked(page, axe_source, screenshots, "authority-disable")
+        await page.get_by_role("button", name="Disable authority").click()
+        await page.wait_for_url(re.compile(rf"/{slug}/disabled$"))
+        assert await page.locator(".govuk-panel").is_visible()
+        await admin.close()

@@ -3,12 +3,16 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from web.account.dependencies import SignInNeeded, signed_in_person
 from web.authorities import PageAuthority, authority_cache
+from web.gateway import AuthorityProfile
 from web.i18n import gettext as _
 from web.pages import render
 from web.portal.forms import ChooseAuthority
 from web.portal.services import offered_services
+from web.roles import AdminLink, admin_links, profile_of
 from web.sessions.dependencies import CheckedForm, CurrentSession, FormSession
+from web.sessions.service import OpenSession
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,15 +38,29 @@ async def choose_authority(request: Request, form_data: CheckedForm) -> Response
 async def home(request: Request, authority: PageAuthority, session: CurrentSession) -> HTMLResponse:
     """An authority's home page: who it is, how to reach it, and the services it offers."""
     tokens = session.record.signed_in if session is not None else None
+    signed_in = tokens is not None and tokens.authority == authority.slug
     return render(
         request,
         "portal/home.html",
         {
             "services": offered_services(authority),
             "title": _("Housing services"),
-            "signed_in": tokens is not None and tokens.authority == authority.slug,
+            "signed_in": signed_in,
+            "admin_links": await _admin_links(request, authority, session) if signed_in else [],
         },
     )
+
+
+async def _admin_links(
+    request: Request, authority: AuthorityProfile, session: OpenSession | None
+) -> list[AdminLink]:
+    """Links to the administration pages the signed-in person's roles may use."""
+    try:
+        person = await signed_in_person(request, authority, session)
+    except SignInNeeded:
+        return []
+    roles = (await profile_of(request, person)).get("roles")
+    return admin_links([str(role) for role in roles]) if isinstance(roles, list) else []
 
 
 @router.get("/{authority}")

@@ -1,0 +1,1 @@
+"""The landlord administrator's pages: their organisation's users."""

@@ -1,0 +1,1 @@
+"""The platform administrator's pages: the authorities that use the portal."""

@@ -1,0 +1,1 @@
+"""The authority administrator's pages: staff, members, restrictions and the audit log."""
