@@ -4,8 +4,10 @@ import datetime
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
 from babel.support import NullTranslations, Translations
 
 Language = Literal["en", "cy"]
@@ -16,6 +18,9 @@ LANGUAGE_COOKIE = "portal_language"
 LANGUAGE_PARAMETER = "lang"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 DOMAIN = "messages"
+
+# Times are stored in UTC and shown as people in England and Wales read their clocks.
+LOCAL_TIME = ZoneInfo("Europe/London")
 
 current_language: ContextVar[Language] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
 
@@ -62,3 +67,18 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def format_date(value: datetime.date, *, language: Language | None = None) -> str:
     """A date as people write it in the language, e.g. 1 March 2026 / 1 Mawrth 2026."""
     return babel_format_date(value, "d MMMM y", locale=language or current_language.get())
+
+
+def format_moment(value: datetime.datetime | str, *, language: Language | None = None) -> str:
+    """A moment in UK time, e.g. 1 March 2026 at 4:05pm / 1 Mawrth 2026 am 4:05yh.
+
+    An API's ISO 8601 text is read first; naive times are UTC, as the services store them.
+    """
+    chosen = language or current_language.get()
+    moment = datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+    local = aware.astimezone(LOCAL_TIME)
+    day = babel_format_date(local.date(), "d MMMM y", locale=chosen)
+    time = babel_format_time(local.time(), "h:mma", locale=chosen).lower()
+    joined = CATALOGUES[chosen].gettext("%(day)s at %(time)s")
+    return joined % {"day": day, "time": time}

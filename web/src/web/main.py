@@ -6,7 +6,15 @@ from starlette.middleware import Middleware
 
 from kit.app import Runtime, ServiceParts, create_app
 from web import assets
-from web.account import registration
+from web.account import (
+    idle,
+    memberships,
+    password,
+    profile,
+    registration,
+    security_events,
+    sessions_list,
+)
 from web.account import routes as account_routes
 from web.authorities import AuthorityCache
 from web.config import settings
@@ -51,6 +59,12 @@ app = create_app(
             portal_routes.router,
             account_routes.router,
             registration.router,
+            password.router,
+            profile.router,
+            sessions_list.router,
+            security_events.router,
+            memberships.router,
+            idle.router,
         ],
         indexes=SESSION_INDEXES,
         readiness={"gateway": gateway_ready},
@@ -63,6 +77,7 @@ app = create_app(
 app.state.gateway = gateway
 app.state.assets = assets.FrontendAssets.load(settings.assets_dir)
 app.state.portal_styles = assets.PortalStyles.load()
+app.state.portal_scripts = {name: assets.PortalScript.load(name) for name in [idle.WARNING_SCRIPT]}
 app.state.authorities = AuthorityCache(gateway, settings.authority_cache_seconds, {})
 install_page_errors(app)
 # Innermost, inside kit's request middleware, which would answer a failure with a JSON body.

@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from web.account.dependencies import SignedInPerson, tokens_from
 from web.account.forms import SignInForm
+from web.account.notices import take_notice
 from web.authorities import PageAuthority
 from web.gateway import forwarded_for, gateway_of
 from web.pages import authority_base, render
@@ -64,7 +65,8 @@ async def account(request: Request, person: SignedInPerson) -> HTMLResponse:
         forwarded_for=forwarded_for(request),
     )
     me = answer.body if answer.status == 200 and isinstance(answer.body, dict) else {}
-    return render(request, "account/account.html", {"me": me})
+    notice = await take_notice(request, person.session)
+    return render(request, "account/account.html", {"me": me, "notice": notice})
 
 
 @router.post("/{authority}/account/sign-out")

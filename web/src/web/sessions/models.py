@@ -27,3 +27,5 @@ class BrowserSession(BaseModel):
     seen_at: datetime.datetime
     expires_at: datetime.datetime
     signed_in: SignedIn | None = None
+    # What the next page tells the person about the change they just made (a notice's name).
+    notice: str | None = None

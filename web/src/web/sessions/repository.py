@@ -41,6 +41,10 @@ class SessionRepository:
         value = signed_in.model_dump() if signed_in is not None else None
         await self.collection.update_one({"_id": id_hash}, {"$set": {"signed_in": value}})
 
+    async def note(self, id_hash: str, notice: str | None) -> None:
+        """Keep (or forget, with None) the notice for the next page."""
+        await self.collection.update_one({"_id": id_hash}, {"$set": {"notice": notice}})
+
     async def remove(self, id_hash: str) -> None:
         """Forget a session."""
         await self.collection.delete_one({"_id": id_hash})
