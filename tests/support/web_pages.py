@@ -1,11 +1,13 @@
 """The portal's pages driven as a browser without JavaScript would: forms with their CSRF token."""
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from tests.support.portal import Person
+from tests.support.portal import IdentityStore, Person, Portal
+from tests.support.stack import client_address
 
 from kit.mongo import Mongo
 from web.sessions.repository import COLLECTION
@@ -54,3 +56,25 @@ async def stored_tokens(portal: httpx.AsyncClient, web_store: Mongo) -> dict[str
     assert found["signed_in"] is not None
     tokens: dict[str, Any] = found["signed_in"]
     return tokens
+
+
+async def applicant_signed_in_nowhere(
+    identity: Portal, authority: str = "kingston", *, first_name: str = "Rhiannon"
+) -> Person:
+    """A confirmed applicant who has declined the second-factor offer, not signed in anywhere."""
+    person = await identity.confirmed(authority, first_name=first_name)
+    await identity.sign_in(person)
+    ended = await identity.call("DELETE", authority, "/sessions/current", person=person)
+    assert ended.status_code == 204, ended.text
+    person.tokens = {}
+    return person
+
+
+@asynccontextmanager
+async def identity_api(gateway_url: str, mongo_url: str) -> AsyncIterator[Portal]:
+    """Identity's API through the gateway, from an address of its own, with its store."""
+    store = IdentityStore(mongo_url)
+    headers = {"X-Forwarded-For": client_address()}
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=15.0, headers=headers) as http:
+        yield Portal(http, store)
+    await store.close()

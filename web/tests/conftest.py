@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 from fastapi import APIRouter
 from tests.support.portal import IdentityStore, Person, Portal
-from tests.support.web_pages import NewApplicant
+from tests.support.web_pages import NewApplicant, applicant_signed_in_nowhere
 
 from kit.mongo import Mongo
 from portalstack.endpoints import Stack
@@ -148,11 +148,6 @@ def new_applicant(identity: Portal) -> NewApplicant:
     """A confirmed applicant who has declined the second-factor offer, not signed in anywhere."""
 
     async def make(authority: str = "kingston", *, first_name: str = "Rhiannon") -> Person:
-        person = await identity.confirmed(authority, first_name=first_name)
-        await identity.sign_in(person)
-        ended = await identity.call("DELETE", authority, "/sessions/current", person=person)
-        assert ended.status_code == 204, ended.text
-        person.tokens = {}
-        return person
+        return await applicant_signed_in_nowhere(identity, authority, first_name=first_name)
 
     return make

@@ -30,8 +30,11 @@ class TestChangingThePassword:
         assert changed.status_code == 303
         assert changed.headers["location"] == "/kingston/account/"
         account = await portal.get("/kingston/account/")
-        assert "You have changed your password." in account.text
         assert "govuk-notification-banner--success" in account.text
+        assert (
+            '<p class="govuk-notification-banner__heading">You have changed your password.'
+            in account.text
+        )
         # The banner is shown once.
         again = await portal.get("/kingston/account/")
         assert "You have changed your password." not in again.text

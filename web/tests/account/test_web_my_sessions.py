@@ -28,6 +28,7 @@ class TestTheList:
         assert page.status_code == 200
         assert page.text.count("govuk-summary-card ") == 2
         assert "This device" in page.text
+        assert '<span class="govuk-visually-hidden"> (Firefox on Windows, last used' in page.text
         # The other browser is named from the User-Agent it sent through the portal.
         assert "Firefox on Windows" in page.text
         assert len(SESSION_FIELD.findall(page.text)) == 1
