@@ -46,7 +46,7 @@ async def sign_in_as_applicant(page: Page) -> None:
 async def sign_in_and_out(page: Page) -> None:
     """Sign in, then sign out."""
     await sign_in_as_applicant(page)
-    await page.locator("form button[type=submit]").click()
+    await page.locator("main form button[type=submit]").click()
     await page.wait_for_url(re.compile(r"/kingston/account/signed-out$"))
 
 
