@@ -14,13 +14,18 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import APIRouter
+from tests.support.portal import IdentityStore, Person, Portal
+from tests.support.web_pages import NewApplicant, applicant_signed_in_nowhere
 
+from kit.mongo import Mongo
 from portalstack.endpoints import Stack
 from portalstack.processes import free_port, stop_group
 from portalstack.settings import StackSettings
 
 # The web app imported by a test reads the running stack's gateway, never the default one.
 os.environ.setdefault("WEB_GATEWAY_URL", StackSettings.from_env().service_url("gateway"))
+
+from web.config import Settings as WebSettings
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +125,29 @@ def web_with_a_failing_page() -> Iterator[str]:
     yield url
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+async def web_session_store(stack: Stack) -> AsyncIterator[Mongo]:
+    """The running web service's own database, where browser sessions are kept."""
+    mongo = Mongo(stack.mongo_url, WebSettings().mongo_db)
+    yield mongo
+    await mongo.close()
+
+
+@pytest.fixture
+async def identity(stack: Stack, gateway: httpx.AsyncClient) -> AsyncIterator[Portal]:
+    """Identity's API, for making the people the pages are tried with."""
+    store = IdentityStore(stack.mongo_url)
+    yield Portal(gateway, store)
+    await store.close()
+
+
+@pytest.fixture
+def new_applicant(identity: Portal) -> NewApplicant:
+    """A confirmed applicant who has declined the second-factor offer, not signed in anywhere."""
+
+    async def make(authority: str = "kingston", *, first_name: str = "Rhiannon") -> Person:
+        return await applicant_signed_in_nowhere(identity, authority, first_name=first_name)
+
+    return make

@@ -83,6 +83,26 @@ class PortalStyles:
         return f"{PORTAL_PREFIX}/{self.fingerprint}/portal.css"
 
 
+@dataclass(frozen=True)
+class PortalScript:
+    """One of the portal's own scripts (they only enhance pages), under a path named by content."""
+
+    name: str
+    body: bytes
+    fingerprint: str
+
+    @classmethod
+    def load(cls, name: str) -> "PortalScript":
+        """Read the script from the static folder and name it by its hash."""
+        body = (STATIC / name).read_bytes()
+        return cls(name=name, body=body, fingerprint=hashlib.sha256(body).hexdigest()[:12])
+
+    @property
+    def url(self) -> str:
+        """Where this version of the script is served."""
+        return f"{PORTAL_PREFIX}/{self.fingerprint}/{self.name}"
+
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -104,3 +124,13 @@ async def portal_stylesheet(fingerprint: str, request: Request) -> Response:
     if fingerprint != styles.fingerprint:
         raise NotFound()
     return Response(styles.stylesheet, media_type="text/css", headers={"cache-control": IMMUTABLE})
+
+
+@router.get(PORTAL_PREFIX + "/{fingerprint}/{name}.js")
+async def portal_script(fingerprint: str, name: str, request: Request) -> Response:
+    """One of the portal's own scripts, in the version the pages name."""
+    scripts: dict[str, PortalScript] = request.app.state.portal_scripts
+    script = scripts.get(f"{name}.js")
+    if script is None or fingerprint != script.fingerprint:
+        raise NotFound()
+    return Response(script.body, media_type="text/javascript", headers={"cache-control": IMMUTABLE})

@@ -89,7 +89,8 @@ def install_page_errors(app: FastAPI) -> None:
 
     async def on_sign_in_needed(request: Request, exc: Exception) -> RedirectResponse:
         assert isinstance(exc, SignInNeeded)
-        return RedirectResponse(f"{authority_base(request)}/account/sign-in", status_code=303)
+        page = "timed-out" if exc.timed_out else "sign-in"
+        return RedirectResponse(f"{authority_base(request)}/account/{page}", status_code=303)
 
     app.add_exception_handler(SignInNeeded, on_sign_in_needed)
     app.add_exception_handler(StarletteHTTPException, on_http_error)

@@ -1,6 +1,7 @@
 """The gateway's API as the web service calls it: like any client, over HTTP."""
 
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,10 @@ from pydantic import BaseModel, ValidationError
 from kit import logs
 
 log = logs.get_logger("web.gateway")
+
+# The browser's User-Agent, passed on with the person's calls: identity names their sessions'
+# devices from it ("Firefox on Windows"), not from the web service's own client.
+browser_agent: ContextVar[str | None] = ContextVar("browser_agent", default=None)
 
 
 class Branding(BaseModel):
@@ -114,9 +119,15 @@ class GatewayClient:
         forwarded_for: str | None = None,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        if_match: str | None = None,
     ) -> ApiAnswer:
         """Call the API for a person: their token, and their address for the rate limits."""
         headers = dict(headers or {})
+        agent = browser_agent.get()
+        if agent:
+            headers["User-Agent"] = agent
+        if if_match is not None:
+            headers["If-Match"] = if_match
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         if forwarded_for:

@@ -6,7 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_time as babel_format_time
 
 from contracts.fields import LANGUAGES, Language
 from kit.i18n import DEFAULT_LANGUAGE, as_language, load_catalogues
@@ -17,6 +17,9 @@ LANGUAGE_COOKIE = "portal_language"
 # The query parameter the language switch sets; the choice is kept in LANGUAGE_COOKIE.
 LANGUAGE_PARAMETER = "lang"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+# Times are stored in UTC and shown as people in England and Wales read their clocks.
+LOCAL_TIME = ZoneInfo("Europe/London")
 
 current_language: ContextVar[Language] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
 
@@ -38,12 +41,16 @@ def format_date(value: datetime.date, *, language: Language | None = None) -> st
     return babel_format_date(value, "d MMMM y", locale=language or current_language.get())
 
 
-LOCAL_TIME = ZoneInfo("Europe/London")
+def format_moment(value: datetime.datetime | str, *, language: Language | None = None) -> str:
+    """A moment in UK time, e.g. 1 March 2026 at 4:05pm / 1 Mawrth 2026 am 4:05yh.
 
-
-def format_moment(value: datetime.datetime, *, language: Language | None = None) -> str:
-    """A moment in UK time as people write it, e.g. 1 March 2026, 14:05."""
-    aware = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
-    return babel_format_datetime(
-        aware, "d MMMM y, HH:mm", tzinfo=LOCAL_TIME, locale=language or current_language.get()
-    )
+    An API's ISO 8601 text is read first; naive times are UTC, as the services store them.
+    """
+    chosen = language or current_language.get()
+    moment = datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+    local = aware.astimezone(LOCAL_TIME)
+    day = babel_format_date(local.date(), "d MMMM y", locale=chosen)
+    time = babel_format_time(local.time(), "h:mma", locale=chosen).lower()
+    joined = CATALOGUES[chosen].gettext("%(day)s at %(time)s")
+    return joined % {"day": day, "time": time}

@@ -6,7 +6,19 @@ from starlette.middleware import Middleware
 
 from kit.app import Runtime, ServiceParts, create_app
 from web import assets
-from web.account import factors, invitation, password_reset, registration, second_factor
+from web.account import (
+    factors,
+    idle,
+    invitation,
+    memberships,
+    password,
+    password_reset,
+    profile,
+    registration,
+    second_factor,
+    security_events,
+    sessions_list,
+)
 from web.account import routes as account_routes
 from web.authorities import AuthorityCache
 from web.config import settings
@@ -63,6 +75,12 @@ app = create_app(
             staff_routes.router,
             organisation_routes.router,
             platform_routes.router,
+            password.router,
+            profile.router,
+            sessions_list.router,
+            security_events.router,
+            memberships.router,
+            idle.router,
         ],
         indexes=[*SESSION_INDEXES, *LINK_INDEXES],
         readiness={"gateway": gateway_ready},
@@ -75,6 +93,7 @@ app = create_app(
 app.state.gateway = gateway
 app.state.assets = assets.FrontendAssets.load(settings.assets_dir)
 app.state.portal_styles = assets.PortalStyles.load()
+app.state.portal_scripts = {name: assets.PortalScript.load(name) for name in [idle.WARNING_SCRIPT]}
 app.state.authorities = AuthorityCache(gateway, settings.authority_cache_seconds, {})
 install_page_errors(app)
 # Innermost, inside kit's request middleware, which would answer a failure with a JSON body.

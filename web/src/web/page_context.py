@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from web import i18n
+from web.gateway import browser_agent
 from web.pages import AUTHORITY_BASE
 from web.security import ASSETS_PREFIX
 from web.sessions.cookies import over_tls
@@ -57,9 +58,11 @@ class PageContext:
             scope = {**scope, "path": inner, "raw_path": inner.encode()}
             state[AUTHORITY_BASE] = ""
         token = i18n.current_language.set(chosen_language(headers))
+        agent = browser_agent.set(headers.get("user-agent"))
         try:
             await self.app(scope, receive, send)
         finally:
+            browser_agent.reset(agent)
             i18n.current_language.reset(token)
 
     async def _switch(

@@ -48,6 +48,7 @@ def make_environment() -> Environment:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     environment.filters["date"] = lambda value: i18n.format_date(value)
+    environment.filters["moment"] = lambda value: i18n.format_moment(value)
     environment.filters["text_colour_on"] = text_colour_on
     return environment
 
@@ -72,6 +73,28 @@ def switch_link(request: Request, language: i18n.Language) -> str:
     return f"{public_path}?{urlencode(query)}"
 
 
+# With JavaScript on, a signed-in person is warned this long before the idle limit ends their
+# session, and offered to stay signed in.
+IDLE_WARNING = datetime.timedelta(minutes=2)
+
+
+def idle_warning(request: Request, session: Any) -> dict[str, Any] | None:
+    """What the idle warning's script needs, on the signed-in authority's pages."""
+    tokens = session.record.signed_in if session is not None else None
+    authority: AuthorityProfile | None = getattr(request.state, "authority", None)
+    if tokens is None or authority is None or tokens.authority != authority.slug:
+        return None
+    sessions = request.app.state.sessions
+    public_path = request.scope.get("state", {}).get("public_path", request.url.path)
+    query = request.url.query
+    return {
+        "return_to": f"{public_path}?{query}" if query else public_path,
+        "seconds_left": int(sessions.idle_left(session).total_seconds()),
+        "idle_seconds": int(sessions.idle.total_seconds()),
+        "warn_seconds": int(IDLE_WARNING.total_seconds()),
+    }
+
+
 def layout_context(request: Request) -> dict[str, Any]:
     """What the shared layout needs on every page."""
     language = i18n.current_language.get()
@@ -91,6 +114,8 @@ def layout_context(request: Request) -> dict[str, Any]:
         "csrf_field": CSRF_FIELD,
         "csrf_token": session.record.csrf_token if session is not None else None,
         "today": datetime.date.today(),
+        "idle_warning": idle_warning(request, session),
+        "portal_scripts": request.app.state.portal_scripts,
     }
 
 

@@ -7,12 +7,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page
 from tests.support.accounts import ConfirmationLink, DeclineOffer
-from tests.support.browser import keep_screenshot
+from tests.support.browser import axe_violations, keep_screenshot
 from tests.support.people import (
     new_person,
     new_staff,
@@ -22,6 +21,7 @@ from tests.support.people import (
 from tests.support.polling import eventually
 from tests.support.portal import IdentityStore, Person, Portal
 from tests.support.stack import ReadMail
+from tests.support.web_pages import applicant_signed_in_nowhere, identity_api
 from tests.support.web_sessions import (
     SESSION_COOKIE,
     WebSessionOf,
@@ -31,9 +31,7 @@ from tests.support.web_sessions import (
     restriction_lift_path,
 )
 
-from portalstack.endpoints import Stack
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+from portalstack.endpoints import Stack, current_stack
 
 
 async def show_front_door_error(page: Page) -> None:
@@ -67,7 +65,7 @@ async def sign_in_as_applicant(page: Page) -> None:
 async def sign_in_and_out(page: Page) -> None:
     """Sign in, then sign out."""
     await sign_in_as_applicant(page)
-    await page.locator("form button[type=submit]").click()
+    await page.locator("main form button[type=submit]").click()
     await page.wait_for_url(re.compile(r"/kingston/account/signed-out$"))
 
 
@@ -238,6 +236,98 @@ async def reset_with_a_used_link(page: Page) -> None:
     await page.locator("#password").fill(PASSWORD)
     await page.locator("#password_confirmation").fill(PASSWORD)
     await press_continue(page)
+
+
+async def sign_in_as_new_applicant(page: Page) -> None:
+    """Sign in as an applicant made for this page alone, whose account may change."""
+    stack = current_stack()
+    async with identity_api(stack.gateway_url, stack.mongo_url) as identity:
+        person = await applicant_signed_in_nowhere(identity)
+    await page.goto(f"{origin_of(page)}/kingston/account/sign-in")
+    await page.locator("#email").fill(person.email)
+    await page.locator("#password").fill(person.password)
+    await page.locator("form button[type=submit]").click()
+    await page.wait_for_url(re.compile(r"/kingston/account/$"))
+
+
+def opened_signed_in(path: str, *, new: bool = False) -> Callable[[Page], Awaitable[None]]:
+    """Sign in (as the demo applicant, or a new one), then open an account page."""
+
+    async def setup(page: Page) -> None:
+        if new:
+            await sign_in_as_new_applicant(page)
+        else:
+            await page.goto(f"{origin_of(page)}/kingston/account/sign-in")
+            await sign_in_as_applicant(page)
+        await page.goto(f"{origin_of(page)}{path}")
+
+    return setup
+
+
+def sent_signed_in(
+    path: str, fields: dict[str, str], *, new: bool = False
+) -> Callable[[Page], Awaitable[None]]:
+    """Sign in, open an account page's form, fill it in and send it."""
+
+    async def setup(page: Page) -> None:
+        await opened_signed_in(path, new=new)(page)
+        for field, value in fields.items():
+            await page.locator(f"#{field}").fill(value)
+        await page.locator("main form button[type=submit]").last.click()
+        await page.wait_for_load_state()
+
+    return setup
+
+
+async def join_watford(page: Page) -> None:
+    """As a new applicant, join Watford from the housing services page."""
+    await opened_signed_in("/kingston/account/authorities", new=True)(page)
+    await page.get_by_label("Watford Borough Council").check()
+    await page.locator("main form button[type=submit]").last.click()
+    await page.wait_for_load_state()
+
+
+async def switch_to_watford(page: Page) -> None:
+    """Join Watford and switch to it."""
+    await join_watford(page)
+    await page.locator("#switch-watford").click()
+    await page.wait_for_url(re.compile(r"/watford/account/$"))
+
+
+async def send_join_with_nothing_chosen(page: Page) -> None:
+    """Send the join form without choosing a housing service."""
+    await opened_signed_in("/kingston/account/authorities")(page)
+    await page.locator("main form button[type=submit]").last.click()
+    await page.wait_for_load_state()
+
+
+async def change_password_of_new_applicant(page: Page) -> None:
+    """Change a new applicant's password: the account page confirms it."""
+    await sign_in_as_new_applicant(page)
+    await page.goto(f"{origin_of(page)}/kingston/account/password")
+    await page.locator("#current_password").fill(PASSWORD)
+    await page.locator("#new_password").fill("Harbour-Lights-77?")
+    await page.locator("#confirm_password").fill("Harbour-Lights-77?")
+    await page.locator("main form button[type=submit]").click()
+    await page.wait_for_url(re.compile(r"/kingston/account/$"))
+
+
+async def change_name_of_new_applicant(page: Page) -> None:
+    """Change a new applicant's name: their details page confirms it."""
+    await sent_signed_in(
+        "/kingston/account/profile/name", {"first_name": "Siân", "last_name": "Lloyd"}, new=True
+    )(page)
+
+
+async def warn_before_the_idle_limit(page: Page) -> None:
+    """Sign in, then let 28 minutes pass on the page's clock: the warning opens."""
+    await sign_in_as_new_applicant(page)
+    await page.clock.install()
+    await page.goto(f"{origin_of(page)}/kingston/account/")
+    await page.clock.run_for(28 * 60 * 1000 + 1000)
+    await page.locator("#idle-warning").wait_for(state="visible")
+    # Time flows again, so that axe's own timers run; the limit is still two minutes away.
+    await page.clock.resume()
 
 
 # Each demo administrator's portal session, signed in once for the whole run.
@@ -416,6 +506,53 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
             ),
         ]
     ],
+    ("profile", PORTAL, "/kingston/", opened_signed_in("/kingston/account/profile")),
+    ("profile-changed", PORTAL, "/kingston/", change_name_of_new_applicant),
+    ("change-name", PORTAL, "/kingston/", opened_signed_in("/kingston/account/profile/name")),
+    (
+        "change-name-error",
+        PORTAL,
+        "/kingston/",
+        sent_signed_in("/kingston/account/profile/name", {"first_name": "", "last_name": ""}),
+    ),
+    ("change-phone", PORTAL, "/kingston/", opened_signed_in("/kingston/account/profile/phone")),
+    (
+        "change-phone-error",
+        PORTAL,
+        "/kingston/",
+        sent_signed_in("/kingston/account/profile/phone", {"phone": "call me maybe"}),
+    ),
+    ("change-password", PORTAL, "/kingston/", opened_signed_in("/kingston/account/password")),
+    (
+        "change-password-error",
+        PORTAL,
+        "/kingston/",
+        sent_signed_in("/kingston/account/password", {"new_password": "lowercase only"}),
+    ),
+    ("password-changed", PORTAL, "/kingston/", change_password_of_new_applicant),
+    (
+        "sessions",
+        PORTAL,
+        "/kingston/",
+        opened_signed_in("/kingston/account/sessions", new=True),
+    ),
+    (
+        "security-events",
+        PORTAL,
+        "/kingston/",
+        opened_signed_in("/kingston/account/security-events", new=True),
+    ),
+    (
+        "authorities",
+        PORTAL,
+        "/kingston/",
+        opened_signed_in("/kingston/account/authorities", new=True),
+    ),
+    ("authorities-error", PORTAL, "/kingston/", send_join_with_nothing_chosen),
+    ("authority-joined", PORTAL, "/kingston/", join_watford),
+    ("authority-switched", PORTAL, "/kingston/", switch_to_watford),
+    ("timed-out", PORTAL, "/kingston/account/timed-out", None),
+    ("idle-warning", PORTAL, "/kingston/", warn_before_the_idle_limit),
     ("unavailable", NO_GATEWAY, "/kingston/", None),
     ("problem", FAILING, "/rugby/fails-for-test", None),
 ]
@@ -428,18 +565,6 @@ def base_url(request: pytest.FixtureRequest, stack: Stack, where: str) -> str:
     if where == FAILING:
         return str(request.getfixturevalue("web_with_a_failing_page"))
     return stack.gateway_url
-
-
-async def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
-    """What axe-core finds on the page for the WCAG 2.0, 2.1 and 2.2 A and AA rules."""
-    # Evaluated, not added as a script tag: the page's CSP rightly refuses inline scripts.
-    await page.evaluate(axe_source)
-    result: dict[str, Any] = await page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
-    ]
 
 
 async def open_page(

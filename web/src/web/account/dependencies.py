@@ -12,6 +12,7 @@ from web.sessions.dependencies import (
     CurrentSession,
     replace_session_cookie,
     session_service,
+    timed_out,
 )
 from web.sessions.models import SignedIn
 from web.sessions.service import OpenSession
@@ -24,9 +25,11 @@ REFRESH_BEFORE = datetime.timedelta(seconds=60)
 class SignInNeeded(Exception):
     """The page is for signed-in people; this browser's session is not signed in here."""
 
-    def __init__(self, authority: str) -> None:
+    def __init__(self, authority: str, *, timed_out: bool = False) -> None:
         super().__init__(authority)
         self.authority = authority
+        # The session ended just now for being unused too long: the person is told why.
+        self.timed_out = timed_out
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ async def signed_in_person(
     """The person signed in here; their tokens refreshed first if they are about to expire."""
     tokens = session.record.signed_in if session is not None else None
     if session is None or tokens is None or tokens.authority != authority.slug:
-        raise SignInNeeded(authority.slug)
+        raise SignInNeeded(authority.slug, timed_out=timed_out(request))
     expires_at = tokens.access_expires_at.replace(tzinfo=datetime.UTC)
     if expires_at - datetime.datetime.now(datetime.UTC) > REFRESH_BEFORE:
         return Person(session, tokens)

@@ -5,6 +5,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from web.account.dependencies import SignedInPerson
 from web.account.forms import SignInForm
+from web.account.identity import as_person
+from web.account.notices import take_notice
 from web.account.signing_in import begin_step, finish
 from web.authorities import PageAuthority
 from web.gateway import forwarded_for, gateway_of
@@ -59,14 +61,10 @@ async def sign_in(
 @router.get("/{authority}/account/")
 async def account(request: Request, person: SignedInPerson) -> HTMLResponse:
     """Who is signed in."""
-    answer = await gateway_of(request).call(
-        "GET",
-        f"/{person.tokens.authority}/api/identity/me",
-        token=person.access_token,
-        forwarded_for=forwarded_for(request),
-    )
+    answer = await as_person(request, person, "GET", "/me")
     me = answer.body if answer.status == 200 and isinstance(answer.body, dict) else {}
-    return render(request, "account/account.html", {"me": me})
+    notice = await take_notice(request, person.session)
+    return render(request, "account/account.html", {"me": me, "notice": notice})
 
 
 @router.post("/{authority}/account/sign-out")

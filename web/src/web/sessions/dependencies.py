@@ -19,6 +19,8 @@ from web.sessions.service import OpenSession, SessionService
 
 COOKIE_CHANGE = "session_cookie_change"
 RESUMED = "browser_session"
+# Set when the browser's signed-in session ended on this request for being unused too long.
+TIMED_OUT = "session_timed_out"
 
 
 def session_service(request: Request) -> SessionService:
@@ -34,7 +36,9 @@ async def current_session(request: Request) -> OpenSession | None:
         resumed: OpenSession | None = getattr(state, RESUMED)
         return resumed
     session_id = cookies.session_id_of(request)
-    session = await session_service(request).resume(session_id) if session_id else None
+    found = await session_service(request).resume_noting_timeout(session_id) if session_id else None
+    session = found.session if found is not None else None
+    setattr(state, TIMED_OUT, found is not None and found.timed_out)
     if session is None and session_id:
         # The browser holds an id that has ended: take it away.
         setattr(state, COOKIE_CHANGE, cookies.CookieChange(None))
@@ -61,6 +65,11 @@ async def checked_form(request: Request) -> FormData:
     if not token_matches(session, form.get(CSRF_FIELD)):
         raise FormRefused()
     return form
+
+
+def timed_out(request: Request) -> bool:
+    """Whether the browser's signed-in session ended on this request for being unused too long."""
+    return bool(getattr(request.state, TIMED_OUT, False))
 
 
 def replace_session_cookie(request: Request, session: OpenSession | None) -> None:

@@ -65,3 +65,5 @@ class BrowserSession(BaseModel):
     authenticator_setup: AuthenticatorSetup | None = None
     recovery_codes: RecoveryCodesToShow | None = None
     password_reset: PasswordResetLink | None = None
+    # What the next page tells the person about the change they just made (a notice's name).
+    notice: str | None = None

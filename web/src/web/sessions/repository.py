@@ -45,6 +45,10 @@ class SessionRepository:
         """Set (or, with None, forget) what a journey carries between its pages."""
         await self.collection.update_one({"_id": id_hash}, {"$set": changes})
 
+    async def note(self, id_hash: str, notice: str | None) -> None:
+        """Keep (or forget, with None) the notice for the next page."""
+        await self.collection.update_one({"_id": id_hash}, {"$set": {"notice": notice}})
+
     async def remove(self, id_hash: str) -> None:
         """Forget a session."""
         await self.collection.delete_one({"_id": id_hash})

@@ -32,6 +32,14 @@ class OpenSession:
     record: BrowserSession
 
 
+@dataclass(frozen=True)
+class Resumed:
+    """The session an id names, or none; and whether a signed-in one ended now for idling."""
+
+    session: OpenSession | None
+    timed_out: bool = False
+
+
 class SessionService:
     """The rules of browser sessions."""
 
@@ -62,18 +70,46 @@ class SessionService:
 
     async def resume(self, session_id: str) -> OpenSession | None:
         """The session this id names, unless it is unknown, idle too long or past its limit."""
+        return (await self.resume_noting_timeout(session_id)).session
+
+    async def resume_noting_timeout(self, session_id: str) -> Resumed:
+        """As `resume`, telling apart a signed-in session that has just ended for idling."""
         record = await self.repository.find(id_hash(session_id))
         if record is None:
-            return None
+            return Resumed(None)
         now = _now()
         seen_at = record.seen_at.replace(tzinfo=datetime.UTC)
         expires_at = record.expires_at.replace(tzinfo=datetime.UTC)
         if now >= expires_at or now - seen_at >= self.idle:
             await self.repository.remove(record.id_hash)
-            return None
+            idled = now < expires_at and record.signed_in is not None
+            return Resumed(None, timed_out=idled)
         if now - seen_at >= SEEN_PRECISION:
             await self.repository.seen(record.id_hash, now)
-        return OpenSession(session_id, record)
+            record = record.model_copy(update={"seen_at": now})
+        return Resumed(OpenSession(session_id, record))
+
+    def idle_left(self, session: OpenSession) -> datetime.timedelta:
+        """How long the session may go unused before it ends."""
+        seen_at = session.record.seen_at.replace(tzinfo=datetime.UTC)
+        return max(self.idle - (_now() - seen_at), datetime.timedelta(0))
+
+    async def keep_alive(self, session: OpenSession) -> OpenSession:
+        """Count the session as used now ("Stay signed in")."""
+        now = _now()
+        await self.repository.seen(session.record.id_hash, now)
+        return OpenSession(session.session_id, session.record.model_copy(update={"seen_at": now}))
+
+    async def note(self, session: OpenSession, notice: str) -> None:
+        """Keep a notice for the next page the person sees."""
+        await self.repository.note(session.record.id_hash, notice)
+
+    async def take_notice(self, session: OpenSession) -> str | None:
+        """The notice kept for this page, forgotten once read."""
+        notice = session.record.notice
+        if notice is not None:
+            await self.repository.note(session.record.id_hash, None)
+        return notice
 
     async def renew(self, session: OpenSession) -> OpenSession:
         """The same session under a new id and CSRF token (at sign-in: fixation is useless)."""
