@@ -30,7 +30,7 @@ REGISTER = {
     "medical_needs": False,
     "local_connection": True,
 }
-ADVICE = {"topic": "repairs", "question": "The landlord will not fix the boiler."}
+ADVICE: Json = {"topic": "repairs", "question": "The landlord will not fix the boiler."}
 HOUSEHOLD = [
     {
         "name": "Julia Jules",
