@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from cases.cases.catalogue import kind_view
 from cases.cases.kinds import KINDS, offered
 from cases.cases.models import CaseRecord
+from cases.cases.pdf import application_pdf
 from cases.cases.policy import can_see
 from cases.cases.schemas import (
     ActionRequest,
@@ -171,6 +172,30 @@ async def my_cases(
 async def read_case(case: CaseForUser, response: Response, service: CaseServiceDep) -> CaseView:
     """Its ETag is the version to send back in If-Match."""
     return _answer(response, service.view(case))
+
+
+@router.get(
+    "/cases/{case_id}/pdf",
+    summary="The application as an accessible PDF",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "A tagged PDF"},
+        **declared(401, 404),
+    },
+)
+async def case_pdf(
+    case: CaseForUser, authority: ActiveAuthority, service: CaseServiceDep
+) -> Response:
+    """What was answered, the household, status and deadlines, as the caller may see them."""
+    pdf = await application_pdf(service.view(case), authority_name=authority.name)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="application-{case.reference}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.get(
