@@ -2,7 +2,8 @@
 
 Each filter is served by an index whose equality prefix names it (status, kind, owner, the
 landlord), walked newest first in windows of creation time; "deadline within N days" is a
-range on the running clock's last day, soonest first.
+range on the running clock's last day from today, soonest first (a clock already run out is
+not "within" any number of days ahead).
 """
 
 from dataclasses import dataclass
@@ -99,7 +100,9 @@ class Caseload:
             last_id = ""
         query = {k: v for k, v in query.items() if k != "open"}
         last_day = (today + timedelta(days=days)).isoformat()
-        found = await self.cases.due_within(authority, query, from_day=after, last_day=last_day)
+        found = await self.cases.due_within(
+            authority, query, from_day=after or today.isoformat(), last_day=last_day
+        )
         found = [
             case
             for case in found

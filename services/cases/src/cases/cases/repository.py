@@ -151,9 +151,7 @@ class Cases(AuthorityRepository):
         self, authority: str, query: Mapping[str, Any], *, from_day: str, last_day: str
     ) -> list[CaseRecord]:
         """Open cases whose running statutory clock ends between two days, soonest first."""
-        bounds: Document = {"$lte": last_day}
-        if from_day:
-            bounds["$gte"] = from_day
+        bounds: Document = {"$gte": from_day, "$lte": last_day}
         found = await self.find_many(
             authority,
             {**query, "open": True, "next_deadline": bounds},
