@@ -82,13 +82,13 @@ async def case_for_user(
 CaseForUser = Annotated[CaseRecord, Depends(case_for_user)]
 
 
-async def case_to_change(request: Request, case: CaseForUser) -> CaseRecord:
-    """The case, if If-Match names the version the caller read."""
+def changing(request: Request, case: CaseRecord) -> CaseRecord:
+    """The case, if If-Match names the version the caller read.
+
+    Called in the handler, after the body was checked: a bad body is a 422 whatever the
+    If-Match."""
     require_match(request, case.version)
     return case
-
-
-CaseToChange = Annotated[CaseRecord, Depends(case_to_change)]
 
 
 def _answer(response: Response, view: CaseView) -> CaseView:
@@ -218,10 +218,14 @@ async def case_history(case: CaseForUser, stores: StoresDep) -> HistoryList:
     openapi_extra=IF_MATCH,
 )
 async def change_answers(
-    body: AnswersChange, case: CaseToChange, response: Response, service: CaseServiceDep
+    body: AnswersChange,
+    case: CaseForUser,
+    request: Request,
+    response: Response,
+    service: CaseServiceDep,
 ) -> CaseView:
     """Answers not named stay as they were."""
-    return _answer(response, await service.change_answers(case, body.answers))
+    return _answer(response, await service.change_answers(changing(request, case), body.answers))
 
 
 @router.put(
@@ -232,10 +236,16 @@ async def change_answers(
     openapi_extra=IF_MATCH,
 )
 async def change_household(
-    body: HouseholdChange, case: CaseToChange, response: Response, service: CaseServiceDep
+    body: HouseholdChange,
+    case: CaseForUser,
+    request: Request,
+    response: Response,
+    service: CaseServiceDep,
 ) -> CaseView:
     """A live register application changes its household by a change of circumstances."""
-    return _answer(response, await service.change_household(case, body.household))
+    return _answer(
+        response, await service.change_household(changing(request, case), body.household)
+    )
 
 
 @router.put(
@@ -246,10 +256,14 @@ async def change_household(
     openapi_extra=IF_MATCH,
 )
 async def change_contact(
-    body: ContactChange, case: CaseToChange, response: Response, service: CaseServiceDep
+    body: ContactChange,
+    case: CaseForUser,
+    request: Request,
+    response: Response,
+    service: CaseServiceDep,
 ) -> CaseView:
     """Never suspends the application."""
-    return _answer(response, await service.change_contact(case, body.contact))
+    return _answer(response, await service.change_contact(changing(request, case), body.contact))
 
 
 @router.post(
@@ -260,10 +274,14 @@ async def change_contact(
     openapi_extra=IF_MATCH,
 )
 async def take_action(
-    body: ActionRequest, case: CaseToChange, response: Response, service: CaseServiceDep
+    body: ActionRequest,
+    case: CaseForUser,
+    request: Request,
+    response: Response,
+    service: CaseServiceDep,
 ) -> CaseView:
     """Refused unless the kind declares it from the case's status for the caller."""
-    return _answer(response, await service.act(case, body))
+    return _answer(response, await service.act(changing(request, case), body))
 
 
 @router.put(
@@ -274,10 +292,14 @@ async def take_action(
     openapi_extra=IF_MATCH,
 )
 async def assign_case(
-    body: OwnerChange, case: CaseToChange, response: Response, service: CaseServiceDep
+    body: OwnerChange,
+    case: CaseForUser,
+    request: Request,
+    response: Response,
+    service: CaseServiceDep,
 ) -> CaseView:
     """Null leaves it unassigned."""
-    return _answer(response, await service.assign(case, body.owner_id))
+    return _answer(response, await service.assign(changing(request, case), body.owner_id))
 
 
 @router.put(
@@ -288,10 +310,14 @@ async def assign_case(
     openapi_extra=IF_MATCH,
 )
 async def set_stage(
-    body: StageChange, case: CaseToChange, response: Response, service: CaseServiceDep
+    body: StageChange,
+    case: CaseForUser,
+    request: Request,
+    response: Response,
+    service: CaseServiceDep,
 ) -> CaseView:
     """One of the stages the kind declares."""
-    return _answer(response, await service.set_stage(case, body.stage))
+    return _answer(response, await service.set_stage(changing(request, case), body.stage))
 
 
 @router.post(
@@ -302,11 +328,15 @@ async def set_stage(
     openapi_extra=IF_MATCH,
 )
 async def submit_change(
-    body: CircumstancesRequest, case: CaseToChange, response: Response, service: CaseServiceDep
+    body: CircumstancesRequest,
+    case: CaseForUser,
+    request: Request,
+    response: Response,
+    service: CaseServiceDep,
 ) -> CaseView:
     """The live application is suspended (no bidding) until an officer verifies the change."""
     view = await service.submit_change(
-        case, note=body.note, household=body.household, answers=body.answers
+        changing(request, case), note=body.note, household=body.household, answers=body.answers
     )
     return _answer(response, view)
 
@@ -319,10 +349,13 @@ async def submit_change(
     openapi_extra=IF_MATCH,
 )
 async def verify_change(
-    case: CaseToChange, response: Response, service: CaseServiceDep
+    case: CaseForUser,
+    request: Request,
+    response: Response,
+    service: CaseServiceDep,
 ) -> CaseView:
     """The change stands and the application is live again."""
-    return _answer(response, await service.verify_change(case))
+    return _answer(response, await service.verify_change(changing(request, case)))
 
 
 @router.post(
@@ -333,7 +366,11 @@ async def verify_change(
     openapi_extra=IF_MATCH,
 )
 async def reject_change(
-    body: Rejection, case: CaseToChange, response: Response, service: CaseServiceDep
+    body: Rejection,
+    case: CaseForUser,
+    request: Request,
+    response: Response,
+    service: CaseServiceDep,
 ) -> CaseView:
     """The change is dropped with the reason, and the application is live again."""
-    return _answer(response, await service.reject_change(case, body.reason))
+    return _answer(response, await service.reject_change(changing(request, case), body.reason))
