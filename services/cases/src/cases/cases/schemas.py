@@ -8,8 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from cases.cases.details import (
     ContactDetails,
     Household,
-    HouseholdMember,
-    Name,
     RegisterDetails,
     Relationship,
 )
@@ -234,6 +232,3 @@ class HistoryList(BaseModel):
     """A case's history, oldest first."""
 
     items: list[HistoryView]
-
-
-__all__ = ["HouseholdMember", "Name"]
