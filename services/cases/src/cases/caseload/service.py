@@ -7,7 +7,7 @@ not "within" any number of days ahead).
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from cases.cases.policy import audience
 from cases.cases.repository import Cases, Page, References
@@ -15,6 +15,8 @@ from kit.auth import Principal
 from kit.errors import AppError, Forbidden
 from kit.mongo import Document
 from kit.pagination import InvalidCursor, Position, decode_cursor, encode_cursor
+
+MIN_WINDOW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,19 @@ class Caseload:
             query["open"] = True
         if filters.due_within is not None:
             return await self._due(authority, query, filters.due_within, today, limit, cursor)
-        since = await self.references.first_case_at(authority)
-        if since is None:
+        made = await self.references.made(authority)
+        if made is None:
             return Page([], None)
+        since, count = made
         position = Position.decode(cursor) if cursor else None
-        return await self.cases.newest(authority, query, limit=limit, cursor=position, since=since)
+        return await self.cases.newest(
+            authority,
+            query,
+            limit=limit,
+            cursor=position,
+            since=since,
+            first_window=first_window(since, count, limit=limit),
+        )
 
     async def _due(
         self,
@@ -112,3 +122,10 @@ class Caseload:
             return Page(found, None)
         last = found[limit - 1]
         return Page(found[:limit], encode_cursor([last.next_deadline or "", last.id]))
+
+
+def first_window(since: datetime, count: int, *, limit: int) -> timedelta:
+    """A window that holds about twice a page of cases at the authority's average rate, so
+    most pages take one or two reads whatever the volume."""
+    span = datetime.now(UTC) - since
+    return max(span * (2 * (limit + 1)) / max(count, 1), MIN_WINDOW)

@@ -23,7 +23,8 @@ CASES = "cases"
 HISTORY = "case_history"
 REFERENCES = "case_references"
 FIRST_REFERENCE = 1_000_001
-# The first window looked at for a page of a caseload, doubled until the page is full.
+# The first window looked at for a page of a caseload when nothing better is known, doubled
+# until the page is full.
 FIRST_WINDOW = timedelta(hours=6)
 # Cases made in the same instant as the cursor's, read again and skipped.
 TIES = 50
@@ -118,6 +119,7 @@ class Cases(AuthorityRepository):
         limit: int,
         cursor: Position | None,
         since: datetime,
+        first_window: timedelta = FIRST_WINDOW,
     ) -> Page:
         """Matching cases newest first, read a widening window of creation times at a time.
 
@@ -127,7 +129,7 @@ class Cases(AuthorityRepository):
         """
         top = cursor.at if cursor is not None else datetime.now(UTC) + timedelta(minutes=1)
         upper_bound = "$lte" if cursor is not None else "$lt"
-        window = FIRST_WINDOW
+        window = first_window
         items: list[CaseRecord] = []
         while len(items) <= limit:
             bottom = max(top - window, since)
@@ -255,7 +257,9 @@ class References(AuthorityRepository):
         assert found is not None
         return str(FIRST_REFERENCE - 1 + int(found["last"]))
 
-    async def first_case_at(self, authority: str) -> datetime | None:
-        """When the authority's first case was made, if it has any."""
+    async def made(self, authority: str) -> tuple[datetime, int] | None:
+        """When the authority's first case was made and how many it has made, if any."""
         found = await self.collection.find_one({"_id": authority})
-        return found["first_case_at"] if found is not None else None
+        if found is None:
+            return None
+        return found["first_case_at"], int(found["last"])
