@@ -7,6 +7,22 @@ from tests.support.factories import authority
 
 from contracts import EventPayload
 from contracts.events.authority import AuthorityUpserted, Branding, Contact, UploadPolicy
+from contracts.events.cases import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseCreated,
+    CaseDetailsChanged,
+    CaseReinstated,
+    CaseStatusChanged,
+    CaseSubmitted,
+    CaseSuspended,
+    CircumstancesRejected,
+    CircumstancesSubmitted,
+    CircumstancesVerified,
+    DraftExpiring,
+    DraftRemoved,
+)
 from contracts.events.identity import (
     AccountDeactivated,
     AccountReactivated,
@@ -24,6 +40,13 @@ from contracts.events.identity import (
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 PERSON = {"user_id": "6f1c2a", "email": "sam.jones@example.org", "first_name": "Sam"}
 PORTAL = "https://portal.example/watford"
+CASE = {
+    "case_id": "9a8b7c6d5e4f30211203948576afbecd",
+    "reference": "1000119",
+    "kind": "housing_register",
+    "status": "live",
+    "applicant_id": "6f1c2a",
+}
 
 
 @pytest.fixture
@@ -88,5 +111,23 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
             ended_at=NOW,
             tokens_expire_by=NOW + timedelta(minutes=10, seconds=30),
         ),
+        CaseCreated(**{**CASE, "status": "draft"}),
+        CaseSubmitted(**{**CASE, "status": "submitted"}, submitted_at=NOW),
+        CaseAccepted(**{**CASE, "kind": "homelessness", "status": "approach"}),
+        CaseAssigned(**CASE, owner_id="7e2d3b", previous_owner_id=None),
+        CaseStatusChanged(**CASE, previous_status="assessed", action="set_live", reason=None),
+        CaseDetailsChanged(**CASE, parts=["contact"]),
+        CaseSuspended(**{**CASE, "status": "suspended"}),
+        CaseReinstated(**CASE),
+        CaseClosed(**{**CASE, "status": "closed"}, closed_at=NOW, reason="Rehoused"),
+        CircumstancesSubmitted(**{**CASE, "status": "suspended"}, change_id="c0ffee"),
+        CircumstancesVerified(**CASE, change_id="c0ffee"),
+        CircumstancesRejected(**CASE, change_id="c0ffee", reason="No evidence of the new job"),
+        DraftExpiring(
+            **{**CASE, "status": "draft"},
+            email="sam.jones@example.org",
+            removal_on=NOW.date() + timedelta(days=2),
+        ),
+        DraftRemoved(**{**CASE, "status": "draft"}),
     ]
     return {type(example): example for example in examples}

@@ -72,10 +72,13 @@ async def mint_token(stack: Stack) -> AsyncIterator[MintToken]:
         roles: tuple[str, ...] = ("applicant",),
         lifetime: int = 600,
         user: str | None = None,
+        organisation: str | None = None,
     ) -> str:
         now = int(time.time())
+        landlord = {"org": organisation} if organisation else {}
         return await keys.sign(
             {
+                **landlord,
                 "iss": identity.token_issuer,
                 "sub": user or uuid.uuid4().hex,
                 "authority": authority,

@@ -1,5 +1,6 @@
 """Settings of the cases service (environment variables prefixed CASES_)."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from kit.settings import ServiceSettings
@@ -12,6 +13,21 @@ class Settings(ServiceSettings):
 
     service_name: str = "cases"
     mongo_db: str = "portal_cases"
+    draft_days: int = Field(
+        default=10, ge=1, le=365, description="Days an unfinished application is kept."
+    )
+    draft_days_by_authority: dict[str, int] = Field(
+        default_factory=dict,
+        description='Authorities that keep drafts another number of days, as JSON {"slug": days}.',
+    )
+    draft_warning_days: int = Field(
+        default=2, ge=1, le=30, description="Days before removal the applicant is warned."
+    )
+    draft_sweep_seconds: float = Field(default=3600.0, gt=0)
+
+    def draft_days_of(self, authority: str) -> int:
+        """How many days this authority keeps a draft."""
+        return self.draft_days_by_authority.get(authority, self.draft_days)
 
 
 settings = Settings()

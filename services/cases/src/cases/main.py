@@ -1,10 +1,48 @@
 """The cases service's ASGI app."""
 
+import asyncio
+
+from cases.caseload.api import router as caseload_router
+from cases.cases.api import router as cases_router
+from cases.cases.drafts import DraftKeeping
+from cases.cases.repository import INDEXES as CASE_INDEXES
+from cases.cases.service import today
 from cases.config import settings
-from kit.app import create_app
+from cases.wiring import EXTRAS_KEY, CaseStores
+from kit.app import Runtime, ServiceParts, create_app
+from kit.lease import Lease
+from kit.loops import keep_working
+
+
+async def _start(runtime: Runtime) -> None:
+    stores = CaseStores.on(runtime.mongo, runtime.outbox, settings=settings)
+    runtime.extras[EXTRAS_KEY] = stores
+    keeping = DraftKeeping(
+        mongo=stores.mongo,
+        outbox=stores.outbox,
+        cases=stores.cases,
+        history=stores.history,
+        lease=Lease(stores.mongo, "cases-drafts", seconds=max(60.0, settings.draft_sweep_seconds)),
+        warning_days=settings.draft_warning_days,
+    )
+    runtime.tasks.append(
+        asyncio.create_task(
+            keep_working(
+                lambda: keeping.step(today()),
+                name="draft keeping",
+                wake=asyncio.Event(),
+                poll_seconds=settings.draft_sweep_seconds,
+            ),
+            name="draft-keeping",
+        )
+    )
+
 
 app = create_app(
     settings,
     title="Housing Portal: cases",
-    description="Cases of every kind and the casework on them.",
+    description="Applications of every kind, their lifecycle and the casework on them.",
+    parts=ServiceParts(
+        routers=[cases_router, caseload_router], indexes=CASE_INDEXES, on_start=_start
+    ),
 )

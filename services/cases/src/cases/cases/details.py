@@ -1,0 +1,102 @@
+"""The parts of a case besides its answers: household, contact details, register details."""
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
+
+from contracts.fields import EmailAddress
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,20}$")]
+
+# HMRC's rules: two prefix letters (D, F, I, Q, U and V never; O never second; some pairs never
+# issued), six digits, a suffix A to D.
+_NI_SHAPE = re.compile(r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$")
+_NI_NEVER_ISSUED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+
+
+def national_insurance_number(value: str) -> str:
+    """The number in capitals without spaces, if it is one HMRC could have issued."""
+    number = re.sub(r"\s+", "", value).upper()
+    if not _NI_SHAPE.match(number) or number[:2] in _NI_NEVER_ISSUED:
+        raise ValueError("Enter a National Insurance number in the right format, like QQ123456C")
+    return number
+
+
+def masked(number: str) -> str:
+    """A National Insurance number with all but its last two digits and suffix hidden."""
+    return "*" * 6 + number[-3:]
+
+
+NationalInsuranceNumber = Annotated[
+    str,
+    StringConstraints(min_length=9, max_length=13),
+    AfterValidator(national_insurance_number),
+]
+Relationship = Literal[
+    "applicant", "partner", "child", "parent", "sibling", "other_relative", "other"
+]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _in_the_past(value: date) -> date:
+    if not date(1900, 1, 1) <= value <= date.today():
+        raise ValueError("The date of birth must be a real date in the past")
+    return value
+
+
+class HouseholdMember(_Part):
+    """Someone who would live with the applicant (the applicant included)."""
+
+    name: Name
+    national_insurance_number: NationalInsuranceNumber | None = None
+    date_of_birth: Annotated[date, AfterValidator(_in_the_past)]
+    relationship: Relationship
+
+
+Household = Annotated[list[HouseholdMember], Field(max_length=20)]
+
+ContactMethod = Literal["home_phone", "mobile_phone", "work_phone", "email", "letter"]
+
+
+class ContactDetails(_Part):
+    """How the authority may reach the applicant."""
+
+    home_phone: Phone | None = None
+    home_phone_ok_to_call: StrictBool = False
+    mobile_phone: Phone | None = None
+    mobile_phone_ok_to_call: StrictBool = False
+    work_phone: Phone | None = None
+    work_phone_ok_to_call: StrictBool = False
+    email: EmailAddress | None = None
+    email_ok_to_email: StrictBool = False
+    preferred_contact_method: ContactMethod | None = None
+
+
+class RegisterDetails(_Part):
+    """What a live housing register application carries."""
+
+    bidding_reference: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,20}$")]
+    registration_date: date
+    band: int = Field(ge=1, le=5, description="Priority band, 1 the highest")
+    review_date: date
+
+
+class Stages(_Part):
+    """When each statutory stage of a homelessness case began."""
+
+    prevention_started_on: date | None = None
+    relief_started_on: date | None = None
+    decision_notified_on: date | None = None

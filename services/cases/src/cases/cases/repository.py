@@ -1,0 +1,265 @@
+"""All data access of cases: the cases, their history and each authority's references.
+
+The store fetches every document matching an index's equality prefix and range before it
+sorts and limits, so each query here names a prefix that selects few documents (one
+applicant's cases, one case's history) or walks the newest cases in widening time windows
+and stops once a page is full.
+"""
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pymongo import ReturnDocument
+
+from cases.cases.models import CaseRecord, HistoryEntry
+from kit.mongo import Document, Index, Session
+from kit.pagination import Position
+from kit.repository import AuthorityRepository, scoped
+
+CASES = "cases"
+HISTORY = "case_history"
+REFERENCES = "case_references"
+FIRST_REFERENCE = 1_000_001
+# The first window looked at for a page of a caseload when nothing better is known, doubled
+# until the page is full.
+FIRST_WINDOW = timedelta(hours=6)
+# Cases made in the same instant as the cursor's, read again and skipped.
+TIES = 50
+# The most cases a page of those due soon is picked from.
+MAX_DUE = 5000
+
+INDEXES = [
+    Index(CASES, [("authority", 1), ("reference", 1)], name="cases_by_reference", unique=True),
+    Index(
+        CASES,
+        [("authority", 1), ("applicant_id", 1), ("open", 1), ("created_at", -1), ("_id", -1)],
+        name="cases_of_applicant",
+    ),
+    Index(CASES, [("authority", 1), ("open", 1), ("created_at", -1)], name="cases_open"),
+    Index(CASES, [("authority", 1), ("status", 1), ("created_at", -1)], name="cases_by_status"),
+    Index(
+        CASES,
+        [("authority", 1), ("kind", 1), ("open", 1), ("created_at", -1)],
+        name="cases_by_kind",
+    ),
+    Index(
+        CASES,
+        [("authority", 1), ("owner_id", 1), ("open", 1), ("created_at", -1)],
+        name="cases_by_owner",
+    ),
+    Index(
+        CASES,
+        [("authority", 1), ("organisation_id", 1), ("open", 1), ("created_at", -1)],
+        name="cases_of_landlord",
+    ),
+    Index(CASES, [("authority", 1), ("open", 1), ("next_deadline", 1)], name="cases_by_deadline"),
+    Index(CASES, [("status", 1), ("draft_expires_on", 1)], name="cases_drafts_expiring"),
+    Index(HISTORY, [("authority", 1), ("case_id", 1), ("at", 1)], name="history_of_case"),
+]
+
+
+@dataclass(frozen=True)
+class Page:
+    """Some cases and the cursor of the next page, if there is one."""
+
+    items: list[CaseRecord]
+    next_cursor: str | None
+
+
+class Cases(AuthorityRepository):
+    """Cases of one authority."""
+
+    collection_name = CASES
+
+    async def get(
+        self, authority: str, case_id: str, *, session: Session | None = None
+    ) -> CaseRecord | None:
+        """One case."""
+        found = await self.find_one(authority, {"_id": case_id}, session=session)
+        return CaseRecord.of(found) if found is not None else None
+
+    async def add(self, record: CaseRecord, *, session: Session) -> None:
+        """Store a new case."""
+        await self.insert(record.authority, record.stored(), session=session)
+
+    async def replace(
+        self, record: CaseRecord, *, expected_version: int, session: Session
+    ) -> CaseRecord | None:
+        """Store a changed case if it is still at the version it was read at."""
+        stored = record.stored()
+        stored.pop("_id")
+        found = await self.collection.find_one_and_replace(
+            scoped(record.authority, {"_id": record.id, "version": expected_version}),
+            stored,
+            return_document=ReturnDocument.AFTER,
+            session=session,
+        )
+        return CaseRecord.of(found) if found is not None else None
+
+    async def of_applicant(
+        self, authority: str, applicant_id: str, *, open: bool, limit: int, cursor: Position | None
+    ) -> Page:
+        """An applicant's open or closed cases, newest first."""
+        query: Document = {"applicant_id": applicant_id, "open": open}
+        if cursor is not None:
+            query |= cursor.older("created_at")
+        found = await self.find_many(
+            authority, query, sort=[("created_at", -1), ("_id", -1)], limit=limit + 1
+        )
+        return _page([CaseRecord.of(item) for item in found], limit)
+
+    async def newest(
+        self,
+        authority: str,
+        query: Mapping[str, Any],
+        *,
+        limit: int,
+        cursor: Position | None,
+        since: datetime,
+        first_window: timedelta = FIRST_WINDOW,
+    ) -> Page:
+        """Matching cases newest first, read a widening window of creation times at a time.
+
+        Each window is a range on the index after its equality prefix, so the store fetches
+        only the cases created within it; the windows stop once the page is full or reach back
+        to `since`, the authority's first case.
+        """
+        top = cursor.at if cursor is not None else datetime.now(UTC) + timedelta(minutes=1)
+        upper_bound = "$lte" if cursor is not None else "$lt"
+        window = first_window
+        items: list[CaseRecord] = []
+        while len(items) <= limit:
+            bottom = max(top - window, since)
+            found = await self.find_many(
+                authority,
+                {**query, "created_at": {"$gte": bottom, upper_bound: top}},
+                sort=[("created_at", -1), ("_id", -1)],
+                limit=limit + 1 - len(items) + TIES,
+            )
+            for document in found:
+                record = CaseRecord.of(document)
+                if cursor is not None and record.created_at == cursor.at and record.id >= cursor.id:
+                    continue
+                items.append(record)
+            if bottom <= since:
+                break
+            top, upper_bound, window = bottom, "$lt", window * 2
+        return _page(items, limit)
+
+    async def due_within(
+        self, authority: str, query: Mapping[str, Any], *, from_day: str, last_day: str
+    ) -> list[CaseRecord]:
+        """Open cases whose running statutory clock ends between two days, soonest first."""
+        bounds: Document = {"$gte": from_day, "$lte": last_day}
+        found = await self.find_many(
+            authority,
+            {**query, "open": True, "next_deadline": bounds},
+            sort=[("next_deadline", 1), ("_id", 1)],
+            limit=MAX_DUE,
+        )
+        return [CaseRecord.of(item) for item in found]
+
+    async def drafts_due(
+        self, *, query: Mapping[str, Any], expiring: Mapping[str, str], limit: int
+    ) -> list[CaseRecord]:
+        """Drafts of every authority whose keeping ends within `expiring`'s range."""
+        cursor = self.collection.find(
+            {**query, "status": "draft", "draft_expires_on": dict(expiring)}
+        ).limit(limit)
+        return [CaseRecord.of(item) for item in await cursor.to_list(length=limit)]
+
+    async def remove_draft(self, case: CaseRecord, *, session: Session) -> bool:
+        """Delete a draft that is still one; say whether it was."""
+        return await self.delete_one(
+            case.authority, {"_id": case.id, "status": "draft"}, session=session
+        )
+
+    async def mark_warned(self, case: CaseRecord, *, session: Session) -> bool:
+        """Note that the draft's applicant was warned; say whether it is still a draft."""
+        found = await self.update_one(
+            case.authority,
+            {"_id": case.id, "status": "draft"},
+            {"$set": {"draft_warned": True}},
+            session=session,
+        )
+        return found is not None
+
+
+def _page(items: list[CaseRecord], limit: int) -> Page:
+    if len(items) <= limit:
+        return Page(items, None)
+    shown = items[:limit]
+    last = shown[-1]
+    return Page(shown, Position(at=last.created_at, id=last.id).encode())
+
+
+class CaseHistory(AuthorityRepository):
+    """What happened to each case, oldest first."""
+
+    collection_name = HISTORY
+
+    async def record(
+        self,
+        authority: str,
+        *,
+        case_id: str,
+        actor_id: str,
+        actor: str,
+        action: str,
+        from_status: str | None,
+        to_status: str,
+        at: datetime,
+        session: Session,
+        reason: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Add one entry in the change's transaction."""
+        await self.insert(
+            authority,
+            {
+                "_id": uuid.uuid4().hex,
+                "case_id": case_id,
+                "at": at,
+                "actor_id": actor_id,
+                "actor": actor,
+                "action": action,
+                "from_status": from_status,
+                "to_status": to_status,
+                "reason": reason,
+                "details": details or {},
+            },
+            session=session,
+        )
+
+    async def of_case(self, authority: str, case_id: str) -> list[HistoryEntry]:
+        """Every entry of a case, oldest first."""
+        found = await self.find_many(authority, {"case_id": case_id}, sort=[("at", 1)], limit=1000)
+        return [HistoryEntry.model_validate(item) for item in found]
+
+
+class References(AuthorityRepository):
+    """Each authority's own sequence of case references, which only ever grows."""
+
+    collection_name = REFERENCES
+
+    async def next(self, authority: str, *, at: datetime, session: Session) -> str:
+        """The authority's next reference, taken in the create's transaction."""
+        found = await self.collection.find_one_and_update(
+            {"_id": authority, "authority": authority},
+            {"$inc": {"last": 1}, "$setOnInsert": {"first_case_at": at}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+            session=session,
+        )
+        assert found is not None
+        return str(FIRST_REFERENCE - 1 + int(found["last"]))
+
+    async def made(self, authority: str) -> tuple[datetime, int] | None:
+        """When the authority's first case was made and how many it has made, if any."""
+        found = await self.collection.find_one({"_id": authority})
+        if found is None:
+            return None
+        return found["first_case_at"], int(found["last"])
