@@ -87,8 +87,8 @@ async def register_with_a_weak_password(page: Page) -> None:
 
 
 async def press_the_button(page: Page) -> None:
-    """Press the page's one button (a link that was never sent, here)."""
-    await page.locator("form button[type=submit]").click()
+    """Press the button of the page's form (a link that was never sent, here)."""
+    await page.locator("main form button[type=submit]").first.click()
     await page.wait_for_load_state()
 
 
@@ -830,7 +830,7 @@ async def sign_in_in_the_browser(page: Page, base: str, person: Person) -> None:
 async def sign_out_in_the_browser(page: Page) -> None:
     """Press "Sign out" on the account page."""
     await page.wait_for_url(re.compile(r"/kingston/account/$"))
-    await page.locator("form[action$='/account/sign-out'] button").click()
+    await page.locator("main form[action$='/account/sign-out'] button").click()
     await page.wait_for_url(re.compile(r"/account/signed-out$"))
 
 
