@@ -12,7 +12,7 @@ import signal
 from datetime import UTC, datetime
 
 from contracts.envelope import Envelope
-from contracts.events.authority import AuthorityUpserted
+from contracts.events.cases import DraftRemoved
 from contracts.payload import EventPayload
 from kit import logs
 from kit.events.broker import Broker
@@ -37,7 +37,7 @@ async def serve(arguments: argparse.Namespace) -> None:
 
     async def count_effect(envelope: Envelope, _: EventPayload, session: Session) -> None:
         if envelope.authority != arguments.authority:
-            # The running portal's own authority events reach this queue too.
+            # The running portal's own events of this type reach this queue too.
             return
         if envelope.subject in failing:
             raise RuntimeError(f"cannot handle event {envelope.subject}")
@@ -53,9 +53,7 @@ async def serve(arguments: argparse.Namespace) -> None:
     consumer = EventConsumer(
         mongo,
         broker,
-        Subscription(
-            purpose=PURPOSE, bindings=[AuthorityUpserted.event_type], handler=count_effect
-        ),
+        Subscription(purpose=PURPOSE, bindings=[DraftRemoved.event_type], handler=count_effect),
         service=arguments.service,
         retry_delays=arguments.retry_delays,
     )

@@ -10,9 +10,7 @@ import asyncio
 import contextlib
 import signal
 
-from tests.support import factories
-
-from contracts.events.authority import AuthorityUpserted
+from contracts.events.cases import DraftRemoved
 from kit import logs
 from kit.events.broker import Broker
 from kit.events.outbox import OUTBOX_INDEXES, Outbox
@@ -22,10 +20,18 @@ from kit.mongo import Mongo, Session
 ITEMS = "items"
 
 
-def burst_event(authority: str, number: int) -> AuthorityUpserted:
-    """The payload of the burst's event number `number`."""
-    return factories.authority(
-        f"{authority}-{number}", name=f"Burst authority {number}", status="disabled"
+def burst_event(authority: str, number: int) -> DraftRemoved:
+    """The payload of the burst's event number `number`.
+
+    A real contract's event that none of the running portal's services consumes, so that the
+    burst loads only the broker and the two services under test, not every service's store.
+    """
+    return DraftRemoved(
+        case_id=f"burst-{number}",
+        reference=str(number),
+        kind="housing_register",
+        status="removed",
+        applicant_id="burst-applicant",
     )
 
 
