@@ -3,12 +3,24 @@
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Error, Page
+from playwright.async_api import Browser, BrowserContext, Error, Page
+from tests.support.stack import client_address
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # Chromium sometimes cannot capture a full page while a loaded machine is still laying it out;
 # the picture is for people to look at, so it is taken again rather than failing the test.
 SCREENSHOT_TRIES = 3
+
+
+async def new_profile(browser: Browser, **options: Any) -> BrowserContext:
+    """A fresh browser profile at an address of its own, as every person at their own computer.
+
+    The gateway limits sign-ins per client address; sharing the test machine's one address,
+    the browsers of a parallel run would be limited together like a single busy office.
+    """
+    return await browser.new_context(
+        extra_http_headers={"X-Forwarded-For": client_address()}, **options
+    )
 
 
 async def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from tests.support.browser import new_profile
 
 from portalstack.settings import REPO_ROOT, StackSettings
 
@@ -50,7 +51,7 @@ async def browser() -> AsyncIterator[Browser]:
 @pytest.fixture
 async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
     """A fresh browser profile: no cookies, no language chosen."""
-    made = await browser.new_context(viewport={"width": 1024, "height": 768})
+    made = await new_profile(browser, viewport={"width": 1024, "height": 768})
     yield made
     await made.close()
 

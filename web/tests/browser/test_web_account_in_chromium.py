@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page
-from tests.support.browser import axe_violations
+from tests.support.browser import axe_violations, new_profile
 from tests.support.portal import Person
 from tests.support.web_pages import NewApplicant
 
@@ -176,7 +176,7 @@ class TestDevices:
         new_applicant: NewApplicant,
     ) -> None:
         person = await new_applicant()
-        laptop = await browser.new_context()
+        laptop = await new_profile(browser)
         other = await laptop.new_page()
         await sign_in(other, stack, person)
         await sign_in(page, stack, person)

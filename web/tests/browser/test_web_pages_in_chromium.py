@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page
 from tests.support.accounts import ConfirmationLink, DeclineOffer
-from tests.support.browser import axe_violations, keep_screenshot
+from tests.support.browser import axe_violations, keep_screenshot, new_profile
 from tests.support.people import (
     new_person,
     new_staff,
@@ -571,7 +571,7 @@ async def open_page(
     browser: Browser, base: str, *, language: str, path: str, width: int
 ) -> tuple[Page, list[str]]:
     """The page in a fresh profile that chose `language`, and the browser's complaints."""
-    context = await browser.new_context(viewport={"width": width, "height": 900})
+    context = await new_profile(browser, viewport={"width": width, "height": 900})
     page = await context.new_page()
     complaints: list[str] = []
 
@@ -669,7 +669,7 @@ class TestInTheBrowser:
     async def test_choosing_an_authority_works_without_javascript(
         self, browser: Browser, stack: Stack
     ) -> None:
-        context = await browser.new_context(java_script_enabled=False)
+        context = await new_profile(browser, java_script_enabled=False)
         page = await context.new_page()
         await page.goto(f"{stack.gateway_url}/")
         await page.get_by_label("Watford Borough Council").check()
@@ -995,7 +995,7 @@ async def newest_sign_in_code(read_mail: ReadMail, email: str, *, count: int) ->
 
 async def signed_in_context(browser: Browser, stack: Stack, session_id: str) -> BrowserContext:
     """A fresh browser profile holding a portal session."""
-    context = await browser.new_context(viewport={"width": 1024, "height": 768})
+    context = await new_profile(browser, viewport={"width": 1024, "height": 768})
     cookie = {"name": SESSION_COOKIE, "value": session_id, "url": stack.gateway_url}
     await context.add_cookies([cookie])  # type: ignore[list-item]
     return context
@@ -1055,7 +1055,7 @@ class TestLandlordAdministration:
         row = page.locator("tr", has_text=email)
         assert "Invited" in await row.inner_text()
 
-        newcomer = await browser.new_context()
+        newcomer = await new_profile(browser)
         invited = await newcomer.new_page()
         link = invitation_link((await read_mail(email))[0])
         await accept_invitation_in_browser(
@@ -1131,7 +1131,7 @@ class TestAuthorityAdministrationInWelsh:
         await page.wait_for_url(re.compile(r"/kingston/staff/invitation-sent$"))
         await checked(page, axe_source, screenshots, "staff-invitation-sent-cy")
 
-        newcomer = await browser.new_context()
+        newcomer = await new_profile(browser)
         invited = await newcomer.new_page()
         await invited.goto(f"{stack.gateway_url}/kingston/?lang=cy")
         await accept_invitation_in_browser(
