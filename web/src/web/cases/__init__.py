@@ -1,0 +1,1 @@
+"""Applications and cases: what applicants, officers and landlords see of them."""

@@ -1,0 +1,141 @@
+"""The cases API's names for kinds, statuses, stages and answers, as people read them.
+
+The API names things in English for machines; pages show them in the page's language. Each
+function falls back to the name itself, so a status added to the API shows rather than fails.
+"""
+
+from collections.abc import Callable
+
+from web.i18n import gettext as _
+
+# Each function takes the API's name for something and gives the words for it.
+Label = Callable[[str], str]
+
+
+def kind_title(kind: str) -> str:
+    """What an application of this kind is called."""
+    titles = {
+        "homelessness": _("Homelessness referral"),
+        "housing_register": _("Housing register application"),
+        "housing_advice": _("Housing advice"),
+        "complaint": _("Complaint"),
+    }
+    return titles.get(kind, kind)
+
+
+def status_label(status: str) -> str:
+    """A case's status as people see it (the same name means the same in every kind)."""
+    labels = {
+        "draft": _("Draft"),
+        "pending": _("Pending"),
+        "approach": _("Approach"),
+        "prevention": _("Prevention duty"),
+        "relief": _("Relief duty"),
+        "decision": _("Main duty decision"),
+        "submitted": _("Submitted"),
+        "assessed": _("Assessed"),
+        "live": _("Live"),
+        "suspended": _("Suspended"),
+        "in_progress": _("In progress"),
+        "under_assessment": _("Case under assessment"),
+        "investigation": _("Investigation"),
+        "determination": _("Determination"),
+        "closed": _("Closed"),
+        "cancelled": _("Cancelled"),
+    }
+    return labels.get(status, status)
+
+
+def action_label(action: str) -> str:
+    """The button or choice that makes a move from one status to another."""
+    labels = {
+        "submit": _("Submit"),
+        "accept": _("Accept"),
+        "start_prevention": _("Start the prevention duty"),
+        "start_relief": _("Start the relief duty"),
+        "decide": _("Record the main duty decision"),
+        "assess": _("Mark as assessed"),
+        "set_live": _("Set live on the register"),
+        "start_advice": _("Start giving advice"),
+        "investigate": _("Start the investigation"),
+        "determine": _("Record the determination"),
+        "close": _("Close"),
+        "cancel": _("Cancel"),
+    }
+    return labels.get(action, action)
+
+
+def stage_label(stage: str) -> str:
+    """A complaint's stage."""
+    labels = {
+        "DR1 Local Resolution": _("DR1 Local Resolution"),
+        "DR2 Dispute Support": _("DR2 Dispute Support"),
+        "DR2 Review": _("DR2 Review"),
+        "Investigation": _("Investigation"),
+        "Determination": _("Determination"),
+    }
+    return labels.get(stage, stage)
+
+
+def case_type_label(case_type: str) -> str:
+    """The type of an ombudsman case."""
+    labels = {
+        "Complaint about a member landlord": _("Complaint about a member landlord"),
+        "Complaint about a local authority landlord": _(
+            "Complaint about a local authority landlord"
+        ),
+        "Enquiry": _("Enquiry"),
+    }
+    return labels.get(case_type, case_type)
+
+
+def tenure_label(tenure: str) -> str:
+    """How someone lives at their current address."""
+    labels = {
+        "private_rented": _("Renting from a private landlord"),
+        "social_rented": _("Renting from a council or housing association"),
+        "living_with_family": _("Living with family or friends"),
+        "owner_occupier": _("Owner"),
+        "no_home": _("No home at the moment"),
+        "other": _("Something else"),
+    }
+    return labels.get(tenure, tenure)
+
+
+def advice_topic_label(topic: str) -> str:
+    """What someone needs housing advice about."""
+    labels = {
+        "eviction": _("Being asked to leave or evicted"),
+        "repairs": _("Repairs"),
+        "rent_arrears": _("Rent arrears"),
+        "finding_a_home": _("Finding a home"),
+        "domestic_abuse": _("Domestic abuse"),
+        "other": _("Something else"),
+    }
+    return labels.get(topic, topic)
+
+
+def relationship_label(relationship: str) -> str:
+    """How a household member is related to the applicant."""
+    labels = {
+        "applicant": _("Applicant"),
+        "partner": _("Partner"),
+        "child": _("Child"),
+        "parent": _("Parent"),
+        "sibling": _("Brother or sister"),
+        "other_relative": _("Other relative"),
+        "other": _("Other"),
+    }
+    return labels.get(relationship, relationship)
+
+
+def contact_method_label(method: str) -> str:
+    """How someone prefers to be contacted."""
+    labels = {
+        "home_phone": _("Home phone"),
+        "mobile_phone": _("Mobile phone"),
+        "work_phone": _("Work phone"),
+        "email": _("Email"),
+        "letter": _("Letter"),
+    }
+    return labels.get(method, method)
