@@ -43,6 +43,9 @@ def make_environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates change only with a new release (the services restart), so no page checks
+        # every template file's time on disk.
+        auto_reload=False,
     )
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
