@@ -2,6 +2,7 @@
 cases service's outbox."""
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,3 +168,21 @@ class CasesStore:
 
         event: Json = await eventually(found, within=10.0, what=f"{event_type} of {case_id}")
         return event
+
+
+async def caseload_pages(
+    api: CasesApi, officer: Caller, params: Mapping[str, object]
+) -> list[Json]:
+    """Every page of the caseload with these filters, followed by cursor, as one list."""
+    items: list[Json] = []
+    cursor = None
+    while True:
+        response = await api.call(
+            "GET", officer, "/caseload", params={**params, **({"cursor": cursor} if cursor else {})}
+        )
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items

@@ -1,25 +1,8 @@
 """The officers' caseload: filters, and cursor pages without repeats or gaps."""
 
-from collections.abc import Mapping
 from datetime import date, timedelta
 
-from tests.support.cases import ADVICE, REFERRAL, Caller, CasesApi, Json
-
-
-async def everything(api: CasesApi, officer: Caller, params: Mapping[str, object]) -> list[Json]:
-    """Every page of the caseload with these filters, followed by cursor."""
-    items: list[Json] = []
-    cursor = None
-    while True:
-        response = await api.call(
-            "GET", officer, "/caseload", params={**params, **({"cursor": cursor} if cursor else {})}
-        )
-        assert response.status_code == 200, response.text
-        page = response.json()
-        items += page["items"]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            return items
+from tests.support.cases import ADVICE, REFERRAL, CasesApi, caseload_pages
 
 
 class TestPages:
@@ -33,7 +16,7 @@ class TestPages:
             )
             case = await api.change("PUT", officer, case, "/owner", {"owner_id": officer.user_id})
             made.append(case["id"])
-        listed = await everything(api, officer, {"owner": officer.user_id, "limit": 5})
+        listed = await caseload_pages(api, officer, {"owner": officer.user_id, "limit": 5})
         assert [item["id"] for item in listed] == list(reversed(made))
         assert all(item["owner_id"] == officer.user_id for item in listed)
 
@@ -79,14 +62,14 @@ class TestFilters:
         started = date.today() - timedelta(days=3)
         referral = await api.act(officer, referral, "start_prevention", on=started.isoformat())
         mine: dict[str, object] = {"owner": officer.user_id}
-        assert [i["id"] for i in await everything(api, officer, mine)] == [referral["id"]]
-        by_status = await everything(api, officer, {**mine, "status": "prevention"})
+        assert [i["id"] for i in await caseload_pages(api, officer, mine)] == [referral["id"]]
+        by_status = await caseload_pages(api, officer, {**mine, "status": "prevention"})
         assert [i["id"] for i in by_status] == [referral["id"]]
-        assert await everything(api, officer, {**mine, "status": "relief"}) == []
-        assert await everything(api, officer, {**mine, "kind": "housing_advice"}) == []
-        due = await everything(api, officer, {**mine, "due_within": 53})
+        assert await caseload_pages(api, officer, {**mine, "status": "relief"}) == []
+        assert await caseload_pages(api, officer, {**mine, "kind": "housing_advice"}) == []
+        due = await caseload_pages(api, officer, {**mine, "due_within": 53})
         assert [i["next_deadline"] for i in due] == [(started + timedelta(days=56)).isoformat()]
-        assert await everything(api, officer, {**mine, "due_within": 52}) == []
+        assert await caseload_pages(api, officer, {**mine, "due_within": 52}) == []
         advice_only = await api.call(
             "GET", officer, "/caseload", params={"kind": "housing_advice", "limit": 100}
         )

@@ -99,25 +99,21 @@ class Caseload:
         limit: int,
         cursor: str | None,
     ) -> Page:
-        after = ""
+        after: tuple[date, str] | None = None
         if cursor:
-            after, last_id = decode_cursor(cursor, parts=2)
+            day, last_id = decode_cursor(cursor, parts=2)
             try:
-                date.fromisoformat(after)
+                after = (date.fromisoformat(day), last_id)
             except ValueError as exc:
                 raise InvalidCursor() from exc
-        else:
-            last_id = ""
-        query = {k: v for k, v in query.items() if k != "open"}
-        last_day = (today + timedelta(days=days)).isoformat()
         found = await self.cases.due_within(
-            authority, query, from_day=after or today.isoformat(), last_day=last_day
+            authority,
+            query,
+            after=after,
+            first_day=today,
+            last_day=today + timedelta(days=days),
+            limit=limit,
         )
-        found = [
-            case
-            for case in found
-            if not after or (case.next_deadline or "", case.id) > (after, last_id)
-        ][: limit + 1]
         if len(found) <= limit:
             return Page(found, None)
         last = found[limit - 1]

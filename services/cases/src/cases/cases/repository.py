@@ -2,14 +2,14 @@
 
 The store fetches every document matching an index's equality prefix and range before it
 sorts and limits, so each query here names a prefix that selects few documents (one
-applicant's cases, one case's history) or walks the newest cases in widening time windows
-and stops once a page is full.
+applicant's cases, one case's history) or walks the newest cases (or those due soonest) in
+widening windows of time and stops once a page is full.
 """
 
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -28,8 +28,8 @@ FIRST_REFERENCE = 1_000_001
 FIRST_WINDOW = timedelta(hours=6)
 # Cases made in the same instant as the cursor's, read again and skipped.
 TIES = 50
-# The most cases a page of those due soon is picked from.
-MAX_DUE = 5000
+# The most cases one read of those due soon returns; the next read goes on from the last.
+DUE_READ = 1000
 
 INDEXES = [
     Index(CASES, [("authority", 1), ("reference", 1)], name="cases_by_reference", unique=True),
@@ -55,7 +55,8 @@ INDEXES = [
         [("authority", 1), ("organisation_id", 1), ("open", 1), ("created_at", -1)],
         name="cases_of_landlord",
     ),
-    Index(CASES, [("authority", 1), ("open", 1), ("next_deadline", 1)], name="cases_by_deadline"),
+    # Only an open case has a running clock, so next_deadline alone says the case is open.
+    Index(CASES, [("authority", 1), ("next_deadline", 1), ("_id", 1)], name="cases_due"),
     Index(CASES, [("status", 1), ("draft_expires_on", 1)], name="cases_drafts_expiring"),
     Index(HISTORY, [("authority", 1), ("case_id", 1), ("at", 1)], name="history_of_case"),
 ]
@@ -150,17 +151,61 @@ class Cases(AuthorityRepository):
         return _page(items, limit)
 
     async def due_within(
-        self, authority: str, query: Mapping[str, Any], *, from_day: str, last_day: str
+        self,
+        authority: str,
+        query: Mapping[str, Any],
+        *,
+        after: tuple[date, str] | None,
+        first_day: date,
+        last_day: date,
+        limit: int,
     ) -> list[CaseRecord]:
-        """Open cases whose running statutory clock ends between two days, soonest first."""
-        bounds: Document = {"$gte": from_day, "$lte": last_day}
-        found = await self.find_many(
-            authority,
-            {**query, "open": True, "next_deadline": bounds},
-            sort=[("next_deadline", 1), ("_id", 1)],
-            limit=MAX_DUE,
-        )
-        return [CaseRecord.of(item) for item in found]
+        """Cases whose running statutory clock ends between two days, soonest first: at most
+        `limit` + 1, after the (day, id) of the last case of the page before.
+
+        Read a widening window of days at a time (the rest of the cursor's day first), so the
+        store fetches only the cases due within each window, not every case due in the range.
+        The other filters (status, kind, owner) are applied here, not in the query: given one,
+        the store would pick that filter's index and fetch every case it names.
+        """
+        rest = {name: value for name, value in query.items() if name != "open"}
+        items: list[CaseRecord] = []
+        if after is not None and after[0] > last_day:
+            return []
+        position = after if after is not None and after[0] >= first_day else None
+        start, width = first_day, 1
+        while len(items) <= limit:
+            if position is not None:
+                day, last_id = position
+                found = await self.find_many(
+                    authority,
+                    {"next_deadline": day.isoformat(), "_id": {"$gt": last_id}},
+                    sort=[("_id", 1)],
+                    limit=DUE_READ,
+                )
+                start = day + timedelta(days=1)
+            elif start <= last_day:
+                # The window ends before `end`: the store takes "$lte" on an index field with
+                # another after it as "$lt", so an inclusive last day would be lost.
+                end = min(start + timedelta(days=width), last_day + timedelta(days=1))
+                found = await self.find_many(
+                    authority,
+                    {"next_deadline": {"$gte": start.isoformat(), "$lt": end.isoformat()}},
+                    sort=[("next_deadline", 1), ("_id", 1)],
+                    limit=DUE_READ,
+                )
+                start, width = end, width * 2
+            else:
+                break
+            items.extend(
+                CaseRecord.of(found_case) for found_case in found if _matches(found_case, rest)
+            )
+            position = None
+            if len(found) == DUE_READ:
+                # The read may have left cases of its last day and after: go on from there.
+                position = (date.fromisoformat(found[-1]["next_deadline"]), found[-1]["_id"])
+                start = position[0] + timedelta(days=1)
+        return items[: limit + 1]
 
     async def drafts_due(
         self, *, query: Mapping[str, Any], expiring: Mapping[str, str], limit: int
@@ -186,6 +231,10 @@ class Cases(AuthorityRepository):
             session=session,
         )
         return found is not None
+
+
+def _matches(document: Mapping[str, Any], equalities: Mapping[str, Any]) -> bool:
+    return all(document.get(name) == value for name, value in equalities.items())
 
 
 def _page(items: list[CaseRecord], limit: int) -> Page:
