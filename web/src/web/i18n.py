@@ -51,6 +51,9 @@ def format_moment(value: datetime.datetime | str, *, language: Language | None =
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
     local = aware.astimezone(LOCAL_TIME)
     day = babel_format_date(local.date(), "d MMMM y", locale=chosen)
-    time = babel_format_time(local.time(), "h:mma", locale=chosen).lower()
-    joined = CATALOGUES[chosen].gettext("%(day)s at %(time)s")
+    # CLDR gives Welsh "am" and "pm"; people write "yb" and "yh" (y bore, yr hwyr).
+    catalogue = CATALOGUES[chosen]
+    half = catalogue.gettext("am") if local.hour < 12 else catalogue.gettext("pm")
+    time = babel_format_time(local.time(), "h:mm", locale=chosen) + half
+    joined = catalogue.gettext("%(day)s at %(time)s")
     return joined % {"day": day, "time": time}

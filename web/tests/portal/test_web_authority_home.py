@@ -67,15 +67,3 @@ class TestWelsh:
         page = await portal.get("/kingston/")
         assert '<html lang="en"' in page.text
         assert 'href="/kingston/?lang=cy" hreflang="cy" lang="cy">Cymraeg</a>' in page.text
-
-    async def test_dates_are_written_in_the_language(self, portal: httpx.AsyncClient) -> None:
-        from datetime import date
-
-        from babel.dates import format_date
-
-        today = date.today()
-        english = await portal.get("/kingston/")
-        assert f"Today is {format_date(today, 'd MMMM y', locale='en')}." in english.text
-        await portal.get("/kingston/?lang=cy")
-        welsh = await portal.get("/kingston/")
-        assert f"Heddiw yw {format_date(today, 'd MMMM y', locale='cy')}." in welsh.text
