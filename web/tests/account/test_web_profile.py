@@ -125,6 +125,50 @@ class TestChangingTheName:
         assert "Your details were changed in another window" in page.text
 
 
+class TestChangingTheLanguage:
+    async def test_welsh_is_chosen_for_emails_and_the_portal_follows(
+        self, portal: httpx.AsyncClient, identity: Portal, new_applicant: NewApplicant
+    ) -> None:
+        person = await new_applicant()
+        await sign_in(portal, email=person.email, password=person.password)
+        profile = await portal.get("/kingston/account/profile")
+        assert 'href="/kingston/account/profile/language"' in profile.text
+        path = "/kingston/account/profile/language"
+        form = await portal.get(path)
+        assert 'value="en" checked' in form.text
+        saved = await send_form(
+            portal, path, {"language": "cy", "version": await version_on(portal, path)}
+        )
+        assert saved.status_code == 303
+        assert saved.headers["location"] == "/kingston/account/profile?lang=cy"
+        switched = await portal.get(saved.headers["location"])
+        assert switched.status_code == 303  # the language is kept, and the address made plain
+        welsh = await portal.get(switched.headers["location"])
+        assert '<html lang="cy"' in welsh.text
+        assert "Byddwn yn ysgrifennu atoch yn yr iaith a ddewisoch." in welsh.text
+        assert "Cymraeg" in welsh.text
+        await identity.sign_in(person)
+        me = (await identity.get("kingston", "/me", person=person)).json()
+        assert me["language"] == "cy"
+
+    async def test_no_choice_or_another_language_is_an_error_on_the_field(
+        self, portal: httpx.AsyncClient, identity: Portal, new_applicant: NewApplicant
+    ) -> None:
+        person = await new_applicant()
+        await sign_in(portal, email=person.email, password=person.password)
+        path = "/kingston/account/profile/language"
+        for chosen in ({}, {"language": "fr"}):
+            page = await send_form(
+                portal, path, {**chosen, "version": await version_on(portal, path)}
+            )
+            assert page.status_code == 400
+            assert "Select English or Welsh" in page.text
+            assert 'href="#language"' in page.text
+        await identity.sign_in(person)
+        me = (await identity.get("kingston", "/me", person=person)).json()
+        assert me["language"] == "en"
+
+
 class TestChangingThePhoneNumber:
     async def test_a_number_is_added_then_removed(
         self, portal: httpx.AsyncClient, new_applicant: NewApplicant
@@ -160,7 +204,7 @@ class TestChangingThePhoneNumber:
         assert 'href="#phone"' in page.text
 
     async def test_the_pages_ask_to_sign_in_first(self, portal: httpx.AsyncClient) -> None:
-        for path in ("profile", "profile/name", "profile/phone"):
+        for path in ("profile", "profile/name", "profile/phone", "profile/language"):
             page = await portal.get(f"/kingston/account/{path}")
             assert page.status_code == 303
             assert page.headers["location"] == "/kingston/account/sign-in"

@@ -279,6 +279,16 @@ def sent_signed_in(
     return setup
 
 
+async def language_sent_unchosen(page: Page) -> None:
+    """Send the language form with neither language chosen (as an old browser might)."""
+    await opened_signed_in("/kingston/account/profile/language")(page)
+    await page.evaluate(
+        "document.querySelectorAll('main input[name=language]').forEach(i => i.checked = false)"
+    )
+    await page.locator("main form button[type=submit]").last.click()
+    await page.wait_for_load_state()
+
+
 async def join_watford(page: Page) -> None:
     """As a new applicant, join Watford from the housing services page."""
     await opened_signed_in("/kingston/account/authorities", new=True)(page)
@@ -521,6 +531,18 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
         PORTAL,
         "/kingston/",
         sent_signed_in("/kingston/account/profile/phone", {"phone": "call me maybe"}),
+    ),
+    (
+        "change-language",
+        PORTAL,
+        "/kingston/",
+        opened_signed_in("/kingston/account/profile/language"),
+    ),
+    (
+        "change-language-error",
+        PORTAL,
+        "/kingston/",
+        language_sent_unchosen,
     ),
     ("change-password", PORTAL, "/kingston/", opened_signed_in("/kingston/account/password")),
     (

@@ -10,6 +10,7 @@ PASSWORD_CHANGED = "password_changed"
 NAME_CHANGED = "name_changed"
 PHONE_CHANGED = "phone_changed"
 PHONE_REMOVED = "phone_removed"
+LANGUAGE_CHANGED = "language_changed"
 SESSION_ENDED = "session_ended"
 AUTHORITY_JOINED = "authority_joined"
 AUTHORITY_SWITCHED = "authority_switched"
@@ -25,6 +26,7 @@ def notice_text(notice: str) -> str | None:
         NAME_CHANGED: _("You have changed your name."),
         PHONE_CHANGED: _("You have changed your phone number."),
         PHONE_REMOVED: _("You have removed your phone number."),
+        LANGUAGE_CHANGED: _("We will write to you in the language you chose."),
         SESSION_ENDED: _("You have signed out of that device."),
         AUTHORITY_JOINED: _("You have joined another housing service. You can now switch to it."),
         AUTHORITY_SWITCHED: _("You are now using this housing service's portal."),

@@ -8,14 +8,23 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from web.account.dependencies import Person, SignedInPerson
 from web.account.identity import as_person
 from web.account.notices import (
+    LANGUAGE_CHANGED,
     NAME_CHANGED,
     PHONE_CHANGED,
     PHONE_REMOVED,
     leave_notice,
     take_notice,
 )
-from web.account.profile_forms import NameForm, PhoneForm, ProfileForm, etag_of, refuse
+from web.account.profile_forms import (
+    LanguageForm,
+    NameForm,
+    PhoneForm,
+    ProfileForm,
+    etag_of,
+    refuse,
+)
 from web.gateway import ApiAnswer, GatewayUnavailable
+from web.i18n import LANGUAGE_PARAMETER
 from web.pages import authority_base, render
 from web.sessions.dependencies import CheckedForm
 
@@ -96,3 +105,28 @@ async def change_phone(
     notice = PHONE_CHANGED if change["phone"] else PHONE_REMOVED
     await leave_notice(request, person.session, notice)
     return RedirectResponse(f"{authority_base(request)}/account/profile", status_code=303)
+
+
+@router.get("/{authority}/account/profile/language")
+async def language_page(request: Request, person: SignedInPerson) -> HTMLResponse:
+    """The choice of the language emails and letters are written in."""
+    answer = await read_profile(request, person)
+    form = LanguageForm(version=answer.etag or "", language=answer.body.get("language") or "")
+    return render(request, "account/change_language.html", {"form": form})
+
+
+@router.post("/{authority}/account/profile/language")
+async def change_language(
+    request: Request, person: SignedInPerson, form_data: CheckedForm
+) -> Response:
+    """Keep the chosen language, and show the portal in it from now on."""
+    sent = etag_of(form_data)
+    form = LanguageForm(version=sent or "")
+    change = form.read(form_data)
+    if change is None or not await _save(request, person, form, change, sent=sent):
+        return render(request, "account/change_language.html", {"form": form}, status=400)
+    await leave_notice(request, person.session, LANGUAGE_CHANGED)
+    return RedirectResponse(
+        f"{authority_base(request)}/account/profile?{LANGUAGE_PARAMETER}={change['language']}",
+        status_code=303,
+    )

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from web.account.registration_forms import NAME_MAX, Errors
+from web.i18n import LANGUAGES
 from web.i18n import gettext as _
 
 # What identity takes as a phone number (its ProfileChange schema).
@@ -127,6 +128,32 @@ class PhoneForm(ProfileForm):
         if name != "phone":
             return None
         return _("Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
+
+
+@dataclass
+class LanguageForm(ProfileForm):
+    """The language identity writes to the person in: English or Welsh."""
+
+    language: str = ""
+
+    def first_field(self) -> str:
+        """The first choice, where the radios start."""
+        return "language"
+
+    def read(self, form: FormData) -> dict[str, str] | None:
+        """The change for identity when a language was chosen, else None with the error."""
+        self.language = _text(form, "language")
+        if self.language not in LANGUAGES:
+            self.language = ""
+            self.errors["language"] = self.invalid_message("language") or ""
+            return None
+        return {"language": self.language}
+
+    def invalid_message(self, name: str) -> str | None:
+        """No language, or one identity does not write in."""
+        if name != "language":
+            return None
+        return _("Select English or Welsh")
 
 
 def refuse(form: ProfileForm, code: str | None, details: Any) -> None:
