@@ -171,7 +171,11 @@ class TestSigningInWithASecondFactor:
         wrong = await post_form(portal, path, {"code": "123456"})
         assert wrong.status_code == 400
         assert "The security code is not right" in wrong.text
+        assert "You can try 4 more times before you need to sign in again" in wrong.text
         assert 'value="123456"' not in wrong.text
+        for left in ("3 more times", "2 more times", "1 more time "):
+            again = await post_form(portal, path, {"code": "654321"})
+            assert f"You can try {left}" in again.text
         signed_in = await post_form(portal, path, {"code": await person.next_totp()})
         assert signed_in.status_code == 303
         assert signed_in.headers["location"] == "/kingston/account/"

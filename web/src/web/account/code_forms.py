@@ -2,12 +2,13 @@
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from starlette.datastructures import FormData
 
 from web.account.registration_forms import Errors
 from web.i18n import gettext as _
+from web.i18n import ngettext
 
 Method = Literal["email_code", "totp", "recovery_code"]
 SIX_DIGITS = re.compile(r"^\d{6}$")
@@ -64,9 +65,19 @@ class CodeForm(Errors):
             self.errors["code"] = _("The security code must be 6 numbers")
         return None if self.errors else code
 
-    def refused(self, code: str | None) -> None:
-        """Set the error that explains identity's refusal of the code."""
-        self.errors["code"] = self.refused_message(code)
+    def refused(self, code: str | None, details: Any = None) -> None:
+        """Set the error that explains identity's refusal of the code, with the tries left
+        before signing in must start again when identity counts them."""
+        message = self.refused_message(code)
+        left = details.get("attempts_left") if isinstance(details, dict) else None
+        if isinstance(left, int) and left > 0:
+            tries = ngettext(
+                "You can try %(count)d more time before you need to sign in again",
+                "You can try %(count)d more times before you need to sign in again",
+                left,
+            ) % {"count": left}
+            message = f"{message}. {tries}"
+        self.errors["code"] = message
 
     def refused_message(self, code: str | None) -> str:
         """The message that explains identity's refusal of the code."""

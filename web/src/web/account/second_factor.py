@@ -55,7 +55,7 @@ async def _answer(request: Request, step: Step, method: Method, form_data: FormD
         return await finish(request, step.session, answer.body)
     if answer.error_code == "challenge_invalid":
         return await _start_again(request, step)
-    form.refused(answer.error_code)
+    form.refused(answer.error_code, answer.error_details)
     return _code_page(request, step.step, form, status=400)
 
 
