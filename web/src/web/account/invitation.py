@@ -9,7 +9,7 @@ from web.authorities import PageAuthority
 from web.gateway import forwarded_for, gateway_of
 from web.pages import authority_base, render
 from web.sessions.dependencies import CheckedForm, FormSession
-from web.sessions.links import held_links
+from web.sessions.links import LONGEST_TOKEN, held_links
 
 router = APIRouter(include_in_schema=False)
 PURPOSE = "accept_invitation"
@@ -34,7 +34,7 @@ async def accept_invitation_page(
 ) -> Response:
     """The form to choose a password, once the link's token is held for this browser."""
     if token:
-        if len(token) > 128:
+        if len(token) > LONGEST_TOKEN:
             return render(request, "account/invitation_not_working.html", status=400)
         await held_links(request).hold(session, PURPOSE, token)
         return RedirectResponse(

@@ -8,9 +8,8 @@ from web.account.registration_forms import NewLinkForm, NewPasswordForm
 from web.authorities import PageAuthority
 from web.gateway import forwarded_for, gateway_of
 from web.pages import authority_base, render
-from web.sessions.dependencies import CheckedForm, FormSession, keep_on_session
-from web.sessions.models import PasswordResetLink
-from web.sessions.service import OpenSession
+from web.sessions.dependencies import CheckedForm, FormSession
+from web.sessions.links import LONGEST_TOKEN, held_links
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,9 +49,9 @@ async def reset_sent(request: Request, authority: PageAuthority) -> HTMLResponse
     return render(request, "account/password_reset_sent.html")
 
 
-def _reset_link(session: OpenSession, authority: str) -> PasswordResetLink | None:
-    link = session.record.password_reset
-    return link if link is not None and link.authority == authority else None
+def _purpose(authority: str) -> str:
+    """What the reset link's token is held for: a link of one authority works only there."""
+    return f"password_reset:{authority}"
 
 
 async def _reset_page(
@@ -63,8 +62,8 @@ async def _reset_page(
     return render(request, "account/reset_password.html", context, status=status)
 
 
-# The emailed link's token goes onto the session and out of the address bar at once: it is
-# then in no page, no history entry, no language-switch link and no Referer. Nothing is used
+# The emailed link's token is held on the server and goes out of the address bar at once: it
+# is then in no page, no history entry, no language-switch link and no Referer. Nothing is used
 # up until the form is sent, so mail scanners that follow links spoil nothing.
 @router.get("/{authority}/account/reset-password")
 async def reset_password_page(
@@ -72,11 +71,12 @@ async def reset_password_page(
 ) -> Response:
     """Take the link's token, then show the form for the new password."""
     if token:
-        link = PasswordResetLink(authority=authority.slug, token=token)
-        await keep_on_session(request, session, password_reset=link)
+        if len(token) > LONGEST_TOKEN:
+            return render(request, "account/reset_link_not_working.html", status=400)
+        await held_links(request).hold(session, _purpose(authority.slug), token)
         base = authority_base(request)
         return RedirectResponse(f"{base}/account/reset-password", status_code=303)
-    if _reset_link(session, authority.slug) is None:
+    if await held_links(request).held(session, _purpose(authority.slug)) is None:
         return render(request, "account/reset_link_not_working.html", status=400)
     return await _reset_page(request, authority.slug, NewPasswordForm())
 
@@ -86,8 +86,9 @@ async def reset_password(
     request: Request, authority: PageAuthority, form_data: CheckedForm, session: FormSession
 ) -> Response:
     """Set the new password with identity; a used or expired link says how to get another."""
-    link = _reset_link(session, authority.slug)
-    if link is None:
+    links = held_links(request)
+    token = await links.held(session, _purpose(authority.slug))
+    if token is None:
         return render(request, "account/reset_link_not_working.html", status=400)
     form = NewPasswordForm()
     password = form.read(form_data)
@@ -96,18 +97,18 @@ async def reset_password(
     answer = await gateway_of(request).call(
         "POST",
         f"/{authority.slug}/api/identity/password-resets/completion",
-        body={"token": link.token, "new_password": password, "confirm_password": password},
+        body={"token": token, "new_password": password, "confirm_password": password},
         forwarded_for=forwarded_for(request),
     )
     if answer.error_code in ("link_invalid", "link_expired"):
-        await keep_on_session(request, session, password_reset=None)
+        await links.drop(session, _purpose(authority.slug))
         expired = answer.error_code == "link_expired"
         context = {"expired": expired}
         return render(request, "account/reset_link_not_working.html", context, status=400)
     if answer.status != 204:
         form.refused(answer.error_code, answer.error_details)
         return await _reset_page(request, authority.slug, form, status=400)
-    await keep_on_session(request, session, password_reset=None)
+    await links.drop(session, _purpose(authority.slug))
     base = authority_base(request)
     return RedirectResponse(f"{base}/account/password-reset-done", status_code=303)
 

@@ -9,8 +9,12 @@ from web.gateway import forwarded_for, gateway_of
 from web.i18n import current_language
 from web.pages import authority_base, render
 from web.sessions.dependencies import CheckedForm, FormSession
+from web.sessions.links import LONGEST_TOKEN, held_links
 
 router = APIRouter(include_in_schema=False)
+
+# What the emailed confirmation link's token is held for.
+CONFIRMATION = "confirm_email"
 
 
 async def password_rules(request: Request, authority: str) -> list[str]:
@@ -99,25 +103,32 @@ async def new_link(
     return RedirectResponse(f"{authority_base(request)}/account/check-your-email", status_code=303)
 
 
-# Opening the emailed link only shows a button: mail scanners that follow links must not use
-# the single-use token up before the person does.
+# Opening the emailed link keeps its token on the server and shows, at an address without it,
+# only a button: mail scanners that follow links must not use the single-use token up before
+# the person does, and the token is in no history, page or Referer.
 @router.get("/{authority}/account/confirm-email")
 async def confirm_email_page(
-    request: Request, authority: PageAuthority, _session: FormSession, token: str = ""
-) -> HTMLResponse:
-    """The button that confirms the address with the link's token."""
-    if not token:
+    request: Request, authority: PageAuthority, session: FormSession, token: str = ""
+) -> Response:
+    """Take the link's token, then show the button that confirms the address with it."""
+    if token:
+        if len(token) > LONGEST_TOKEN:
+            return render(request, "account/link_not_working.html", status=400)
+        await held_links(request).hold(session, CONFIRMATION, token)
+        return RedirectResponse(f"{authority_base(request)}/account/confirm-email", 303)
+    if await held_links(request).held(session, CONFIRMATION) is None:
         return render(request, "account/link_not_working.html", status=400)
-    return render(request, "account/confirm_email.html", {"token": token})
+    return render(request, "account/confirm_email.html")
 
 
 @router.post("/{authority}/account/confirm-email")
 async def confirm_email(
-    request: Request, authority: PageAuthority, form_data: CheckedForm
+    request: Request, authority: PageAuthority, form_data: CheckedForm, session: FormSession
 ) -> Response:
     """Confirm the address with identity; a used, expired or wrong link says how to get another."""
-    token = form_data.get("token")
-    if not isinstance(token, str) or not token:
+    links = held_links(request)
+    token = await links.held(session, CONFIRMATION)
+    if token is None:
         return render(request, "account/link_not_working.html", status=400)
     answer = await gateway_of(request).call(
         "POST",
@@ -125,6 +136,7 @@ async def confirm_email(
         body={"token": token},
         forwarded_for=forwarded_for(request),
     )
+    await links.drop(session, CONFIRMATION)
     if answer.status != 200:
         expired = answer.error_code == "link_expired"
         return render(request, "account/link_not_working.html", {"expired": expired}, status=400)

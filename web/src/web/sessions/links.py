@@ -22,6 +22,8 @@ LINK_INDEXES = [
 ]
 # Long enough to read the page and choose a password; the link itself lasts days.
 HOLD_FOR = datetime.timedelta(hours=1)
+# Identity's link tokens are far shorter; anything longer is no link of ours.
+LONGEST_TOKEN = 128
 
 
 def _key(session: OpenSession, purpose: str) -> str:

@@ -41,13 +41,6 @@ class RecoveryCodesToShow(BaseModel):
     codes: list[str]
 
 
-class PasswordResetLink(BaseModel):
-    """The token of an emailed reset link, taken out of the address bar."""
-
-    authority: str
-    token: str
-
-
 class BrowserSession(BaseModel):
     """One browser's session: its CSRF token, its limits and, once signed in, the tokens."""
 
@@ -64,6 +57,5 @@ class BrowserSession(BaseModel):
     sign_in_step: SignInStep | None = None
     authenticator_setup: AuthenticatorSetup | None = None
     recovery_codes: RecoveryCodesToShow | None = None
-    password_reset: PasswordResetLink | None = None
     # What the next page tells the person about the change they just made (a notice's name).
     notice: str | None = None
