@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import json
 import random
-import statistics
 import sys
 import time
 import uuid
@@ -22,6 +21,7 @@ from typing import Any
 import aio_pika
 import httpx
 from bench.results import record
+from bench.sampling import summary, timed_get
 from pymongo import AsyncMongoClient
 
 from cases.cases.repository import CASES, FIRST_REFERENCE, HISTORY, REFERENCES
@@ -59,12 +59,6 @@ ANSWERS = {
     },
     "housing_advice": {"topic": "repairs", "question": "The boiler is broken."},
 }
-
-
-def percentile(samples: list[float], share: float) -> float:
-    """The value below which this share of the samples fall."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 async def tokens(
@@ -231,19 +225,10 @@ async def p99_of(
 ) -> dict[str, float]:
     """Sequential requests' p50 and p99 in milliseconds (after a few to warm up)."""
     headers = {"Authorization": f"Bearer {token}"}
-    samples = []
-    for number in range(requests + 5):
-        began = time.perf_counter()
-        answer = await http.get(path, params=params, headers=headers)
-        elapsed = (time.perf_counter() - began) * 1000
-        if answer.status_code != 200:
-            raise RuntimeError(f"{path} {params}: {answer.status_code} {answer.text}")
-        if number >= 5:
-            samples.append(elapsed)
-    return {
-        "p50_ms": round(statistics.median(samples), 2),
-        "p99_ms": round(percentile(samples, 0.99), 2),
-    }
+    samples = [
+        await timed_get(http, path, headers=headers, params=params) for _ in range(requests + 5)
+    ]
+    return summary(samples[5:])
 
 
 async def submit_to_event(
@@ -287,10 +272,7 @@ async def submit_to_event(
                         break
     finally:
         await connection.close()
-    return {
-        "p50_ms": round(statistics.median(times), 2),
-        "p99_ms": round(percentile(times, 0.99), 2),
-    }
+    return summary(times)
 
 
 FILTERS: dict[str, dict[str, Any]] = {

@@ -12,14 +12,13 @@ bench/results/ as JSON.
 import argparse
 import asyncio
 import re
-import statistics
 import sys
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from bench.results import record
+from bench.sampling import summary, timed_get
 
 from identity.demo.seed import DEMO_PASSWORD
 from portalstack.endpoints import current_stack
@@ -43,20 +42,6 @@ PAGES = (
     Page("home", f"/{AUTHORITY}/", (f"/{AUTHORITY}/api/identity/me",)),
     Page("account", f"/{AUTHORITY}/account/", (f"/{AUTHORITY}/api/identity/me",)),
 )
-
-
-def percentile(samples: list[float], share: float) -> float:
-    """The value below which this share of the samples fall."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def summary(samples: list[float]) -> dict[str, float]:
-    """p50 and p99 of a list of milliseconds."""
-    return {
-        "p50_ms": round(statistics.median(samples), 2),
-        "p99_ms": round(percentile(samples, 0.99), 2),
-    }
 
 
 async def signed_in_portal(base_url: str) -> httpx.AsyncClient:
@@ -88,24 +73,6 @@ async def api_token(http: httpx.AsyncClient) -> str:
     return str(body["session"]["access_token"])
 
 
-async def timed(client: httpx.AsyncClient, path: str, headers: dict[str, str]) -> float:
-    """One GET's milliseconds; anything but a 200 stops the benchmark.
-
-    The page and its calls count against one person's request limit, so a run soon after
-    another may be told to wait: it waits as asked and measures again.
-    """
-    while True:
-        began = time.perf_counter()
-        answer = await client.get(path, headers=headers)
-        elapsed = (time.perf_counter() - began) * 1000
-        if answer.status_code == 429:
-            await asyncio.sleep(float(answer.headers.get("retry-after", "1")))
-            continue
-        if answer.status_code != 200:
-            raise RuntimeError(f"{path}: {answer.status_code} {answer.text[:200]}")
-        return elapsed
-
-
 async def measure(rounds: int) -> dict[str, Any]:
     """Interleave each page with its calls, round after round, and compare their medians."""
     stack = current_stack()
@@ -118,8 +85,10 @@ async def measure(rounds: int) -> dict[str, Any]:
                 page_samples: list[float] = []
                 call_samples: dict[str, list[float]] = {call: [] for call in page.calls}
                 for number in range(rounds + 5):
-                    took = await timed(portal, page.path, {})
-                    calls = {call: await timed(api, call, bearer) for call in page.calls}
+                    took = await timed_get(portal, page.path)
+                    calls = {
+                        call: await timed_get(api, call, headers=bearer) for call in page.calls
+                    }
                     if number >= 5:  # the first few warm the connections and caches
                         page_samples.append(took)
                         for call, elapsed in calls.items():
