@@ -16,6 +16,20 @@ from web.i18n import gettext as _
 RecordId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
 
+def role_name(role: str) -> str:
+    """A role as people call it, in the page's language."""
+    names = {
+        "applicant": _("Applicant"),
+        "officer": _("Housing officer"),
+        "manager": _("Manager"),
+        "authority_admin": _("Administrator"),
+        "landlord_user": _("Landlord user"),
+        "landlord_admin": _("Landlord administrator"),
+        "platform_admin": _("Portal administrator"),
+    }
+    return names.get(role, role)
+
+
 @dataclass(frozen=True)
 class RoleHolder:
     """A signed-in person with one of a page's roles, and the way to call the API as them."""

@@ -14,23 +14,10 @@ from web.authorities import authority_cache
 from web.gateway import AuthorityProfile
 from web.i18n import gettext as _
 from web.pages import authority_base, render
+from web.roles import role_name
 from web.sessions.dependencies import CheckedForm, replace_session_cookie, session_service
 
 router = APIRouter(include_in_schema=False)
-
-
-def role_name(role: str) -> str:
-    """A role, as people call it."""
-    names = {
-        "applicant": _("Applicant"),
-        "officer": _("Housing officer"),
-        "manager": _("Manager"),
-        "authority_admin": _("Administrator"),
-        "landlord_user": _("Landlord"),
-        "landlord_admin": _("Landlord administrator"),
-        "platform_admin": _("Portal administrator"),
-    }
-    return names.get(role, role)
 
 
 @dataclass

@@ -6,7 +6,8 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from web.i18n import gettext as _
-from web.staff.forms import PersonForm, role_name, text_of
+from web.roles import role_name
+from web.staff.forms import PersonForm, text_of
 
 LANDLORD_ROLES = ("landlord_user", "landlord_admin")
 

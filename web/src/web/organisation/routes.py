@@ -12,9 +12,8 @@ from web.i18n import format_date
 from web.i18n import gettext as _
 from web.organisation.forms import UserForm
 from web.pages import authority_base, render
-from web.roles import LandlordAdmin, RecordId, RoleHolder
+from web.roles import LandlordAdmin, RecordId, RoleHolder, role_name
 from web.sessions.dependencies import CheckedForm
-from web.staff.forms import role_name
 
 router = APIRouter(include_in_schema=False)
 

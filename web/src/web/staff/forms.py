@@ -9,6 +9,7 @@ from starlette.datastructures import FormData
 from web.account.registration_forms import NAME_MAX, Errors
 from web.i18n import LOCAL_TIME
 from web.i18n import gettext as _
+from web.roles import role_name
 
 STAFF_ROLES = ("officer", "manager", "authority_admin")
 REASON_MAX = 500
@@ -18,20 +19,6 @@ def text_of(form: FormData, name: str) -> str:
     """A field's text, trimmed; empty when it was not sent."""
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
-
-
-def role_name(role: str) -> str:
-    """A role as people call it, in the page's language."""
-    names = {
-        "applicant": _("Applicant"),
-        "officer": _("Officer"),
-        "manager": _("Manager"),
-        "authority_admin": _("Administrator"),
-        "landlord_user": _("Landlord user"),
-        "landlord_admin": _("Landlord administrator"),
-        "platform_admin": _("Platform administrator"),
-    }
-    return names.get(role, role)
 
 
 def email_error(email: str) -> str | None:

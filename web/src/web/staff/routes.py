@@ -11,10 +11,10 @@ from web.i18n import format_date, format_moment
 from web.i18n import gettext as _
 from web.pages import authority_base, render
 from web.paging import Trail
-from web.roles import AuthorityAdmin, RecordId, RoleHolder
+from web.roles import AuthorityAdmin, RecordId, RoleHolder, role_name
 from web.sessions.dependencies import CheckedForm
 from web.staff.audit import action_names, outcome_name
-from web.staff.forms import InvitationForm, RestrictionForm, email_error, role_name
+from web.staff.forms import InvitationForm, RestrictionForm, email_error
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = "20"
