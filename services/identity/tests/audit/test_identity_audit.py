@@ -30,6 +30,40 @@ class TestMySecurityEvents:
         assert WRONG not in response.text
         assert person.password not in response.text
 
+    async def test_they_come_a_page_at_a_time_with_nothing_repeated_or_missed(
+        self, portal: Portal
+    ) -> None:
+        person = await portal.applicant("watford")
+        for _ in range(3):
+            await portal.sign_in(person)
+        everything = await portal.get(
+            "watford", "/me/security-events", person=person, params={"limit": 100}
+        )
+        assert everything.json()["next_cursor"] is None
+        expected = [event["id"] for event in everything.json()["items"]]
+        assert len(expected) >= 5
+
+        seen: list[str] = []
+        cursor: str | None = None
+        for _ in range(len(expected)):  # a page of two each time at the most
+            params: dict[str, Any] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+            response = await portal.get(
+                "watford", "/me/security-events", person=person, params=params
+            )
+            assert response.status_code == 200, response.text
+            seen += [event["id"] for event in response.json()["items"]]
+            cursor = response.json()["next_cursor"]
+            if cursor is None:
+                break
+        assert seen == expected
+
+    async def test_a_cursor_that_is_not_one_is_refused(self, portal: Portal) -> None:
+        person = await portal.applicant("watford")
+        response = await portal.get(
+            "watford", "/me/security-events", person=person, params={"cursor": "not-a-cursor"}
+        )
+        assert response.status_code == 400, response.text
+
 
 class TestTheAuthorityAuditLog:
     async def test_administrators_page_through_it_newest_first(self, portal: Portal) -> None:

@@ -16,6 +16,7 @@ async def as_person(
     path: str,
     *,
     body: dict[str, Any] | None = None,
+    params: dict[str, str] | None = None,
     if_match: str | None = None,
 ) -> ApiAnswer:
     """Call identity's `path` for the authority the person is signed in to.
@@ -28,6 +29,7 @@ async def as_person(
         f"/{person.tokens.authority}/api/identity{path}",
         token=person.access_token,
         body=body,
+        params=params,
         forwarded_for=forwarded_for(request),
         if_match=if_match,
     )

@@ -1,20 +1,21 @@
-"""The person's recent security events: sign-ins, failures and changes to their account."""
+"""The person's security events: sign-ins, failures and changes to their account."""
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import RedirectResponse, Response
 
 from web.account.dependencies import SignedInPerson
 from web.account.identity import as_person, items_of
 from web.authorities import authority_cache
 from web.i18n import gettext as _
-from web.pages import render
+from web.pages import authority_base, render
+from web.paging import Trail
 
 router = APIRouter(include_in_schema=False)
 
-# How many of the newest events the page shows; identity keeps them newest first.
-SHOWN = 50
+# How many events each page shows, newest first.
+PAGE_SIZE = 25
 
 
 def event_text(action: str, outcome: str) -> str:
@@ -73,9 +74,17 @@ def shown_event(event: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
 
 
 @router.get("/{authority}/account/security-events")
-async def security_events(request: Request, person: SignedInPerson) -> HTMLResponse:
-    """The newest events about the person, in every housing service they belong to."""
-    answer = await as_person(request, person, "GET", f"/me/security-events?limit={SHOWN}")
+async def security_events(request: Request, person: SignedInPerson) -> Response:
+    """The events about the person, newest first, in every housing service they belong to."""
+    trail = Trail.of(request)
+    params = {"limit": str(PAGE_SIZE), **({"cursor": trail.cursor} if trail.cursor else {})}
+    answer = await as_person(request, person, "GET", "/me/security-events", params=params)
+    path = f"{authority_base(request)}/account/security-events"
+    if answer.status == 400:
+        # A cursor from an address changed by hand: start from the newest again.
+        return RedirectResponse(path, status_code=303)
     names = {found.slug: found.name for found in await authority_cache(request).directory()}
     events = [shown_event(event, names) for event in items_of(answer)]
-    return render(request, "account/security_events.html", {"events": events, "shown": SHOWN})
+    body = answer.body if isinstance(answer.body, dict) else {}
+    context = {"events": events, "paging": trail.links(path, body.get("next_cursor"))}
+    return render(request, "account/security_events.html", context)

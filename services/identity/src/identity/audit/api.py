@@ -61,23 +61,34 @@ async def audit_log(
     found = await identity.audit.page(
         authority.slug, after=after, limit=limit, action=action, subject=user_id
     )
-    last = found[-1] if len(found) == limit else None
-    next_cursor = Position(at=last["at"], id=str(last["_id"])).encode() if last else None
-    return AuditPage(items=[audit_event(record) for record in found], next_cursor=next_cursor)
+    return AuditPage(
+        items=[audit_event(record) for record in found], next_cursor=_next_cursor(found, limit)
+    )
 
 
 @router.get(
     "/me/security-events",
     response_model=SecurityEvents,
-    summary="My recent sign-ins and security changes",
-    responses=declared(401, 404),
+    summary="My sign-ins and security changes",
+    responses=declared(400, 401, 404),
 )
 async def my_security_events(
     caller: CurrentCaller,
     _: ActiveAuthority,
     identity: IdentityDep,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> SecurityEvents:
-    """Sign-ins, failures, factor and password changes, across every authority I belong to."""
-    found = await identity.audit.of_person(caller.user_id, limit=limit)
-    return SecurityEvents(items=[audit_event(record) for record in found])
+    """Sign-ins, failures, factor and password changes, across every authority I belong to,
+    newest first; pass `next_cursor` back as `cursor` for the next page."""
+    after = Position.decode(cursor) if cursor else None
+    found = await identity.audit.of_person(caller.user_id, after=after, limit=limit)
+    return SecurityEvents(
+        items=[audit_event(record) for record in found], next_cursor=_next_cursor(found, limit)
+    )
+
+
+def _next_cursor(found: list[Document], limit: int) -> str | None:
+    """Where the next page starts, when this one is full."""
+    last = found[-1] if len(found) == limit else None
+    return Position(at=last["at"], id=str(last["_id"])).encode() if last else None

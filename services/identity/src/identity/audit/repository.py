@@ -80,7 +80,13 @@ class AuditLog(AuthorityRepository):
             query.update(after.older("at"))
         return await self.find_many(authority, query, sort=[("at", -1), ("_id", -1)], limit=limit)
 
-    async def of_person(self, user_id: str, *, limit: int) -> list[Document]:
-        """A person's own recent events in every authority (their own record, so not scoped)."""
-        cursor = self.collection.find({"subject": user_id}).sort([("at", -1)]).limit(limit)
+    async def of_person(
+        self, user_id: str, *, after: Position | None, limit: int
+    ) -> list[Document]:
+        """A page of a person's own events in every authority, newest first (their own
+        record, so not scoped to one authority)."""
+        query: dict[str, Any] = {"subject": user_id}
+        if after is not None:
+            query.update(after.older("at"))
+        cursor = self.collection.find(query).sort([("at", -1), ("_id", -1)]).limit(limit)
         return await cursor.to_list(length=limit)

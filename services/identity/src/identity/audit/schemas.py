@@ -29,6 +29,7 @@ class AuditPage(BaseModel):
 
 
 class SecurityEvents(BaseModel):
-    """The caller's own recent security events, newest first."""
+    """The caller's own security events, newest first, a page at a time."""
 
     items: list[AuditEvent]
+    next_cursor: str | None = None
