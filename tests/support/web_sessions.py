@@ -168,6 +168,13 @@ async def new_invitation_path() -> str:
     return "/" + str(event["data"]["link"]).split("/", 3)[3]
 
 
+async def restrict_path() -> str:
+    """The path of the page that restricts a new Kingston applicant."""
+    async with kingston_admin() as (api, _admin):
+        person = await api.applicant("kingston")
+    return f"/kingston/staff/members/{person.user_id}/restrict"
+
+
 async def restriction_lift_path() -> str:
     """The path of the page that lifts a new Kingston officer's restriction."""
     async with kingston_admin() as (api, admin):

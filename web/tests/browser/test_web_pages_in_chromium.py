@@ -28,6 +28,7 @@ from tests.support.web_sessions import (
     demo_session,
     invitation_link,
     new_invitation_path,
+    restrict_path,
     restriction_lift_path,
 )
 
@@ -379,6 +380,17 @@ async def accept_with_different_passwords(page: Page) -> None:
     await page.wait_for_load_state()
 
 
+async def open_restrict(page: Page) -> None:
+    """Open the page that restricts a new member."""
+    await page.goto(origin_of(page) + await restrict_path())
+
+
+async def restrict_with_no_reason(page: Page) -> None:
+    """Send the restriction form empty."""
+    await open_restrict(page)
+    await press_the_button(page)
+
+
 async def open_a_restriction(page: Page) -> None:
     """Open the page that lifts a new restriction."""
     await page.goto(origin_of(page) + await restriction_lift_path())
@@ -458,12 +470,8 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
             ("staff-invite-error", "/kingston/staff/invite", press_the_button),
             ("staff-invitation-sent", "/kingston/staff/invitation-sent", None),
             ("staff-invitations", "/kingston/staff/invitations", None),
-            ("staff-restrict", "/kingston/staff/members/0123456789abcdef/restrict", None),
-            (
-                "staff-restrict-error",
-                "/kingston/staff/members/0123456789abcdef/restrict",
-                press_the_button,
-            ),
+            ("staff-restrict", "/kingston/staff/members", open_restrict),
+            ("staff-restrict-error", "/kingston/staff/members", restrict_with_no_reason),
             ("staff-access-restricted", "/kingston/staff/access-restricted", None),
             ("staff-lift", "/kingston/staff/members", open_a_restriction),
             ("staff-restriction-lifted", "/kingston/staff/restriction-lifted", None),

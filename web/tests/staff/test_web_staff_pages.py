@@ -230,6 +230,9 @@ class TestRestrictions:
         self, admin_portal: httpx.AsyncClient, admin: Person, identity_api: Portal
     ) -> None:
         officer = await invited_officer(identity_api, admin)
+        form = await admin_portal.get(f"/kingston/staff/members/{officer.user_id}/restrict")
+        # The page names who is about to be restricted.
+        assert officer.email in form.text
         ends = datetime.date.today() + datetime.timedelta(days=30)
         restricted = await send_form(
             admin_portal,
@@ -278,6 +281,17 @@ class TestRestrictions:
         assert past.status_code == 400
         assert "The end date must be in the future" in past.text
         assert 'href="#until-day"' in past.text
+
+    async def test_only_a_member_here_can_be_restricted(
+        self, admin_portal: httpx.AsyncClient, identity_api: Portal
+    ) -> None:
+        outsider = await identity_api.applicant("watford")
+        path = f"/kingston/staff/members/{outsider.user_id}/restrict"
+        assert (await admin_portal.get(path)).status_code == 404
+        sent = await send_form(
+            admin_portal, path, {"reason": "Not ours"}, page="/kingston/staff/members"
+        )
+        assert sent.status_code == 404
 
     async def test_no_one_may_be_restricted_twice(
         self, admin_portal: httpx.AsyncClient, admin: Person, identity_api: Portal

@@ -115,3 +115,30 @@ class TestSwitching:
         listed = await portal.get("rugby", "/me/memberships", person=person)
         kingston = next(item for item in listed.json()["items"] if item["authority"] == "kingston")
         assert kingston["restriction"]["reason"] == "Threats made to staff"
+
+
+class TestOneMember:
+    async def test_an_administrator_reads_a_member_of_their_authority_only(
+        self, portal: Portal
+    ) -> None:
+        admin = await portal.demo("authority_admin", "rugby")
+        person = await portal.applicant("rugby")
+        outsider = await portal.applicant("watford")
+
+        found = await portal.get("rugby", f"/members/{person.user_id}", person=admin)
+
+        assert found.status_code == 200, found.text
+        member = found.json()
+        assert (member["user_id"], member["email"]) == (person.user_id, person.email)
+        assert member["roles"] == ["applicant"]
+        assert member["status"] == "active"
+        not_here = await portal.get("rugby", f"/members/{outsider.user_id}", person=admin)
+        assert error_code(not_here, 404) == "not_found"
+        nobody = await portal.get("rugby", "/members/no-such-person", person=admin)
+        assert error_code(nobody, 404) == "not_found"
+
+    async def test_only_administrators_read_members(self, portal: Portal) -> None:
+        person = await portal.applicant("rugby")
+        other = await portal.applicant("rugby")
+        refused = await portal.get("rugby", f"/members/{other.user_id}", person=person)
+        assert refused.status_code == 403, refused.text

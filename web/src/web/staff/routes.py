@@ -111,10 +111,19 @@ async def invitation_sent(request: Request, admin: AuthorityAdmin) -> HTMLRespon
     return render(request, "staff/invitation_sent.html")
 
 
+async def _member(admin: RoleHolder, user_id: str) -> dict[str, Any]:
+    """A member of this authority, by id; the not-found page for anyone else."""
+    answer = await admin.call("GET", f"/identity/members/{user_id}")
+    if answer.status != 200 or not isinstance(answer.body, dict):
+        raise NotFound()
+    return answer.body
+
+
 @router.get("/{authority}/staff/members/{user_id}/restrict")
 async def restrict_page(request: Request, admin: AuthorityAdmin, user_id: RecordId) -> HTMLResponse:
-    """The form to restrict a member's access."""
-    return render(request, "staff/restrict.html", {"form": RestrictionForm(), "user_id": user_id})
+    """The form to restrict a member's access, naming them."""
+    member = await _member(admin, user_id)
+    return render(request, "staff/restrict.html", {"form": RestrictionForm(), "member": member})
 
 
 @router.post("/{authority}/staff/members/{user_id}/restrict")
@@ -123,7 +132,7 @@ async def restrict(
 ) -> Response:
     """Restrict them with identity: their sessions here end and sign-in is refused."""
     form = RestrictionForm()
-    context = {"form": form, "user_id": user_id}
+    context = {"form": form, "member": await _member(admin, user_id)}
     if not form.read(form_data, today=datetime.datetime.now(datetime.UTC).date()):
         return render(request, "staff/restrict.html", context, status=400)
     body: dict[str, Any] = {"user_id": user_id, "reason": form.reason}

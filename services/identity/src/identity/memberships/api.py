@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from identity.accounts.repository import normalise_email
@@ -18,7 +18,9 @@ from identity.memberships.service import MembershipService
 from identity.wiring import IdentityDep
 from kit.authorities import ActiveAuthority
 from kit.clients import Client
+from kit.errors import NotFound
 from kit.idempotency import Once
+from kit.mongo import Document
 from kit.pagination import Position
 from kit.responses import AUTHORITY_SCOPED, declared
 
@@ -108,23 +110,45 @@ async def members(
         slug, query, sort=[("created_at", -1), ("_id", -1)], limit=limit
     )
     accounts = await identity.accounts.many([str(record["user_id"]) for record in found])
-    items = []
-    for record in found:
-        person = accounts.get(str(record["user_id"]))
-        if person is None:
-            continue
-        items.append(
-            Member(
-                user_id=str(record["user_id"]),
-                email=str(person["email"]),
-                first_name=str(person["first_name"]),
-                last_name=str(person["last_name"]),
-                roles=[str(role) for role in record.get("roles", [])],
-                organisation_id=record.get("organisation_id"),
-                status=str(record.get("status", "active")),
-                joined_at=record["created_at"],
-            )
-        )
+    items = [
+        _member(record, accounts[str(record["user_id"])])
+        for record in found
+        if str(record["user_id"]) in accounts
+    ]
     last = found[-1] if len(found) == limit else None
     next_cursor = Position(at=last["created_at"], id=str(last["_id"])).encode() if last else None
     return MemberPage(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/members/{user_id}",
+    response_model=Member,
+    summary="One person who belongs to this authority",
+    responses=declared(401, 403, 404),
+)
+async def member(
+    admin: AuthorityAdmin,
+    authority: ActiveAuthority,
+    identity: IdentityDep,
+    user_id: Annotated[str, Path(max_length=64)],
+) -> Member:
+    """Their name, email address, roles and status here; 404 for anyone not a member."""
+    found = await identity.memberships.find_one(authority.slug, {"user_id": user_id})
+    person = await identity.accounts.get(user_id) if found is not None else None
+    if found is None or person is None:
+        raise NotFound("There is no such member here.")
+    return _member(found, person)
+
+
+def _member(record: Document, person: Document) -> Member:
+    """A membership and its account, as the API shows a member."""
+    return Member(
+        user_id=str(record["user_id"]),
+        email=str(person["email"]),
+        first_name=str(person["first_name"]),
+        last_name=str(person["last_name"]),
+        roles=[str(role) for role in record.get("roles", [])],
+        organisation_id=record.get("organisation_id"),
+        status=str(record.get("status", "active")),
+        joined_at=record["created_at"],
+    )
