@@ -15,7 +15,9 @@ COUNCIL = "watford"
 async def applicant(portal: httpx.AsyncClient, new_applicant: NewApplicant) -> Person:
     """An applicant of Watford, signed in to the portal in `portal`."""
     person = await new_applicant(COUNCIL)
-    signed_in = await sign_in(portal, email=person.email, password=person.password, authority=COUNCIL)
+    signed_in = await sign_in(
+        portal, email=person.email, password=person.password, authority=COUNCIL
+    )
     assert signed_in.status_code == 303, signed_in.text
     return person
 

@@ -150,9 +150,10 @@ class TestTheHomelessnessReferral:
         assert refused.status_code == 400
         assert "govuk-error-summary" in refused.text
         assert f'href="{HOME}/{case_id}/questions/steps_taken"' in refused.text
-        assert f'href="{HOME}/{case_id}/questions/reason_for_approach"' not in refused.text.split(
-            "govuk-error-summary__list"
-        )[1].split("</ul>")[0]
+        assert (
+            f'href="{HOME}/{case_id}/questions/reason_for_approach"'
+            not in refused.text.split("govuk-error-summary__list")[1].split("</ul>")[0]
+        )
         tasks = await portal.get(f"{HOME}/{case_id}/tasks")
         assert "You have 3 questions left to answer." in tasks.text
 
