@@ -348,18 +348,12 @@ async def _replace_household(
 
 
 def _held_members(case: dict[str, Any]) -> list[dict[str, Any]]:
-    """The household as held, to send back with a change (masked numbers are not sent back)."""
+    """The household as held, to send back with a change: numbers masked as the API showed
+    them, which it takes to mean the numbers it holds."""
     return [
         {
-            "name": member["name"],
-            "date_of_birth": member["date_of_birth"],
-            "relationship": member["relationship"],
-            **(
-                {"national_insurance_number": member["national_insurance_number"]}
-                if member.get("national_insurance_number")
-                and "*" not in member["national_insurance_number"]
-                else {}
-            ),
+            key: member[key]
+            for key in ("name", "national_insurance_number", "date_of_birth", "relationship")
         }
         for member in case.get("household", [])
     ]
