@@ -62,7 +62,8 @@ class TestTheHousehold:
         second = await add(portal, case_id, JO)
         assert second.status_code == 303, second.text
         page = await portal.get(f"{HOME}/{case_id}/household")
-        assert "Julia Jules" in page.text and "Jo Jules" in page.text
+        assert "Julia Jules" in page.text
+        assert "Jo Jules" in page.text
         assert "******34D" in page.text
         assert "11 August 1980" in page.text
         officer = await cases_api.person("officer", authority="watford")
