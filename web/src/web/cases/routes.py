@@ -538,6 +538,7 @@ def _contact_rows(contact: dict[str, Any] | None) -> list[dict[str, str]]:
     if not contact:
         return []
     yes, no = _("Yes"), _("No")
+    ok_to_call, ok_to_email = _("OK to call"), _("OK to email")
     rows = []
     for phone, label in (
         ("home_phone", _("Home phone")),
@@ -546,10 +547,10 @@ def _contact_rows(contact: dict[str, Any] | None) -> list[dict[str, str]]:
     ):
         if contact.get(phone):
             ok = yes if contact.get(f"{phone}_ok_to_call") else no
-            rows.append({"key": label, "value": f"{contact[phone]} ({_('OK to call')}: {ok})"})
+            rows.append({"key": label, "value": f"{contact[phone]} ({ok_to_call}: {ok})"})
     if contact.get("email"):
         ok = yes if contact.get("email_ok_to_email") else no
-        rows.append({"key": _("Email"), "value": f"{contact['email']} ({_('OK to email')}: {ok})"})
+        rows.append({"key": _("Email"), "value": f"{contact['email']} ({ok_to_email}: {ok})"})
     if contact.get("preferred_contact_method"):
         rows.append(
             {
