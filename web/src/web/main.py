@@ -21,8 +21,9 @@ from web.account import (
 )
 from web.account import routes as account_routes
 from web.authorities import AuthorityCache
+from web.cases import circumstances, contact, household, journey
 from web.cases import routes as cases_routes
-from web.cases.routes import EXIT_SCRIPT
+from web.cases.rendering import EXIT_SCRIPT
 from web.config import settings
 from web.errors import PageFailures, install_page_errors
 from web.gateway import GatewayClient
@@ -84,6 +85,10 @@ app = create_app(
             memberships.router,
             idle.router,
             cases_routes.router,
+            journey.router,
+            household.router,
+            contact.router,
+            circumstances.router,
         ],
         indexes=[*SESSION_INDEXES, *LINK_INDEXES],
         readiness={"gateway": gateway_ready},
