@@ -197,9 +197,27 @@ class TestChangeOfCircumstances:
         empty = await send_form(portal, path, {"version": await version_on(portal, path)})
         assert empty.status_code == 400
         assert 'id="note-error"' in empty.text
-        fields = {"version": await version_on(portal, path), "note": "My partner moved in"}
+        form = await portal.get(path)
+        # The form is filled in with the answers held.
+        assert re.search(r'<input[^>]*id="bedrooms_needed"[^>]*value="2"', form.text)
+        wrong = {**REGISTER, "version": await version_on(portal, path), "note": "Moved in"}
+        refused = await send_form(portal, path, {**wrong, "bedrooms_needed": "twelve"})
+        assert refused.status_code == 400
+        assert 'id="bedrooms_needed-error"' in refused.text
+        assert "Moved in" in refused.text
+        fields = {
+            **REGISTER,
+            "bedrooms_needed": "3",
+            "version": await version_on(portal, path),
+            "note": "My partner moved in",
+        }
         sent = await send_form(portal, path, fields)
         assert sent.status_code == 303, sent.text
+        officer = await cases_api.person("officer", authority="watford")
+        held = await cases_api.read(officer, case_id)
+        assert held["change"]["note"] == "My partner moved in"
+        assert held["change"]["answers"]["bedrooms_needed"] == 3
+        assert held["answers"]["bedrooms_needed"] == 2
         page = await portal.get(f"{HOME}/{case_id}")
         assert "Suspended" in page.text
         assert "Your application is suspended until a housing officer has checked it." in page.text

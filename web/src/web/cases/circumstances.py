@@ -21,9 +21,6 @@ from web.sessions.dependencies import CheckedForm
 router = APIRouter(include_in_schema=False)
 
 
-# A change of circumstances on a live register application
-
-
 async def _live_register(applicant: ApplicantDep, case_id: str) -> tuple[dict[str, Any], str]:
     answer = await applicant.case(case_id)
     if answer.body.get("kind") != "housing_register" or answer.body.get("status") != "live":
@@ -37,7 +34,9 @@ async def circumstances_page(
 ) -> Response:
     """Tell the housing team what has changed."""
     case, version = await _live_register(applicant, case_id)
-    context = {**journey(case), "form": CircumstancesForm(), "version": version}
+    questions = await applicant.questions(case["kind"])
+    form = CircumstancesForm.of(questions, case.get("answers", {}))
+    context = {**journey(case), "form": form, "questions": questions, "version": version}
     return page(request, "cases/circumstances.html", context)
 
 
@@ -47,12 +46,15 @@ async def report_change(
 ) -> Response:
     """Send the change: the application is suspended until an officer verifies it."""
     case, current = await _live_register(applicant, case_id)
+    questions = await applicant.questions(case["kind"])
     form = CircumstancesForm()
     sent = version_of(form_data)
-    note = form.read(form_data)
-    if note is not None:
+    change = form.read(form_data, questions, case.get("answers", {}))
+    if change is not None:
+        note, answers = change
+        body: dict[str, Any] = {"note": note, **({"answers": answers} if answers else {})}
         answer = await applicant.call(
-            "POST", f"/cases/{case_id}/circumstances", body={"note": note}, if_match=sent
+            "POST", f"/cases/{case_id}/circumstances", body=body, if_match=sent
         )
         if answer.status == 200:
             return see_other(f"{applications_home(request)}/{case_id}")
@@ -61,5 +63,5 @@ async def report_change(
             if answer.status in {412, 428}
             else _("Sorry, your change could not be sent. Try again later")
         )
-    context = {**journey(case), "form": form, "version": sent or current}
+    context = {**journey(case), "form": form, "questions": questions, "version": sent or current}
     return page(request, "cases/circumstances.html", context, status=400)

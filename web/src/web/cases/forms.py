@@ -9,6 +9,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from web.account.registration_forms import Errors
+from web.cases.questions import Question
 from web.i18n import gettext as _
 
 # What the cases API takes as a phone number and a version (a quoted number in its ETag).
@@ -174,15 +175,34 @@ class MemberForm(Errors):
 
 @dataclass
 class CircumstancesForm(Errors):
-    """What changed, told to the housing team."""
+    """What changed, told to the housing team, with the answers that change with it."""
 
     note: str = ""
+    # Each question's field as the page holds it, filled in first with the answer held.
+    values: dict[str, str] = field(default_factory=dict)
 
-    def read(self, form: FormData) -> str | None:
-        """The note when it is right, else None with the error set."""
+    @classmethod
+    def of(cls, questions: list[Question], held: dict[str, Any]) -> "CircumstancesForm":
+        """The form filled in with the answers held."""
+        return cls(values={q.id: q.form_value(held.get(q.id)) for q in questions})
+
+    def read(
+        self, form: FormData, questions: list[Question], held: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The note and the answers changed, when all is right; else None with the errors set."""
         self.note = text_of(form, "note")
         if not self.note:
             self.errors["note"] = _("Tell us what has changed")
         elif len(self.note) > NOTE_MAX:
             self.errors["note"] = _("What has changed must be 2000 characters or fewer")
-        return self.note if not self.errors else None
+        changed: dict[str, Any] = {}
+        for question in questions:
+            self.values[question.id] = text_of(form, question.id)
+            answer, error = question.read(self.values[question.id])
+            if error is None and answer is None and question.required:
+                error = question.missing()
+            if error is not None:
+                self.errors[question.id] = error
+            elif answer != held.get(question.id):
+                changed[question.id] = answer
+        return (self.note, changed) if not self.errors else None
