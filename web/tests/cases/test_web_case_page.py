@@ -90,6 +90,8 @@ class TestTheListOfApplications:
         assert f'href="{HOME}/{closed_id}"' in closed_part
         assert "Closed date" in closed_part
         assert f'href="{HOME}/{closed_id}/contact"' not in closed_part
+        closed_page = await portal.get(f"{HOME}/{closed_id}")
+        assert "Advice given by phone" in closed_page.text
         assert "Pending" in open_part
 
     async def test_the_home_page_links_to_them_once_signed_in(
@@ -124,7 +126,11 @@ class TestTheCasePage:
         assert f"{due.day} {due:%B %Y}" in page.text
         assert "50 days left" in page.text
         assert "Nothing, been sleeping in the park" in page.text
+        assert "Not assigned yet" in page.text
+        # Its history: the draft's answers, given one question at a time, show once.
         assert "Application started" in page.text
+        assert page.text.count("Answers changed") == 1
+        assert "Accept" in page.text
         assert "govuk-exit-this-page" in page.text
 
     async def test_the_pdf_is_passed_on_as_a_download(

@@ -119,6 +119,21 @@ async def start(request: Request, applicant: ApplicantDep, form_data: CheckedFor
 # The case page
 
 
+def latest_of_runs(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history with each run of the same thing done in the same status (a draft's
+    answers, one question at a time) shown once, as its latest."""
+    kept: list[dict[str, Any]] = []
+    for entry in entries:
+        if kept and (kept[-1]["action"], kept[-1]["to_status"]) == (
+            entry["action"],
+            entry["to_status"],
+        ):
+            kept[-1] = entry
+        else:
+            kept.append(entry)
+    return kept
+
+
 def clock_label(name: str) -> str:
     """A statutory period's last day, as the case page names it."""
     labels = {
@@ -148,7 +163,7 @@ async def case_page(request: Request, applicant: ApplicantDep, case_id: CaseId) 
             "status": status_label(str(entry["to_status"])),
             "reason": entry.get("reason"),
         }
-        for entry in history.get("items", [])
+        for entry in latest_of_runs(history.get("items", []))
     ]
     context = {
         **journey(case),
