@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from kit.errors import NotFound
 from web.cases.applications import (
@@ -203,4 +204,10 @@ async def pdf(request: Request, applicant: ApplicantDep, case_id: CaseId) -> Res
             "Content-Disposition", 'attachment; filename="application.pdf"'
         ),
     }
-    return StreamingResponse(download.chunks(), media_type="application/pdf", headers=headers)
+    # Released however the response ends, the person's browser going away mid-way included.
+    return StreamingResponse(
+        download.chunks(),
+        media_type="application/pdf",
+        headers=headers,
+        background=BackgroundTask(download.close),
+    )
