@@ -206,6 +206,8 @@ class TestTheHomelessnessReferral:
 
         # From the list to the case page, then out by Shift pressed three times: the case page
         # is replaced, so Back returns to the list.
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/closed")
+        await check("list-closed")
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications")
         await check("list")
         list_url = page.url

@@ -2,15 +2,17 @@
 the PDF, the contact details and a change of circumstances."""
 
 import datetime
+import html
 import re
 
 import httpx
-from tests.support.cases import CasesApi
+from tests.support.cases import Caller, CasesApi
 from tests.support.portal import Person
 from tests.support.web_pages import send_form
 
 HOME = "/watford/applications"
 KEY = re.compile(r'name="idempotency_key" value="([0-9a-f]+)"')
+NEXT_PAGE = re.compile(r'govuk-pagination__next">\s*<a[^>]*href="([^"]+)"')
 VERSION = re.compile(r'name="version" value="([^"]*)"')
 REGISTER = {
     "current_address": "1 High Street, Watford WD17 1AA",
@@ -82,17 +84,39 @@ class TestTheListOfApplications:
         officer = await cases_api.person("officer", authority="watford")
         closed = await cases_api.read(officer, closed_id)
         await cases_api.act(officer, closed, "close", reason="Advice given by phone")
-        page = await portal.get(HOME)
-        open_part, closed_part = page.text.split("Closed applications")
+        open_part = (await portal.get(HOME)).text
+        closed_part = (await portal.get(f"{HOME}/closed")).text
         assert f'href="{HOME}/{open_id}"' in open_part
         assert f'href="{HOME}/{open_id}/pdf"' in open_part
         assert f'href="{HOME}/{open_id}/contact"' in open_part
+        assert f'href="{HOME}/{closed_id}"' not in open_part
         assert f'href="{HOME}/{closed_id}"' in closed_part
+        assert f'href="{HOME}/{open_id}"' not in closed_part
         assert "Closed date" in closed_part
         assert f'href="{HOME}/{closed_id}/contact"' not in closed_part
-        closed_page = await portal.get(f"{HOME}/{closed_id}")
-        assert "Advice given by phone" in closed_page.text
         assert "Pending" in open_part
+        assert f'href="{HOME}/closed"' in open_part
+
+    async def test_many_are_shown_a_page_at_a_time(
+        self, portal: httpx.AsyncClient, applicant: Person, cases_api: CasesApi
+    ) -> None:
+        token = await cases_api.mint(
+            authority="watford", roles=("applicant",), user=applicant.user_id, lifetime=600
+        )
+        own = Caller(user_id=applicant.user_id, authority="watford", token=token)
+        for _ in range(21):
+            await cases_api.create(own, {"kind": "housing_advice"})
+        first = await portal.get(HOME)
+        assert first.text.count("govuk-summary-card__title-wrapper") == 20
+        found = NEXT_PAGE.search(first.text)
+        assert found is not None
+        second = await portal.get(html.unescape(found.group(1)))
+        assert second.status_code == 200
+        assert second.text.count("govuk-summary-card__title-wrapper") == 1
+        assert "govuk-pagination__prev" in second.text
+        # A cursor changed by hand shows the first page.
+        changed = await portal.get(f"{HOME}?page=not-a-cursor")
+        assert changed.text.count("govuk-summary-card__title-wrapper") == 20
 
     async def test_the_home_page_links_to_them_once_signed_in(
         self, portal: httpx.AsyncClient, applicant: Person

@@ -17,6 +17,7 @@ from web.i18n import format_date
 # The ids the cases API gives cases: only such a value from an address reaches the API.
 CaseId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 DRAFT = "draft"
+PAGE_SIZE = "20"
 ENDED = frozenset({"closed", "cancelled"})
 
 
@@ -73,9 +74,18 @@ class Applicant:
             raise GatewayUnavailable(f"case answered {answer.status}")
         return answer
 
-    async def cases(self, state: str) -> list[dict[str, Any]]:
-        """The person's open or closed cases, newest first."""
-        return items_of(await self.call("GET", "/cases", params={"state": state, "limit": "50"}))
+    async def cases(
+        self, state: str, *, cursor: str | None = None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of the person's open or closed cases, newest first, and the next page's
+        cursor; the first page when the cursor is not one the API gave."""
+        params = {"state": state, "limit": PAGE_SIZE}
+        paged = {**params, "cursor": cursor} if cursor else params
+        answer = await self.call("GET", "/cases", params=paged)
+        if cursor and answer.status == 400:
+            answer = await self.call("GET", "/cases", params=params)
+        following = answer.body.get("next_cursor") if isinstance(answer.body, dict) else None
+        return items_of(answer), following if isinstance(following, str) else None
 
 
 def applicant(request: Request, person: SignedInPerson) -> Applicant:

@@ -29,6 +29,7 @@ from web.cases.words import action_label, kind_title, status_label
 from web.gateway import gateway_of
 from web.i18n import format_moment
 from web.i18n import gettext as _
+from web.paging import Trail
 from web.sessions.dependencies import CheckedForm
 
 router = APIRouter(include_in_schema=False)
@@ -58,16 +59,28 @@ def history_label(action: str) -> str:
 # The list of applications
 
 
+async def _listing(request: Request, applicant: ApplicantDep, state: str) -> HTMLResponse:
+    trail = Trail.of(request)
+    found, following = await applicant.cases(state, cursor=trail.cursor)
+    path = applications_home(request) + ("/closed" if state == "closed" else "")
+    context = {
+        "state": state,
+        "cases": [listed(case) for case in found],
+        "paging": trail.links(path, following),
+    }
+    return page(request, "cases/applications.html", context)
+
+
 @router.get("/{authority}/applications")
 async def applications(request: Request, applicant: ApplicantDep) -> HTMLResponse:
-    """Open applications, then closed ones with their closed date."""
-    open_cases = [listed(case) for case in await applicant.cases("open")]
-    closed_cases = [listed(case) for case in await applicant.cases("closed")]
-    return page(
-        request,
-        "cases/applications.html",
-        {"open_cases": open_cases, "closed_cases": closed_cases},
-    )
+    """Open applications, newest first, a page at a time."""
+    return await _listing(request, applicant, "open")
+
+
+@router.get("/{authority}/applications/closed")
+async def closed_applications(request: Request, applicant: ApplicantDep) -> HTMLResponse:
+    """Closed applications with their closed date, newest first, a page at a time."""
+    return await _listing(request, applicant, "closed")
 
 
 # Starting one
