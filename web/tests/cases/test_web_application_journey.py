@@ -157,6 +157,23 @@ class TestTheHomelessnessReferral:
         tasks = await portal.get(f"{HOME}/{case_id}/tasks")
         assert "You have 3 questions left to answer." in tasks.text
 
+    async def test_a_check_page_older_than_the_answers_does_not_submit_them_unseen(
+        self, portal: httpx.AsyncClient, applicant: Person
+    ) -> None:
+        case_id = await start(portal, "homelessness")
+        for question, value in REFERRAL.items():
+            await answer(portal, case_id, question, value)
+        seen = await version_on(portal, f"{HOME}/{case_id}/check")
+        await answer(portal, case_id, "assistance_wanted", "A flat near my work")
+        refused = await send_form(portal, f"{HOME}/{case_id}/check", {"version": seen})
+        assert refused.status_code == 400
+        assert "changed in another window" in refused.text
+        assert "A flat near my work" in refused.text
+        assert (await portal.get(f"{HOME}/{case_id}/tasks")).status_code == 200
+        fresh = await version_on(portal, f"{HOME}/{case_id}/check")
+        sent = await send_form(portal, f"{HOME}/{case_id}/check", {"version": fresh})
+        assert sent.status_code == 303
+
 
 class TestSavingToComeBackLater:
     async def test_the_draft_is_kept_and_the_page_says_until_when(

@@ -225,6 +225,9 @@ async def submit(
     if answer.status in {412, 428}:
         context["errors"] = {STALE: stale_message()}
         context["error_links"] = {STALE: "#submit"}
+    elif not context["errors"]:
+        context["errors"] = {STALE: _("Sorry, your application could not be sent. Try again later")}
+        context["error_links"] = {STALE: "#submit"}
     return page(request, "cases/check.html", context, status=400)
 
 
