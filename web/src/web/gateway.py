@@ -1,6 +1,7 @@
 """The gateway's API as the web service calls it: like any client, over HTTP."""
 
 import json
+from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,29 @@ class ApiAnswer:
         if isinstance(self.body, dict) and isinstance(self.body.get("error"), dict):
             return self.body["error"].get("details")
         return None
+
+
+class Download:
+    """A file the gateway is sending: its status and headers now, its body as it comes."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self.status = response.status
+        self.headers = response.headers
+        self._response = response
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The body, a piece at a time; the connection goes back to the pool at the end."""
+        try:
+            async for chunk in self._response.content.iter_chunked(self.CHUNK):
+                yield chunk
+        finally:
+            self._response.release()
+
+    def close(self) -> None:
+        """Give the connection back without reading the body."""
+        self._response.release()
 
 
 class GatewayUnavailable(Exception):
@@ -147,6 +171,23 @@ class GatewayClient:
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             log.warning("gateway call failed", extra={"path": path, "reason": repr(error)})
             raise GatewayUnavailable(path) from error
+
+    async def download(
+        self, path: str, *, token: str, forwarded_for: str | None = None
+    ) -> "Download":
+        """GET a file for a person; its body is read a piece at a time, never held whole."""
+        headers = {"Authorization": f"Bearer {token}"}
+        if forwarded_for:
+            headers["X-Forwarded-For"] = forwarded_for
+        try:
+            response = await self.session.get(f"{self.base_url}{path}", headers=headers)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("gateway call failed", extra={"path": path, "reason": repr(error)})
+            raise GatewayUnavailable(path) from error
+        if response.status >= 500:
+            response.release()
+            raise GatewayUnavailable(f"GET {path} answered {response.status}")
+        return Download(response)
 
     async def is_ready(self) -> bool:
         """Whether the gateway says it is ready."""

@@ -21,6 +21,9 @@ from web.account import (
 )
 from web.account import routes as account_routes
 from web.authorities import AuthorityCache
+from web.cases import circumstances, contact, household, journey
+from web.cases import routes as cases_routes
+from web.cases.rendering import EXIT_SCRIPT
 from web.config import settings
 from web.errors import PageFailures, install_page_errors
 from web.gateway import GatewayClient
@@ -81,6 +84,11 @@ app = create_app(
             security_events.router,
             memberships.router,
             idle.router,
+            cases_routes.router,
+            journey.router,
+            household.router,
+            contact.router,
+            circumstances.router,
         ],
         indexes=[*SESSION_INDEXES, *LINK_INDEXES],
         readiness={"gateway": gateway_ready},
@@ -93,7 +101,9 @@ app = create_app(
 app.state.gateway = gateway
 app.state.assets = assets.FrontendAssets.load(settings.assets_dir)
 app.state.portal_styles = assets.PortalStyles.load()
-app.state.portal_scripts = {name: assets.PortalScript.load(name) for name in [idle.WARNING_SCRIPT]}
+app.state.portal_scripts = {
+    name: assets.PortalScript.load(name) for name in [idle.WARNING_SCRIPT, EXIT_SCRIPT]
+}
 app.state.authorities = AuthorityCache(gateway, settings.authority_cache_seconds, {})
 install_page_errors(app)
 # Innermost, inside kit's request middleware, which would answer a failure with a JSON body.

@@ -18,19 +18,25 @@ async def as_person(
     body: dict[str, Any] | None = None,
     params: dict[str, str] | None = None,
     if_match: str | None = None,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    service: str = "identity",
 ) -> ApiAnswer:
-    """Call identity's `path` for the authority the person is signed in to.
+    """Call a service's `path` (identity's unless named) for the authority the person is signed
+    in to.
 
     An answer of 401 means identity has ended the person's session (signed out on another
     device, or after a password change there): this browser's session ends too.
     """
     answer = await gateway_of(request).call(
         method,
-        f"/{person.tokens.authority}/api/identity{path}",
+        f"/{person.tokens.authority}/api/{service}{path}",
         token=person.access_token,
         body=body,
         params=params,
         forwarded_for=forwarded_for(request),
+        params=params,
+        headers=headers,
         if_match=if_match,
     )
     if answer.status == 401:

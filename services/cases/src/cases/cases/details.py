@@ -68,6 +68,62 @@ class HouseholdMember(_Part):
 
 Household = Annotated[list[HouseholdMember], Field(max_length=20)]
 
+# An applicant is shown each number masked; sending the household back, they send it so.
+_MASKED = re.compile(r"^\*{6}[0-9]{2}[A-D]$")
+
+
+def _number_or_masked(value: str) -> str:
+    """A National Insurance number, or the masked form of one held, as the applicant saw it."""
+    return value if _MASKED.match(value) else national_insurance_number(value)
+
+
+class HouseholdMemberChange(HouseholdMember):
+    """A member as sent back to replace the household: a number held may come back masked."""
+
+    national_insurance_number: (
+        Annotated[
+            str, StringConstraints(min_length=9, max_length=13), AfterValidator(_number_or_masked)
+        ]
+        | None
+    ) = None
+
+
+HouseholdChanges = Annotated[list[HouseholdMemberChange], Field(max_length=20)]
+
+
+def unmasked(
+    sent: list[HouseholdMemberChange], held: list[HouseholdMember]
+) -> tuple[list[HouseholdMember], list[int]]:
+    """The household sent, each masked number replaced by the one held for the same person
+    (same name and date of birth); and the positions of masked numbers matching none held."""
+    members, unmatched = [], []
+    for position, member in enumerate(sent):
+        number = member.national_insurance_number
+        if number is not None and _MASKED.match(number):
+            number = next(
+                (
+                    same.national_insurance_number
+                    for same in held
+                    if same.name == member.name
+                    and same.date_of_birth == member.date_of_birth
+                    and same.national_insurance_number is not None
+                    and masked(same.national_insurance_number) == number
+                ),
+                None,
+            )
+            if number is None:
+                unmatched.append(position)
+        members.append(
+            HouseholdMember(
+                name=member.name,
+                national_insurance_number=number,
+                date_of_birth=member.date_of_birth,
+                relationship=member.relationship,
+            )
+        )
+    return members, unmatched
+
+
 ContactMethod = Literal["home_phone", "mobile_phone", "work_phone", "email", "letter"]
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from cases.cases.details import (
     ContactDetails,
     Household,
+    HouseholdChanges,
     RegisterDetails,
     Relationship,
 )
@@ -43,9 +44,9 @@ class AnswersChange(_Request):
 
 
 class HouseholdChange(_Request):
-    """Everyone in the household, replacing the list held."""
+    """Everyone in the household, replacing the list held; numbers held may come back masked."""
 
-    household: Household
+    household: HouseholdChanges
 
 
 class ContactChange(_Request):
@@ -81,7 +82,7 @@ class CircumstancesRequest(_Request):
     """A change of circumstances: the new household or answers, and what changed."""
 
     note: Reason
-    household: Household | None = None
+    household: HouseholdChanges | None = None
     answers: dict[str, Any] | None = None
 
 

@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from cases.cases.clocks import running_due_on
-from cases.cases.details import ContactDetails, HouseholdMember, RegisterDetails
+from cases.cases.details import (
+    ContactDetails,
+    HouseholdMember,
+    HouseholdMemberChange,
+    RegisterDetails,
+    unmasked,
+)
 from cases.cases.kinds import DRAFT, ENDED, KINDS, Actor, Kind, Transition
 from cases.cases.models import CaseRecord, ChangeOfCircumstances
 from cases.cases.policy import acting_as, audience, may_take
@@ -81,6 +87,26 @@ def validated_answers(kind: Kind, answers: dict[str, Any]) -> dict[str, Any]:
             details=details,
         ) from None
     return model.model_dump(mode="json", exclude_none=True)
+
+
+def household_sent(case: CaseRecord, sent: list[HouseholdMemberChange]) -> list[HouseholdMember]:
+    """The household sent to replace the case's, masked numbers taken from those held."""
+    members, unmatched = unmasked(sent, case.household)
+    if unmatched:
+        raise AppError(
+            "A masked National Insurance number is not one held for that person.",
+            code="validation_failed",
+            status=422,
+            details=[
+                {
+                    "loc": ["household", position, "national_insurance_number"],
+                    "message": "Enter the National Insurance number in full",
+                    "type": "value_error",
+                }
+                for position in unmatched
+            ],
+        )
+    return members
 
 
 def unanswered(kind: Kind, answers: dict[str, Any]) -> list[str]:
@@ -177,14 +203,14 @@ class CaseService(ForAuthority):
         return await self._save(case, changed, parts=["answers"], action="answers_changed")
 
     async def change_household(
-        self, case: CaseRecord, household: list[HouseholdMember]
+        self, case: CaseRecord, household: list[HouseholdMemberChange]
     ) -> CaseView:
         """Replace the household, unless the application is live on the register."""
         self._applicant_only(case)
         self._still_open(case)
         if case.kind == "housing_register" and case.status in LIVE_REGISTER:
             raise ChangeOfCircumstancesRequired()
-        changed = case.model_copy(update={"household": household})
+        changed = case.model_copy(update={"household": household_sent(case, household)})
         return await self._save(case, changed, parts=["household"], action="household_changed")
 
     async def change_contact(self, case: CaseRecord, contact: ContactDetails) -> CaseView:
@@ -300,7 +326,7 @@ class CaseService(ForAuthority):
         case: CaseRecord,
         *,
         note: str,
-        household: list[HouseholdMember] | None,
+        household: list[HouseholdMemberChange] | None,
         answers: dict[str, Any] | None,
     ) -> CaseView:
         """Tell the authority of a change on a live register application: it is suspended
@@ -319,7 +345,7 @@ class CaseService(ForAuthority):
             id=uuid.uuid4().hex,
             status="submitted",
             note=note,
-            household=household,
+            household=household_sent(case, household) if household is not None else None,
             answers=checked,
             submitted_at=now,
         )

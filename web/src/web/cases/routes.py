@@ -1,0 +1,226 @@
+"""The applicant's applications: the list of them, starting one, the case page and its PDF."""
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
+
+from kit.errors import NotFound
+from web.cases.applications import (
+    DRAFT,
+    ApplicantDep,
+    CaseId,
+    day_of,
+    listed,
+)
+from web.cases.forms import text_of
+from web.cases.rendering import (
+    answer_rows,
+    applications_home,
+    contact_rows,
+    journey,
+    members_shown,
+    page,
+    see_other,
+)
+from web.cases.words import action_label, kind_title, status_label
+from web.gateway import gateway_of
+from web.i18n import format_moment
+from web.i18n import gettext as _
+from web.paging import Trail
+from web.sessions.dependencies import CheckedForm
+
+router = APIRouter(include_in_schema=False)
+
+
+IDEMPOTENCY_KEY = "idempotency_key"
+
+
+def history_label(action: str) -> str:
+    """What happened to a case, as its history lists it."""
+    labels = {
+        "create": _("Application started"),
+        "answers_changed": _("Answers changed"),
+        "household_changed": _("Household changed"),
+        "contact_changed": _("Contact details changed"),
+        "assign": _("Assigned to an officer"),
+        "stage_changed": _("Stage changed"),
+        "change_submitted": _("Change of circumstances told"),
+        "change_verified": _("Change of circumstances verified"),
+        "change_rejected": _("Change of circumstances not accepted"),
+        "suspend": _("Suspended"),
+        "reinstate": _("Live again"),
+    }
+    return labels.get(action) or action_label(action)
+
+
+# The list of applications
+
+
+async def _listing(request: Request, applicant: ApplicantDep, state: str) -> HTMLResponse:
+    trail = Trail.of(request)
+    found, following = await applicant.cases(state, cursor=trail.cursor)
+    path = applications_home(request) + ("/closed" if state == "closed" else "")
+    context = {
+        "state": state,
+        "cases": [listed(case) for case in found],
+        "paging": trail.links(path, following),
+    }
+    return page(request, "cases/applications.html", context)
+
+
+@router.get("/{authority}/applications")
+async def applications(request: Request, applicant: ApplicantDep) -> HTMLResponse:
+    """Open applications, newest first, a page at a time."""
+    return await _listing(request, applicant, "open")
+
+
+@router.get("/{authority}/applications/closed")
+async def closed_applications(request: Request, applicant: ApplicantDep) -> HTMLResponse:
+    """Closed applications with their closed date, newest first, a page at a time."""
+    return await _listing(request, applicant, "closed")
+
+
+# Starting one
+
+
+async def _kind_items(applicant: ApplicantDep, chosen: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "value": kind["kind"],
+            "text": kind_title(str(kind["kind"])),
+            "checked": kind["kind"] == chosen,
+        }
+        for kind in await applicant.kinds()
+    ]
+
+
+@router.get("/{authority}/applications/start")
+async def start_page(request: Request, applicant: ApplicantDep) -> HTMLResponse:
+    """Choose the kind of application; the form carries the key that makes one, once."""
+    context = {"kinds": await _kind_items(applicant, ""), "key": uuid.uuid4().hex, "errors": {}}
+    return page(request, "cases/start.html", context)
+
+
+@router.post("/{authority}/applications/start")
+async def start(request: Request, applicant: ApplicantDep, form_data: CheckedForm) -> Response:
+    """Start a draft of the chosen kind; sent twice, the same draft."""
+    chosen = text_of(form_data, "kind")
+    key = text_of(form_data, IDEMPOTENCY_KEY)
+    kinds = await _kind_items(applicant, chosen)
+    if chosen not in {item["value"] for item in kinds} or not key.isalnum() or len(key) > 64:
+        context = {
+            "kinds": kinds,
+            "key": uuid.uuid4().hex,
+            "errors": {"kind": _("Select what you are applying for")},
+        }
+        return page(request, "cases/start.html", context, status=400)
+    answer = await applicant.call(
+        "POST", "/cases", body={"kind": chosen}, headers={"Idempotency-Key": key}
+    )
+    if answer.status != 201 or not isinstance(answer.body, dict):
+        context = {
+            "kinds": kinds,
+            "key": uuid.uuid4().hex,
+            "errors": {"kind": _("Sorry, you could not start this application. Try again later")},
+        }
+        return page(request, "cases/start.html", context, status=400)
+    return see_other(f"{applications_home(request)}/{answer.body['id']}/tasks")
+
+
+# The case page
+
+
+def latest_of_runs(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history with each run of the same thing done in the same status (a draft's
+    answers, one question at a time) shown once, as its latest."""
+    kept: list[dict[str, Any]] = []
+    for entry in entries:
+        if kept and (kept[-1]["action"], kept[-1]["to_status"]) == (
+            entry["action"],
+            entry["to_status"],
+        ):
+            kept[-1] = entry
+        else:
+            kept.append(entry)
+    return kept
+
+
+def clock_label(name: str) -> str:
+    """A statutory period's last day, as the case page names it."""
+    labels = {
+        "prevention": _("Prevention duty ends"),
+        "relief": _("Relief duty ends"),
+        "review": _("Last day to ask for a review"),
+    }
+    return labels.get(name, name)
+
+
+@router.get("/{authority}/applications/{case_id}")
+async def case_page(request: Request, applicant: ApplicantDep, case_id: CaseId) -> Response:
+    """The application: status, deadlines, answers, household, contact details and history."""
+    case = (await applicant.case(case_id)).body
+    if case["status"] == DRAFT:
+        return see_other(f"{applications_home(request)}/{case_id}/tasks")
+    questions = await applicant.questions(case["kind"])
+    history = (await applicant.call("GET", f"/cases/{case_id}/history")).body or {}
+    clocks = [
+        {**clock, "text": clock_label(str(clock["name"])), "due": day_of(clock["due_on"])}
+        for clock in case.get("clocks", [])
+    ]
+    events = [
+        {
+            "when": format_moment(str(entry["at"])),
+            "what": history_label(str(entry["action"])),
+            "status": status_label(str(entry["to_status"])),
+            "reason": entry.get("reason"),
+        }
+        for entry in latest_of_runs(history.get("items", []))
+    ]
+    context = {
+        **journey(case),
+        "summary": listed(case),
+        "clocks": clocks,
+        "rows": answer_rows(case, questions, base=None),
+        "members": members_shown(case),
+        "contact": contact_rows(case.get("contact")),
+        "events": events,
+        "register": case.get("register_details"),
+        "register_dates": {
+            "registration": day_of((case.get("register_details") or {}).get("registration_date")),
+            "review": day_of((case.get("register_details") or {}).get("review_date")),
+        },
+        "change_pending": (case.get("change") or {}).get("status") == "submitted",
+    }
+    return page(request, "cases/case.html", context)
+
+
+# The PDF
+
+
+@router.get("/{authority}/applications/{case_id}/pdf")
+async def pdf(request: Request, applicant: ApplicantDep, case_id: CaseId) -> Response:
+    """The application as the API renders it, passed on as it arrives."""
+    person = applicant.person
+    download = await gateway_of(request).download(
+        f"/{person.tokens.authority}/api/cases/cases/{case_id}/pdf",
+        token=person.access_token,
+        forwarded_for=request.headers.get("x-forwarded-for"),
+    )
+    if download.status != 200:
+        download.close()
+        raise NotFound()
+    headers = {
+        "Content-Disposition": download.headers.get(
+            "Content-Disposition", 'attachment; filename="application.pdf"'
+        ),
+    }
+    # Released however the response ends, the person's browser going away mid-way included.
+    return StreamingResponse(
+        download.chunks(),
+        media_type="application/pdf",
+        headers=headers,
+        background=BackgroundTask(download.close),
+    )

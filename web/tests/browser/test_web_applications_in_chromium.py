@@ -1,0 +1,363 @@
+"""The applicant's applications in Chromium, in English and Welsh: a homelessness referral
+sent with Exit this page at hand, and a housing register application saved, left, and
+finished after signing in again. Every page: axe finds nothing at 1024 CSS pixels, nothing
+scrolls sideways at 320, the CSP blocks nothing of ours."""
+
+import datetime
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page
+from tests.support.browser import axe_violations, keep_screenshot, new_profile
+from tests.support.cases import CasesApi
+from tests.support.portal import Person
+from tests.support.stack import MintToken
+from tests.support.web_pages import NewApplicant
+
+from portalstack.endpoints import Stack
+
+COUNCIL = "watford"
+NEUTRAL_SITE = "https://www.bbc.co.uk/weather"
+WORDS = {
+    "en": {
+        "applications": "Your applications",
+        "start_new": "Start a new application",
+        "homelessness": "Homelessness referral",
+        "register": "Housing register application",
+        "start": "Start application",
+        "continue": "Save and continue",
+        "later": "Save and come back later",
+        "check": "Check your answers",
+        "send": "Accept and send",
+        "sent": "Application sent",
+        "no": "No",
+        "yes": "Yes",
+        "carry_on": "Continue",
+        "add_person": "Add a person",
+        "add_this": "Add this person",
+        "save_contact": "Save contact details",
+        "sign_out": "Sign out",
+        "report_change": "Tell us about a change of circumstances",
+        "send_change": "Send the change",
+        "suspended": "Suspended",
+        "household": "People in your household",
+        "contact": "Contact details",
+        "child": "Child",
+        "living_with_family": "Living with family or friends",
+        "email": "Email",
+    },
+    "cy": {
+        "applications": "Eich ceisiadau",
+        "start_new": "Dechrau cais newydd",
+        "homelessness": "Atgyfeiriad digartrefedd",
+        "register": "Cais am y gofrestr tai",
+        "start": "Dechrau'r cais",
+        "continue": "Cadw a pharhau",
+        "later": "Cadw a dod yn ôl yn nes ymlaen",
+        "check": "Gwirio eich atebion",
+        "send": "Derbyn ac anfon",
+        "sent": "Cais wedi'i anfon",
+        "no": "Na",
+        "yes": "Ie",
+        "carry_on": "Parhau",
+        "add_person": "Ychwanegu person",
+        "add_this": "Ychwanegu'r person hwn",
+        "save_contact": "Cadw'r manylion cyswllt",
+        "sign_out": "Allgofnodi",
+        "report_change": "Rhoi gwybod i ni am newid amgylchiadau",
+        "send_change": "Anfon y newid",
+        "suspended": "Wedi'i atal",
+        "household": "Pobl yn eich aelwyd",
+        "contact": "Manylion cyswllt",
+        "child": "Plentyn",
+        "living_with_family": "Byw gyda theulu neu ffrindiau",
+        "email": "E-bost",
+    },
+}
+
+
+@pytest.fixture
+async def cases_api(gateway: httpx.AsyncClient, mint_token: MintToken) -> CasesApi:
+    """The cases API, for the officers who move the applications on."""
+    return CasesApi(gateway, mint_token)
+
+
+class Checker:
+    """Checks each page of a journey, and keeps its pictures."""
+
+    def __init__(self, page: Page, axe_source: str, screenshots: Path, language: str) -> None:
+        self.page = page
+        self.axe_source = axe_source
+        self.screenshots = screenshots
+        self.language = language
+        self.complaints: list[str] = []
+        page.on("console", lambda message: self.complaints.append(message.text))
+
+    async def __call__(self, name: str) -> None:
+        """axe finds nothing at 1024 wide; nothing scrolls sideways at 320; nothing blocked."""
+        page = self.page
+        await page.wait_for_load_state()
+        assert await page.get_attribute("html", "lang") == self.language
+        assert await axe_violations(page, self.axe_source) == [], name
+        assert [text for text in self.complaints if "Content Security Policy" in text] == []
+        await keep_screenshot(page, self.screenshots / f"applications-{name}-{self.language}.png")
+        await page.set_viewport_size({"width": 320, "height": 900})
+        await page.wait_for_function("document.documentElement.clientWidth === 320")
+        overflow = await page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, name
+        await keep_screenshot(
+            page, self.screenshots / f"applications-{name}-{self.language}-320.png"
+        )
+        await page.set_viewport_size({"width": 1024, "height": 768})
+        await page.wait_for_function("document.documentElement.clientWidth === 1024")
+
+
+async def sign_in(page: Page, stack: Stack, person: Person, language: str) -> None:
+    """Sign in from the sign-in page, in the language; the account page follows."""
+    await page.goto(f"{stack.gateway_url}/{COUNCIL}/account/sign-in?lang={language}")
+    await page.locator("#email").fill(person.email)
+    await page.locator("#password").fill(person.password)
+    await page.locator("main form button[type=submit]").click()
+    await page.wait_for_url(re.compile(rf"/{COUNCIL}/account/$"))
+
+
+async def press(page: Page, name: str) -> None:
+    """Press a button of the page's own form and wait for the next page."""
+    await page.locator("main form").get_by_role("button", name=name, exact=True).click()
+    await page.wait_for_load_state()
+
+
+async def answer_text(page: Page, text: str, words: dict[str, str]) -> None:
+    """Answer the question in words and go on."""
+    await page.locator("main form textarea, main form input[name=answer]").fill(text)
+    await press(page, words["continue"])
+
+
+async def choose(page: Page, label: str, words: dict[str, str]) -> None:
+    """Choose an answer and go on."""
+    await page.locator("main form").get_by_label(label, exact=True).check()
+    await press(page, words["continue"])
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+class TestTheHomelessnessReferral:
+    async def test_sent_with_exit_this_page_working_by_keys_and_leaving_no_way_back(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        new_applicant: NewApplicant,
+        language: str,
+    ) -> None:
+        words = WORDS[language]
+        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
+        # The neutral site stands in for itself: the test machine reaches no other site.
+        await context.route(
+            f"{NEUTRAL_SITE}**",
+            lambda route: route.fulfill(
+                body="<!doctype html><title>Weather</title>", content_type="text/html"
+            ),
+        )
+        page = await context.new_page()
+        check = Checker(page, axe_source, screenshots, language)
+        person = await new_applicant(COUNCIL)
+        await sign_in(page, stack, person, language)
+
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/")
+        await page.locator("main").get_by_role("link", name=words["applications"]).click()
+        await page.wait_for_url(re.compile(r"/applications$"))
+        await check("list-empty")
+        await page.get_by_role("button", name=words["start_new"]).click()
+        await page.wait_for_url(re.compile(r"/applications/start$"))
+        await check("start")
+        await press(page, words["start"])
+        await check("start-error")
+        await page.locator("main form").get_by_label(words["homelessness"]).check()
+        await press(page, words["start"])
+        await page.wait_for_url(re.compile(r"/tasks$"))
+        await check("referral-tasks")
+        exit_button = page.locator(".govuk-exit-this-page__button")
+        assert await exit_button.get_attribute("href") == NEUTRAL_SITE
+
+        await page.locator(".govuk-task-list__link").first.click()
+        await page.wait_for_url(re.compile(r"/questions/reason_for_approach$"))
+        await check("referral-question-text")
+        await press(page, words["continue"])
+        assert await page.locator(".govuk-error-summary").is_visible()
+        await check("referral-question-error")
+        await answer_text(page, "Fell out with my mate", words)
+        await answer_text(page, "Nothing, been sleeping in the park", words)
+        await answer_text(page, "A house", words)
+        await check("referral-question-yes-no")
+        await choose(page, words["no"], words)
+        await page.wait_for_url(re.compile(r"/tasks$"))
+        await page.get_by_role("button", name=words["check"]).click()
+        await page.wait_for_url(re.compile(r"/check$"))
+        await check("referral-check")
+        await press(page, words["send"])
+        await page.wait_for_url(re.compile(r"/submitted$"))
+        assert words["sent"] in await page.locator(".govuk-panel").inner_text()
+        await check("referral-submitted")
+
+        # From the list to the case page, then out by Shift pressed three times: the case page
+        # is replaced, so Back returns to the list.
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/closed")
+        await check("list-closed")
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications")
+        await check("list")
+        list_url = page.url
+        await page.locator(".govuk-summary-card__action a").first.click()
+        await page.wait_for_load_state()
+        await check("referral-case")
+        case_url = page.url
+        for _ in range(3):
+            await page.keyboard.press("Shift")
+        await page.wait_for_url(f"{NEUTRAL_SITE}**")
+        await page.go_back()
+        await page.wait_for_load_state()
+        assert page.url == list_url
+        assert page.url != case_url
+        await context.close()
+
+    async def test_exit_this_page_is_a_plain_link_without_javascript(
+        self,
+        browser: Browser,
+        stack: Stack,
+        new_applicant: NewApplicant,
+        language: str,
+    ) -> None:
+        context = await new_profile(browser, java_script_enabled=False)
+        await context.route(
+            f"{NEUTRAL_SITE}**",
+            lambda route: route.fulfill(
+                body="<!doctype html><title>Weather</title>", content_type="text/html"
+            ),
+        )
+        page = await context.new_page()
+        person = await new_applicant(COUNCIL)
+        await sign_in(page, stack, person, language)
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/start")
+        await page.locator("main form").get_by_label(WORDS[language]["homelessness"]).check()
+        await press(page, WORDS[language]["start"])
+        await page.wait_for_url(re.compile(r"/tasks$"))
+        await page.locator(".govuk-exit-this-page__button").click()
+        await page.wait_for_url(f"{NEUTRAL_SITE}**")
+        await context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+class TestTheRegisterApplication:
+    async def test_saved_signed_out_signed_in_finished_then_a_change_told(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        new_applicant: NewApplicant,
+        cases_api: CasesApi,
+        language: str,
+    ) -> None:
+        words = WORDS[language]
+        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
+        page = await context.new_page()
+        check = Checker(page, axe_source, screenshots, language)
+        person = await new_applicant(COUNCIL)
+        await sign_in(page, stack, person, language)
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/start")
+        await page.locator("main form").get_by_label(words["register"]).check()
+        await press(page, words["start"])
+        await page.wait_for_url(re.compile(r"/tasks$"))
+        await check("register-tasks")
+        assert await page.locator(".govuk-exit-this-page").count() == 0
+        await page.locator(".govuk-task-list__link").first.click()
+        await page.locator("main form textarea").fill("1 High Street, Watford WD17 1AA")
+        await press(page, words["later"])
+        await page.wait_for_url(re.compile(r"/saved$"))
+        await check("register-saved")
+
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/account/")
+        await press(page, words["sign_out"])
+        await page.wait_for_url(re.compile(r"/signed-out$"))
+        await sign_in(page, stack, person, language)
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications")
+        await check("list-draft")
+        await page.locator(".govuk-summary-card__action a").first.click()
+        await page.wait_for_url(re.compile(r"/tasks$"))
+
+        await page.locator(".govuk-task-list__link").nth(1).click()
+        await page.wait_for_url(re.compile(r"/questions/tenure$"))
+        await check("register-question-choice")
+        await choose(page, words["living_with_family"], words)
+        await check("register-question-number")
+        await page.locator("main form input[name=answer]").fill("12")
+        await press(page, words["continue"])
+        assert await page.locator(".govuk-error-summary").is_visible()
+        await check("register-question-number-error")
+        await answer_text(page, "2", words)
+        await choose(page, words["no"], words)
+        # The details of a medical need are optional.
+        await answer_text(page, "", words)
+        await choose(page, words["yes"], words)
+        await page.wait_for_url(re.compile(r"/tasks$"))
+
+        await page.get_by_role("link", name=words["household"]).click()
+        await page.wait_for_url(re.compile(r"/household$"))
+        await check("household-empty")
+        await page.get_by_role("button", name=words["add_person"]).click()
+        await check("member")
+        await press(page, words["add_this"])
+        assert await page.locator(".govuk-error-summary").is_visible()
+        await check("member-error")
+        await page.locator("#name").fill("Jo Jules")
+        await page.locator("#date_of_birth-day").fill("1")
+        await page.locator("#date_of_birth-month").fill("2")
+        await page.locator("#date_of_birth-year").fill("2012")
+        await page.locator("main form").get_by_label(words["child"], exact=True).check()
+        await press(page, words["add_this"])
+        await page.wait_for_url(re.compile(r"/household$"))
+        await check("household")
+        await page.goto(page.url.replace("/household", "/contact"))
+        await check("contact")
+        await page.locator("#mobile_phone").fill("not a number")
+        await press(page, words["save_contact"])
+        await check("contact-error")
+        await page.locator("#mobile_phone").fill("07700 900982")
+        await page.locator("main form").get_by_label(words["email"], exact=True).check()
+        await page.locator("#email").fill("jo@example.com")
+        await press(page, words["save_contact"])
+        await page.wait_for_url(re.compile(r"/tasks$"))
+        await page.get_by_role("button", name=words["check"]).click()
+        await check("register-check")
+        await press(page, words["send"])
+        await page.wait_for_url(re.compile(r"/submitted$"))
+        await check("register-submitted")
+
+        # An officer sets it live; the applicant tells of a change and sees it suspended.
+        case_id = page.url.split("/")[-2]
+        officer = await cases_api.person("officer", authority=COUNCIL)
+        case = await cases_api.act(officer, await cases_api.read(officer, case_id), "assess")
+        today = datetime.date.today()
+        register = {
+            "bidding_reference": "BID-1700119",
+            "registration_date": today.isoformat(),
+            "band": 3,
+            "review_date": (today + datetime.timedelta(days=365)).isoformat(),
+        }
+        await cases_api.act(officer, case, "set_live", register_details=register)
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/{case_id}")
+        await check("register-case-live")
+        await page.locator("main").get_by_role("link", name=words["report_change"]).click()
+        await check("circumstances")
+        await press(page, words["send_change"])
+        await check("circumstances-error")
+        await page.locator("#note").fill("My partner moved in")
+        await press(page, words["send_change"])
+        await page.wait_for_url(re.compile(rf"/applications/{case_id}$"))
+        assert words["suspended"] in await page.locator("main").inner_text()
+        await check("register-case-suspended")
+        await context.close()
