@@ -41,6 +41,11 @@ class Page:
 PAGES = (
     Page("home", f"/{AUTHORITY}/", (f"/{AUTHORITY}/api/identity/me",)),
     Page("account", f"/{AUTHORITY}/account/", (f"/{AUTHORITY}/api/identity/me",)),
+    Page(
+        "applications",
+        f"/{AUTHORITY}/applications",
+        (f"/{AUTHORITY}/api/cases/cases?state=open&limit=20",),
+    ),
 )
 
 
