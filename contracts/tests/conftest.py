@@ -127,6 +127,8 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
             **{**CASE, "status": "draft"},
             email="sam.jones@example.org",
             removal_on=NOW.date() + timedelta(days=2),
+            link="https://portal.example/watford/applications/9a8b7c6d5e4f/tasks",
+            language="cy",
         ),
         DraftRemoved(**{**CASE, "status": "draft"}),
     ]

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from contracts.fields import EmailAddress
+from contracts.fields import EmailAddress, Language
 from contracts.payload import EventPayload
 
 CaseKind = Literal["homelessness", "housing_register", "housing_advice", "complaint"]
@@ -139,13 +139,20 @@ class CircumstancesRejected(EventPayload, _Case):
 
 
 class DraftExpiring(EventPayload, _Case):
-    """A draft will be removed soon unless it is finished; `email` is where to warn, if known."""
+    """A draft will be removed soon unless it is finished; `email` is where to warn, if the
+    applicant gave one they are happy to be emailed at."""
 
     event_type = "cases.draft.expiring"
     event_version = 1
 
     email: EmailAddress | None = None
     removal_on: date
+    link: str = Field(
+        min_length=1, max_length=2048, description="The portal page where the draft goes on."
+    )
+    language: Language = Field(
+        default="en", description="The language the applicant uses: the warning is in it."
+    )
 
 
 class DraftRemoved(EventPayload, _Case):

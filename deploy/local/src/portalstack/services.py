@@ -35,6 +35,8 @@ def service_env(
             "DEMO_ACCOUNTS_FILE": str(settings.run_dir / "demo-accounts.txt"),
             "PORTAL_URL": settings.service_url("gateway"),
         }
+    elif name == "cases":
+        derived |= {"PORTAL_URL": settings.service_url("gateway")}
     elif name == "documents":
         derived |= {
             "S3_ENDPOINT": settings.s3_endpoint,

@@ -24,6 +24,12 @@ class Settings(ServiceSettings):
         default=2, ge=1, le=30, description="Days before removal the applicant is warned."
     )
     draft_sweep_seconds: float = Field(default=3600.0, gt=0)
+    portal_url: str = Field(
+        default="http://127.0.0.1:8000",
+        min_length=1,
+        description="Where people reach the portal; the links in what is sent about cases "
+        "start here.",
+    )
 
     def draft_days_of(self, authority: str) -> int:
         """How many days this authority keeps a draft."""

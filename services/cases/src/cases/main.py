@@ -24,6 +24,7 @@ async def _start(runtime: Runtime) -> None:
         history=stores.history,
         lease=Lease(stores.mongo, "cases-drafts", seconds=max(60.0, settings.draft_sweep_seconds)),
         warning_days=settings.draft_warning_days,
+        portal_url=settings.portal_url.rstrip("/"),
     )
     runtime.tasks.append(
         asyncio.create_task(

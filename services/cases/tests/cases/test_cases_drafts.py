@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from tests.support.cases import CasesApi, CasesStore
+from tests.support.stack import ReadMail
 
 from cases.cases.drafts import DraftKeeping
 from cases.cases.repository import CaseHistory, Cases
@@ -30,6 +31,7 @@ async def keeping(stack: Stack) -> AsyncIterator[DraftKeeping]:
         history=CaseHistory(mongo),
         lease=Lease(mongo, f"cases-drafts-test-{uuid.uuid4().hex}", seconds=60),
         warning_days=2,
+        portal_url="https://portal.example",
     )
     await mongo.close()
 
@@ -63,6 +65,10 @@ class TestDraftKeeping:
         warning = await cases_store.wait_for(draft["id"], "cases.draft.expiring")
         assert warning["data"]["email"] == "draft.keeper@example.org"
         assert warning["data"]["removal_on"] == (today + timedelta(days=3)).isoformat()
+        assert warning["data"]["link"] == (
+            f"https://portal.example/{warning['authority']}/applications/{draft['id']}/tasks"
+        )
+        assert warning["data"]["language"] == "en"
         await keeping.step(today)
         types = [e["type"] for e in await cases_store.events(draft["id"])]
         assert types.count("cases.draft.expiring") == 1
@@ -92,3 +98,68 @@ class TestDraftKeeping:
         await keep_until(cases_store, draft["id"], date.today() - timedelta(days=1))
         await keeping.step(date.today())
         assert (await api.read(applicant, draft["id"]))["status"] == "submitted"
+
+
+class TestTheWarningEmail:
+    async def test_the_applicant_is_emailed_in_their_language_with_a_link_to_the_draft(
+        self,
+        api: CasesApi,
+        cases_store: CasesStore,
+        keeping: DraftKeeping,
+        read_mail: ReadMail,
+    ) -> None:
+        applicant = await api.person("applicant")
+        address = f"draft-{uuid.uuid4().hex[:12]}@example.org"
+        draft = await api.create(
+            applicant,
+            {
+                "kind": "housing_register",
+                "answers": {},
+                "contact": {"email": address, "email_ok_to_email": True},
+                "language": "cy",
+            },
+        )
+        today = date.today()
+        await keep_until(cases_store, draft["id"], today + timedelta(days=1))
+        await keeping.step(today)
+
+        [message] = await read_mail(address)
+        removal = today + timedelta(days=2)
+        welsh_months = [
+            "Ionawr",
+            "Chwefror",
+            "Mawrth",
+            "Ebrill",
+            "Mai",
+            "Mehefin",
+            "Gorffennaf",
+            "Awst",
+            "Medi",
+            "Hydref",
+            "Tachwedd",
+            "Rhagfyr",
+        ]
+        day = f"{removal.day} {welsh_months[removal.month - 1]} {removal.year}"
+        assert draft["reference"] in message["subject"]
+        assert day in message["subject"]
+        assert "cais am y gofrestr tai" in message["text"]
+        assert f"/applications/{draft['id']}/tasks" in message["text"]
+        assert message["text"].startswith("Helo,")
+
+    async def test_no_one_is_emailed_who_did_not_say_they_may_be(
+        self, api: CasesApi, cases_store: CasesStore, keeping: DraftKeeping
+    ) -> None:
+        applicant = await api.person("applicant")
+        draft = await api.create(
+            applicant,
+            {
+                "kind": "housing_register",
+                "answers": {},
+                "contact": {"email": "not-to-be-emailed@example.org"},
+            },
+        )
+        today = date.today()
+        await keep_until(cases_store, draft["id"], today + timedelta(days=1))
+        await keeping.step(today)
+        warning = await cases_store.wait_for(draft["id"], "cases.draft.expiring")
+        assert warning["data"]["email"] is None

@@ -27,7 +27,7 @@ from web.cases.rendering import (
 )
 from web.cases.words import action_label, kind_title, status_label
 from web.gateway import gateway_of
-from web.i18n import format_moment
+from web.i18n import current_language, format_moment
 from web.i18n import gettext as _
 from web.paging import Trail
 from web.sessions.dependencies import CheckedForm
@@ -118,7 +118,10 @@ async def start(request: Request, applicant: ApplicantDep, form_data: CheckedFor
         }
         return page(request, "cases/start.html", context, status=400)
     answer = await applicant.call(
-        "POST", "/cases", body={"kind": chosen}, headers={"Idempotency-Key": key}
+        "POST",
+        "/cases",
+        body={"kind": chosen, "language": current_language.get()},
+        headers={"Idempotency-Key": key},
     )
     if answer.status != 201 or not isinstance(answer.body, dict):
         context = {

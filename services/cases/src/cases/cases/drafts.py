@@ -5,6 +5,7 @@ email when the draft holds an email address)."""
 import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote
 
 from cases.cases.models import CaseRecord
 from cases.cases.repository import CaseHistory, Cases
@@ -29,6 +30,8 @@ class DraftKeeping:
     history: CaseHistory
     lease: Lease
     warning_days: int
+    # Where people reach the portal: the warning links to the draft's page there.
+    portal_url: str
 
     async def step(self, today: date) -> bool:
         """One sweep; says whether more is waiting."""
@@ -53,12 +56,15 @@ class DraftKeeping:
         if not await self.cases.mark_warned(case, session=session):
             return
         assert case.draft_expires_on is not None
+        contact = case.contact
         await self.outbox.add(
             session,
             DraftExpiring(
                 **_facts(case),
-                email=case.contact.email if case.contact else None,
+                email=contact.email if contact and contact.email_ok_to_email else None,
                 removal_on=date.fromisoformat(case.draft_expires_on) + timedelta(days=1),
+                link=f"{self.portal_url}/{quote(case.authority)}/applications/{case.id}/tasks",
+                language=case.language,
             ),
             authority=case.authority,
             subject=case.id,

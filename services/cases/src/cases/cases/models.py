@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cases.cases.details import ContactDetails, HouseholdMember, RegisterDetails, Stages
 from contracts.events.cases import CaseKind
+from contracts.fields import Language
 from kit.mongo import Document
 
 
@@ -58,6 +59,8 @@ class CaseRecord(_Stored):
     next_deadline: str | None = None
     draft_expires_on: str | None = None
     draft_warned: bool = False
+    # The language the applicant uses: what is sent to them about the case is in it.
+    language: Language = "en"
 
     @classmethod
     def of(cls, document: Document) -> "CaseRecord":

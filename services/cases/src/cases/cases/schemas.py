@@ -14,6 +14,7 @@ from cases.cases.details import (
 )
 from cases.cases.kinds import Action
 from contracts.events.cases import CaseKind
+from contracts.fields import Language
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -34,6 +35,9 @@ class CaseRequest(_Request):
     contact: ContactDetails | None = None
     submit: StrictBool = Field(
         default=False, description="Submit now; otherwise it is kept as a draft to finish later."
+    )
+    language: Language = Field(
+        default="en", description="The language the applicant uses: what we send is in it."
     )
 
 

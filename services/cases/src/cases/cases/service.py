@@ -164,6 +164,7 @@ class CaseService(ForAuthority):
                 updated_at=now,
                 version=1,
                 draft_expires_on=(today() + timedelta(days=self.draft_days)).isoformat(),
+                language=body.language,
             )
             await self.history.record(
                 self.slug,

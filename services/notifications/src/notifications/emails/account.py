@@ -49,7 +49,8 @@ class AccountEmail:
     send_by: datetime | None = None
 
 
-def _link(value: str) -> str:
+def link_of(value: str) -> str:
+    """An event's link, refused unless it is a web address."""
     link = web_address(value)
     if link is None:
         raise UnusableLink("an account email link must be an http(s) address")
@@ -74,7 +75,7 @@ def account_email(envelope: Envelope, payload: EventPayload) -> AccountEmail:
     facts: dict[str, Any] = {"first_name": payload.first_name}
     if isinstance(payload, ConfirmationRequested):
         facts |= {
-            "link": _link(payload.link),
+            "link": link_of(payload.link),
             "expires_in": duration(payload.expires_at - envelope.occurred_at, language),
         }
         return AccountEmail(
@@ -87,8 +88,8 @@ def account_email(envelope: Envelope, payload: EventPayload) -> AccountEmail:
         )
     if isinstance(payload, RegistrationAttempted):
         facts |= {
-            "sign_in_link": _link(payload.sign_in_link),
-            "reset_link": _link(payload.reset_link),
+            "sign_in_link": link_of(payload.sign_in_link),
+            "reset_link": link_of(payload.reset_link),
         }
         return AccountEmail(
             "account_exists", to=to, user_id=user_id, language=language, facts=facts
@@ -109,7 +110,7 @@ def account_email(envelope: Envelope, payload: EventPayload) -> AccountEmail:
         )
     if isinstance(payload, PasswordResetRequested):
         facts |= {
-            "link": _link(payload.link),
+            "link": link_of(payload.link),
             "expires_in": duration(payload.expires_at - envelope.occurred_at, language),
         }
         return AccountEmail(
@@ -135,7 +136,7 @@ def account_email(envelope: Envelope, payload: EventPayload) -> AccountEmail:
         facts |= {
             "wrong_answers": payload.wrong_answers,
             "locked_until": uk_time(payload.locked_until, language),
-            "reset_link": _link(payload.reset_link),
+            "reset_link": link_of(payload.reset_link),
         }
         return AccountEmail(
             "sign_in_locked", to=to, user_id=user_id, language=language, facts=facts
@@ -144,7 +145,7 @@ def account_email(envelope: Envelope, payload: EventPayload) -> AccountEmail:
         "invited_by": payload.invited_by,
         "role": payload.role,
         "organisation_name": payload.organisation_name,
-        "link": _link(payload.link),
+        "link": link_of(payload.link),
         "expires_in": duration(payload.expires_at - envelope.occurred_at, language),
     }
     return AccountEmail(

@@ -1,4 +1,4 @@
-"""The consumer that turns identity's account events into queued email deliveries."""
+"""The consumer that turns account and case events into queued email deliveries."""
 
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,7 +10,8 @@ from kit import logs
 from kit.authorities import AuthorityCopy
 from kit.events.consumer import Subscription
 from kit.mongo import Mongo, Session, after_commit
-from notifications.emails.account import ACCOUNT_EVENTS, account_email
+from notifications.emails.account import ACCOUNT_EVENTS, AccountEmail, account_email
+from notifications.emails.cases import CASE_EVENTS, case_email
 from notifications.emails.errors import AuthorityNotKnownYet
 from notifications.emails.rendering import EmailTemplates, authority_facts
 from notifications.emails.repository import DeliveryRepository
@@ -18,6 +19,13 @@ from notifications.emails.repository import DeliveryRepository
 log = logs.get_logger("notifications.emails.consumers")
 
 ACCOUNT_EMAILS = "account-emails"
+
+
+def email_for(envelope: Envelope, payload: EventPayload) -> AccountEmail | None:
+    """The email an event leads to, if any (a case event's applicant may give no address)."""
+    if isinstance(payload, CASE_EVENTS):
+        return case_email(envelope, payload)
+    return account_email(envelope, payload)
 
 
 def account_emails_subscription(
@@ -40,7 +48,9 @@ def account_emails_subscription(
     domain = mail_from.partition("@")[2]
 
     async def queue_email(envelope: Envelope, payload: EventPayload, session: Session) -> None:
-        email = account_email(envelope, payload)
+        email = email_for(envelope, payload)
+        if email is None:
+            return
         event_id = str(envelope.id)
         if await deliveries.queued_for(
             envelope.authority, event_id=event_id, template=email.template, session=session
@@ -82,6 +92,6 @@ def account_emails_subscription(
 
     return Subscription(
         purpose=ACCOUNT_EMAILS,
-        bindings=[model.event_type for model in ACCOUNT_EVENTS],
+        bindings=[model.event_type for model in (*ACCOUNT_EVENTS, *CASE_EVENTS)],
         handler=queue_email,
     )
