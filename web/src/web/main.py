@@ -21,6 +21,7 @@ from web.account import (
 )
 from web.account import routes as account_routes
 from web.authorities import AuthorityCache
+from web.casework import routes as casework_routes
 from web.config import settings
 from web.errors import PageFailures, install_page_errors
 from web.gateway import GatewayClient
@@ -73,6 +74,7 @@ app = create_app(
             password_reset.router,
             invitation.router,
             staff_routes.router,
+            casework_routes.router,
             organisation_routes.router,
             platform_routes.router,
             password.router,
