@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-from tests.support.cases import HOUSEHOLD, REFERRAL, REGISTER, CasesApi, Caller
+from tests.support.cases import HOUSEHOLD, REFERRAL, REGISTER, Caller, CasesApi
 from tests.support.portal import Person
 
 Json = dict[str, Any]
