@@ -2,6 +2,8 @@
 running stack: every move, a stale form, bad input, and who sees what."""
 
 import datetime
+import html
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -290,6 +292,36 @@ class TestHomelessnessMoves:
         assert answer.status_code == 409
         assert "This cannot be done to the case as it stands" in answer.text
         assert (await officer_read(cases, case["id"]))["status"] == "pending"
+
+
+def form_fields(page: str, action: str) -> dict[str, str]:
+    """The hidden fields of the page's form that posts to `action`, as the browser sends them."""
+    form = page.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
+    return {name: html.unescape(value) for name, value in fields}
+
+
+class TestTheCasePagesOwnButtons:
+    async def test_accept_and_assign_to_me_are_pressed_on_the_case_page(
+        self, cases: CasesApi, signed_in: Signed
+    ) -> None:
+        case = await referral(cases)
+        officer, browser = await signed_in("officer", KINGSTON)
+        path = f"/kingston/caseload/{case['id']}"
+        origin = {"Origin": str(browser.base_url).rstrip("/")}
+        page = await browser.get(path)
+        fields = form_fields(page.text, f"{path}/accept")
+        assert fields["csrf_token"]
+        accepted = await browser.post(f"{path}/accept", data=fields, headers=origin)
+        assert accepted.status_code == 303
+        page = await browser.get(path)
+        fields = form_fields(page.text, f"{path}/assign")
+        assert fields["owner"] == "me"
+        assigned = await browser.post(f"{path}/assign", data=fields, headers=origin)
+        assert assigned.status_code == 303
+        read = await officer_read(cases, case["id"])
+        assert (read["status"], read["owner_id"]) == ("approach", officer.user_id)
+        assert f'action="{path}/assign"' not in (await browser.get(path)).text
 
 
 class TestStaleForms:
