@@ -50,6 +50,7 @@ def move_title(move: str) -> str:
         STAGE: _("Record the complaint's stage"),
         VERIFY: _("Verify the change of circumstances"),
         REJECT: _("Reject the change of circumstances"),
+        "close": _("Close the case"),
     }
     return titles.get(move) or words.action_label(move)
 
