@@ -40,7 +40,7 @@ async def as_demo(context: BrowserContext, base: str, role: str, authority: str)
     key = (role, authority)
     if key not in SESSIONS:
         SESSIONS[key] = await demo_session(role, authority)
-    await context.add_cookies([{"name": SESSION_COOKIE, "value": SESSIONS[key], "url": base}])  # type: ignore[list-item]
+    await context.add_cookies([{"name": SESSION_COOKIE, "value": SESSIONS[key], "url": base}])
 
 
 async def landlord_organisation() -> str:
