@@ -127,14 +127,22 @@ class TestCaseloadFilters:
         link = f'href="/kingston/caseload/{case["id"]}"'
         unassigned = await browser.get("/kingston/caseload?owner=unassigned&status=pending")
         assert link in unassigned.text
+        other_status = await browser.get("/kingston/caseload?owner=unassigned&status=approach")
+        assert link not in other_status.text
         other_kind = await browser.get("/kingston/caseload?kind=housing_advice&owner=unassigned")
         assert link not in other_kind.text
         assert (await move(browser, "caseload", case["id"], "accept")).status_code == 303
         assert (
             await move(browser, "caseload", case["id"], "assign", {"owner": "me"})
         ).status_code == 303
+        # A newer case of another officer's, in the same status, is not "mine".
+        colleague = await cases.person("officer", authority=KINGSTON)
+        theirs = await cases.act(colleague, await referral(cases), "accept")
+        await cases.change("PUT", colleague, theirs, "/owner", {"owner_id": colleague.user_id})
         mine = await browser.get("/kingston/caseload?owner=me&status=approach")
         assert link in mine.text
+        assert theirs["id"] not in mine.text
+        assert theirs["id"] in (await browser.get("/kingston/caseload?status=approach")).text
         assert link not in (await browser.get("/kingston/caseload?owner=unassigned")).text
         started = await move(
             browser, "caseload", case["id"], "start_prevention", date_fields("on", TODAY)
