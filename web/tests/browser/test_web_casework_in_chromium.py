@@ -115,6 +115,20 @@ def at_register(suffix: str, *, change: bool = False) -> PageSetup:
     return setup
 
 
+def at_a_stale_accept() -> PageSetup:
+    """Press Accept on a referral's page after another officer took the case meanwhile."""
+
+    async def setup(page: Page, cases: CasesApi) -> None:
+        case = await referral(cases)
+        await go(page, f"/kingston/caseload/{case['id']}/accept")
+        other = await cases.person("officer", authority=KINGSTON)
+        await cases.change("PUT", other, case, "/owner", {"owner_id": other.user_id})
+        await send_empty(page)
+        assert await page.locator(".govuk-error-summary").is_visible()
+
+    return setup
+
+
 def then(first: PageSetup, action: Callable[[Page], Awaitable[None]]) -> PageSetup:
     """A setup followed by something done on its page."""
 
@@ -148,6 +162,7 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
     ("case-pending", "officer", KINGSTON, at_referral()),
     ("case-with-clocks", "officer", KINGSTON, at_referral(started=True)),
     ("move-accept", "officer", KINGSTON, at_referral("/accept")),
+    ("move-accept-stale", "officer", KINGSTON, at_a_stale_accept()),
     ("move-assign", "officer", KINGSTON, at_referral("/assign", started=True)),
     ("move-prevention", "officer", KINGSTON, at_referral("/start_prevention", accepted=True)),
     (
