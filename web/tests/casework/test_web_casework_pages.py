@@ -77,10 +77,18 @@ class TestWhoSeesWhat:
         assert answer.status_code == 303
         assert answer.headers["location"] == "/kingston/account/sign-in"
 
-    async def test_the_case_screen_shows_the_household_in_full_and_the_answers(
+    async def test_the_case_screen_shows_the_household_in_full_the_answers_and_contact(
         self, cases: CasesApi, signed_in: Signed
     ) -> None:
-        case = await referral(cases)
+        applicant = await cases.person("applicant", authority=KINGSTON)
+        case = await referral(cases, applicant)
+        contact = {
+            "mobile_phone": "01234 567890",
+            "mobile_phone_ok_to_call": True,
+            "email": "julia@example.org",
+            "preferred_contact_method": "mobile_phone",
+        }
+        await cases.change("PUT", applicant, case, "/contact", {"contact": contact})
         _, browser = await signed_in("officer", KINGSTON)
         page = await browser.get(f"/kingston/caseload/{case['id']}")
         assert page.status_code == 200
@@ -89,6 +97,10 @@ class TestWhoSeesWhat:
         assert "Fell out with my mate" in page.text
         assert "Have you been homeless before?" in page.text
         assert "Unassigned" in page.text
+        assert "01234 567890" in page.text
+        assert "OK to call: Yes" in page.text
+        assert "julia@example.org" in page.text
+        assert "OK to email: No" in page.text
 
     async def test_a_case_that_is_not_there_is_not_found(self, signed_in: Signed) -> None:
         _, browser = await signed_in("officer", KINGSTON)
