@@ -126,6 +126,9 @@ class TestWhoSeesWhat:
             await browser.get(f"/housing-ombudsman/complaints/{theirs['id']}")
         ).status_code == 404
         assert (await browser.get("/housing-ombudsman/caseload")).status_code == 404
+        broken = await browser.get("/housing-ombudsman/complaints?state=closed&page=nonsense")
+        assert broken.status_code == 303
+        assert broken.headers["location"] == "/housing-ombudsman/complaints?state=closed"
         home = await browser.get("/housing-ombudsman/")
         assert 'href="/housing-ombudsman/complaints"' in home.text
 
@@ -197,6 +200,7 @@ class TestCaseloadFilters:
         # A cursor changed by hand starts again from the first page.
         broken = await browser.get("/kingston/caseload?status=pending&page=nonsense")
         assert broken.status_code == 303
+        assert broken.headers["location"] == "/kingston/caseload?status=pending"
 
 
 async def officer_read(cases: CasesApi, case_id: str) -> Json:

@@ -26,6 +26,7 @@ from web.casework.desks import (
     moves_open,
 )
 from web.casework.forms import CaseloadFilters, MoveForm
+from web.gateway import ApiAnswer, GatewayUnavailable
 from web.i18n import LOCAL_TIME
 from web.i18n import gettext as _
 from web.pages import authority_base, render
@@ -81,6 +82,12 @@ def case_path(request: Request, desk: Desk, case_id: str) -> str:
 # The lists
 
 
+def listed(answer: ApiAnswer) -> None:
+    """Check the caseload API gave a page of cases; anything else is a failure on our side."""
+    if answer.status != 200 or not isinstance(answer.body, dict):
+        raise GatewayUnavailable(f"caseload answered {answer.status}")
+
+
 def _status_choices(kinds: list[dict[str, Any]], chosen: str) -> list[dict[str, Any]]:
     names: list[str] = []
     for kind in kinds:
@@ -119,9 +126,10 @@ async def caseload(request: Request, officer: Officer) -> Response:
         if trail.cursor:
             params["cursor"] = trail.cursor
         answer = await officer.call("GET", "/cases/caseload", params=params)
-        if answer.status != 200:
+        if answer.status == 400 and trail.cursor:
             # A cursor from an address changed by hand: start again from the first page.
             return RedirectResponse(trail.links(path, None)["previous"] or path, status_code=303)
+        listed(answer)
         cases = await reading.in_full(officer, answer.body.get("items", []))
         next_cursor = answer.body.get("next_cursor")
     names = await reading.staff_names(officer)
@@ -162,8 +170,9 @@ async def complaints(request: Request, landlord: LandlordUser) -> Response:
     if trail.cursor:
         params["cursor"] = trail.cursor
     answer = await landlord.call("GET", "/cases/caseload", params=params)
-    if answer.status != 200:
-        return RedirectResponse(path, status_code=303)
+    if answer.status == 400 and trail.cursor:
+        return RedirectResponse(f"{path}?state=closed" if closed else path, status_code=303)
+    listed(answer)
     cases = await reading.in_full(landlord, answer.body.get("items", []))
     rows = [
         {
