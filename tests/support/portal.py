@@ -128,14 +128,17 @@ class IdentityStore:
     async def events(
         self, event_type: str, *, email: str | None = None, user_id: str | None = None
     ) -> list[Json]:
-        """Envelopes of this type about this person, oldest first."""
+        """The newest 100 envelopes of this type about this person, oldest first.
+
+        A demo account signed in by many tests has more than that: the newest are the ones a
+        test waits for."""
         query: Json = {"type": event_type}
         if email is not None:
             query["message.data.email"] = email.lower()
         if user_id is not None:
             query["message.subject"] = user_id
-        found = await self.db.outbox.find(query).sort([("created_at", 1)]).to_list(length=100)
-        return [record["message"] for record in found]
+        found = await self.db.outbox.find(query).sort([("created_at", -1)]).to_list(length=100)
+        return [record["message"] for record in reversed(found)]
 
     async def wait_for_event(
         self,

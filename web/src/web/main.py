@@ -24,6 +24,7 @@ from web.authorities import AuthorityCache
 from web.cases import circumstances, contact, household, journey
 from web.cases import routes as cases_routes
 from web.cases.rendering import EXIT_SCRIPT
+from web.casework import routes as casework_routes
 from web.config import settings
 from web.errors import PageFailures, install_page_errors
 from web.gateway import GatewayClient
@@ -76,6 +77,7 @@ app = create_app(
             password_reset.router,
             invitation.router,
             staff_routes.router,
+            casework_routes.router,
             organisation_routes.router,
             platform_routes.router,
             password.router,

@@ -124,3 +124,13 @@ def admin_links(roles: list[str]) -> list[AdminLink]:
     if "platform_admin" in roles:
         links.append(AdminLink("/platform/authorities", _("Manage authorities")))
     return links
+
+
+def casework_links(roles: list[str]) -> list[AdminLink]:
+    """The casework pages these roles may use: the caseload, or a landlord's complaints."""
+    links = []
+    if {"officer", "manager"} & set(roles):
+        links.append(AdminLink("/caseload", _("Caseload")))
+    if {"landlord_user", "landlord_admin"} & set(roles):
+        links.append(AdminLink("/complaints", _("Complaints about your organisation")))
+    return links

@@ -139,3 +139,69 @@ def contact_method_label(method: str) -> str:
         "letter": _("Letter"),
     }
     return labels.get(method, method)
+
+
+def question_label(question: str) -> str:
+    """A kind's question as the applicant was asked it."""
+    texts = {
+        "reason_for_approach": _("Detail the reason for approaching for assistance today"),
+        "steps_taken": _(
+            "Detail any steps which have already been taken to resolve current housing issues"
+        ),
+        "assistance_wanted": _("Detail any assistance which would be helpful"),
+        "homeless_before": _("Have you been homeless before?"),
+        "current_address": _("What is your current address?"),
+        "tenure": _("How do you live there?"),
+        "bedrooms_needed": _("How many bedrooms does your household need?"),
+        "medical_needs": _(
+            "Does anyone in your household have a medical need affected by housing?"
+        ),
+        "medical_details": _("Tell us about the need"),
+        "local_connection": _("Have you lived or worked in the area for the last 2 years?"),
+        "topic": _("What do you need advice about?"),
+        "question": _("Tell us what is happening"),
+        "complainant_name": _("Your full name"),
+        "landlord_organisation_id": _("Which landlord is the complaint about?"),
+        "landlord_name": _("The landlord's name"),
+        "case_type": _("What kind of case is this?"),
+        "details": _("What is your complaint?"),
+        "landlord_response_received": _("Has the landlord given its final response?"),
+    }
+    return texts.get(question, question)
+
+
+def clock_label(clock: str) -> str:
+    """A statutory period's last day."""
+    labels = {
+        "prevention": _("Prevention duty ends"),
+        "relief": _("Relief duty ends"),
+        "review": _("Last day to ask for a review"),
+    }
+    return labels.get(clock, clock)
+
+
+def history_label(action: str) -> str:
+    """What happened to a case, as its history lists it."""
+    labels = {
+        "create": _("Application started"),
+        "answers_changed": _("Answers changed"),
+        "household_changed": _("Household changed"),
+        "contact_changed": _("Contact details changed"),
+        "assign": _("Assigned to an officer"),
+        "stage_changed": _("Stage changed"),
+        "submit": _("Submitted"),
+        "accept": _("Accepted"),
+        "start_prevention": _("Prevention duty started"),
+        "start_relief": _("Relief duty started"),
+        "decide": _("Main duty decision recorded"),
+        "assess": _("Assessed"),
+        "set_live": _("Set live on the register"),
+        "suspend": _("Suspended"),
+        "reinstate": _("Live again"),
+        "start_advice": _("Advice started"),
+        "investigate": _("Investigation started"),
+        "determine": _("Determination recorded"),
+        "close": _("Closed"),
+        "cancel": _("Cancelled"),
+    }
+    return labels.get(action) or action_label(action)

@@ -10,7 +10,7 @@ from web.i18n import gettext as _
 from web.pages import render
 from web.portal.forms import ChooseAuthority
 from web.portal.services import offered_services
-from web.roles import AdminLink, admin_links, profile_of
+from web.roles import admin_links, casework_links, profile_of
 from web.sessions.dependencies import CheckedForm, CurrentSession, FormSession
 from web.sessions.service import OpenSession
 
@@ -39,6 +39,7 @@ async def home(request: Request, authority: PageAuthority, session: CurrentSessi
     """An authority's home page: who it is, how to reach it, and the services it offers."""
     tokens = session.record.signed_in if session is not None else None
     signed_in = tokens is not None and tokens.authority == authority.slug
+    roles = await _roles(request, authority, session) if signed_in else []
     return render(
         request,
         "portal/home.html",
@@ -46,21 +47,22 @@ async def home(request: Request, authority: PageAuthority, session: CurrentSessi
             "services": offered_services(authority),
             "title": _("Housing services"),
             "signed_in": signed_in,
-            "admin_links": await _admin_links(request, authority, session) if signed_in else [],
+            "admin_links": admin_links(roles),
+            "casework_links": casework_links(roles),
         },
     )
 
 
-async def _admin_links(
+async def _roles(
     request: Request, authority: AuthorityProfile, session: OpenSession | None
-) -> list[AdminLink]:
-    """Links to the administration pages the signed-in person's roles may use."""
+) -> list[str]:
+    """The signed-in person's roles here, for the links to the pages they may use."""
     try:
         person = await signed_in_person(request, authority, session)
     except SignInNeeded:
         return []
     roles = (await profile_of(request, person)).get("roles")
-    return admin_links([str(role) for role in roles]) if isinstance(roles, list) else []
+    return [str(role) for role in roles] if isinstance(roles, list) else []
 
 
 @router.get("/{authority}")

@@ -1,0 +1,1 @@
+"""The casework pages: officers' caseload and case screen, landlord users' complaints."""
