@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.support.bus",
     "tests.support.accounts",
     "tests.support.web_sessions",
+    "tests.support.cases",
 ]

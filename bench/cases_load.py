@@ -156,7 +156,7 @@ def case_document(
         "reference": str(FIRST_REFERENCE + number),
         "kind": kind,
         "status": status,
-        "open": not ended,
+        "open": status not in ("closed", "draft"),
         "applicant_id": applicant,
         "owner_id": owner,
         "organisation_id": None,

@@ -2,16 +2,18 @@
 cases service's outbox."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 from pymongo import AsyncMongoClient
 from tests.support.polling import eventually
 from tests.support.stack import MintToken
 
 from cases.config import Settings
+from portalstack.endpoints import Stack
 
 Json = dict[str, Any]
 COUNCIL = "watford"
@@ -151,6 +153,12 @@ class CasesStore:
         self.client: AsyncMongoClient[Json] = AsyncMongoClient(mongo_url, tz_aware=True)
         self.db = self.client[Settings().mongo_db]
 
+    async def held(self, case_id: str) -> Json:
+        """A case as the service holds it, whoever may see it (a draft only its applicant)."""
+        found: Json | None = await self.db.cases.find_one({"_id": case_id})
+        assert found is not None, f"no case {case_id}"
+        return found
+
     async def events(self, case_id: str) -> list[Json]:
         """Every envelope about a case, oldest first."""
         found = (
@@ -186,3 +194,11 @@ async def caseload_pages(
         cursor = page["next_cursor"]
         if cursor is None:
             return items
+
+
+@pytest.fixture
+async def cases_store(stack: Stack) -> AsyncIterator[CasesStore]:
+    """The cases service's database."""
+    store = CasesStore(stack.mongo_url)
+    yield store
+    await store.client.close()

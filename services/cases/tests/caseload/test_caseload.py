@@ -38,6 +38,27 @@ class TestPages:
         assert second.json()["next_cursor"] is None
 
 
+class TestDrafts:
+    async def test_a_draft_is_the_applicants_alone_until_sent(self, api: CasesApi) -> None:
+        officer = await api.person("officer")
+        applicant = await api.person("applicant")
+        draft = await api.create(applicant, {"kind": "housing_advice", "answers": ADVICE})
+
+        newest = {"unassigned": "true", "kind": "housing_advice", "limit": 100}
+        unassigned = await api.call("GET", officer, "/caseload", params=newest)
+        assert draft["id"] not in [item["id"] for item in unassigned.json()["items"]]
+        hidden = await api.call("GET", officer, f"/cases/{draft['id']}")
+        assert hidden.status_code == 404, hidden.text
+        mine = await api.call("GET", applicant, "/cases", params={"state": "open"})
+        assert draft["id"] in [item["id"] for item in mine.json()["items"]]
+
+        await api.act(applicant, draft, "submit")
+        sent = await api.call("GET", officer, f"/cases/{draft['id']}")
+        assert sent.status_code == 200, sent.text
+        unassigned = await api.call("GET", officer, "/caseload", params=newest)
+        assert draft["id"] in [item["id"] for item in unassigned.json()["items"]]
+
+
 class TestFilters:
     async def test_status_kind_unassigned_and_deadline(self, api: CasesApi) -> None:
         officer = await api.person("officer")

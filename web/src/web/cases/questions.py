@@ -3,42 +3,19 @@
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from web.cases.words import Label, advice_topic_label, case_type_label, tenure_label
+from web.cases.words import (
+    Label,
+    advice_topic_label,
+    case_type_label,
+    question_label,
+    tenure_label,
+)
 from web.i18n import gettext as _
 
 # How a question is asked: yes or no, one of some choices, a whole number, or in words.
 Control = Literal["yes_no", "choice", "number", "text"]
 YES = "yes"
 NO = "no"
-
-
-def question_text(question_id: str, fallback: str) -> str:
-    """The question as asked in the page's language; the API's English for one unknown here."""
-    texts = {
-        "reason_for_approach": _("Detail the reason for approaching for assistance today"),
-        "steps_taken": _(
-            "Detail any steps which have already been taken to resolve current housing issues"
-        ),
-        "assistance_wanted": _("Detail any assistance which would be helpful"),
-        "homeless_before": _("Have you been homeless before?"),
-        "current_address": _("What is your current address?"),
-        "tenure": _("How do you live there?"),
-        "bedrooms_needed": _("How many bedrooms does your household need?"),
-        "medical_needs": _(
-            "Does anyone in your household have a medical need affected by housing?"
-        ),
-        "medical_details": _("Tell us about the need"),
-        "local_connection": _("Have you lived or worked in the area for the last 2 years?"),
-        "topic": _("What do you need advice about?"),
-        "question": _("Tell us what is happening"),
-        "complainant_name": _("Your full name"),
-        "landlord_organisation_id": _("Which landlord is the complaint about?"),
-        "landlord_name": _("The landlord's name"),
-        "case_type": _("What kind of case is this?"),
-        "details": _("What is your complaint?"),
-        "landlord_response_received": _("Has the landlord given its final response?"),
-    }
-    return texts.get(question_id, fallback)
 
 
 # The words for each choice of the questions answered by choosing.
@@ -130,7 +107,7 @@ def question_of(described: dict[str, Any]) -> Question:
     """One of the questions of the API's kind, with the control its answer's schema asks for."""
     question_id = str(described["id"])
     schema = _plain(described.get("schema", {}))
-    text = question_text(question_id, str(described.get("text", question_id)))
+    text = question_label(question_id, str(described.get("text", question_id)))
     required = bool(described.get("required"))
     if schema.get("type") == "boolean":
         return Question(question_id, text, required, "yes_no")

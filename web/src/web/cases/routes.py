@@ -25,7 +25,7 @@ from web.cases.rendering import (
     page,
     see_other,
 )
-from web.cases.words import action_label, kind_title, status_label
+from web.cases.words import history_label, kind_title, status_label
 from web.gateway import gateway_of
 from web.i18n import current_language, format_moment
 from web.i18n import gettext as _
@@ -36,24 +36,6 @@ router = APIRouter(include_in_schema=False)
 
 
 IDEMPOTENCY_KEY = "idempotency_key"
-
-
-def history_label(action: str) -> str:
-    """What happened to a case, as its history lists it."""
-    labels = {
-        "create": _("Application started"),
-        "answers_changed": _("Answers changed"),
-        "household_changed": _("Household changed"),
-        "contact_changed": _("Contact details changed"),
-        "assign": _("Assigned to an officer"),
-        "stage_changed": _("Stage changed"),
-        "change_submitted": _("Change of circumstances told"),
-        "change_verified": _("Change of circumstances verified"),
-        "change_rejected": _("Change of circumstances not accepted"),
-        "suspend": _("Suspended"),
-        "reinstate": _("Live again"),
-    }
-    return labels.get(action) or action_label(action)
 
 
 # The list of applications

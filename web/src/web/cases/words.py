@@ -141,8 +141,9 @@ def contact_method_label(method: str) -> str:
     return labels.get(method, method)
 
 
-def question_label(question: str) -> str:
-    """A kind's question as the applicant was asked it."""
+def question_label(question: str, fallback: str | None = None) -> str:
+    """A kind's question as the applicant is asked it; the API's words (`fallback`) for one
+    unknown here."""
     texts = {
         "reason_for_approach": _("Detail the reason for approaching for assistance today"),
         "steps_taken": _(
@@ -167,7 +168,7 @@ def question_label(question: str) -> str:
         "details": _("What is your complaint?"),
         "landlord_response_received": _("Has the landlord given its final response?"),
     }
-    return texts.get(question, question)
+    return texts.get(question, fallback or question)
 
 
 def clock_label(clock: str) -> str:
@@ -189,6 +190,9 @@ def history_label(action: str) -> str:
         "contact_changed": _("Contact details changed"),
         "assign": _("Assigned to an officer"),
         "stage_changed": _("Stage changed"),
+        "change_submitted": _("Change of circumstances told"),
+        "change_verified": _("Change of circumstances verified"),
+        "change_rejected": _("Change of circumstances not accepted"),
         "submit": _("Submitted"),
         "accept": _("Accepted"),
         "start_prevention": _("Prevention duty started"),

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from cases.cases.kinds import Actor, Transition
+from cases.cases.kinds import DRAFT, Actor, Transition
 from cases.cases.models import CaseRecord
 from kit.auth import Principal
 
@@ -24,15 +24,23 @@ def audience(principal: Principal) -> Audience:
 
 def can_see(principal: Principal, case: CaseRecord) -> bool:
     """Staff see their authority's cases; a landlord's users the complaints about it; an
-    applicant their own (the repository keeps every read within the caller's authority)."""
+    applicant their own, drafts too (the repository keeps every read within the caller's
+    authority)."""
     if principal.authority != case.authority:
+        return False
+    if case.applicant_id == principal.user_id and "applicant" in principal.roles:
+        return True
+    if case.status == DRAFT:
+        # A draft is the applicant's alone until they send it.
         return False
     who = audience(principal)
     if who == "staff":
         return True
-    if who == "landlord":
-        return case.kind == "complaint" and case.organisation_id == principal.organisation
-    return who == "applicant" and case.applicant_id == principal.user_id
+    return (
+        who == "landlord"
+        and case.kind == "complaint"
+        and case.organisation_id == principal.organisation
+    )
 
 
 def acting_as(principal: Principal, case: CaseRecord) -> Actor | None:

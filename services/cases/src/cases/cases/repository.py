@@ -103,8 +103,12 @@ class Cases(AuthorityRepository):
     async def of_applicant(
         self, authority: str, applicant_id: str, *, open: bool, limit: int, cursor: Position | None
     ) -> Page:
-        """An applicant's open or closed cases, newest first."""
-        query: Document = {"applicant_id": applicant_id, "open": open}
+        """An applicant's cases not ended (drafts too) or ended, newest first (one person's
+        few cases: the index's prefix names them)."""
+        query: Document = {
+            "applicant_id": applicant_id,
+            "closed_at": None if open else {"$ne": None},
+        }
         if cursor is not None:
             query |= cursor.older("created_at")
         found = await self.find_many(

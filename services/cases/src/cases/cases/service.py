@@ -154,7 +154,8 @@ class CaseService(ForAuthority):
                 reference=reference,
                 kind=kind.name,
                 status=DRAFT,
-                open=True,
+                # Open means with the authority: a draft is the applicant's until sent.
+                open=False,
                 applicant_id=self.principal.user_id,
                 organisation_id=answers.get("landlord_organisation_id"),
                 answers=answers,
@@ -456,7 +457,7 @@ class CaseService(ForAuthority):
             stages.decision_notified_on = on
         update["stages"] = stages
         if transition.action == "submit":
-            update |= {"submitted_at": at, "draft_expires_on": None}
+            update |= {"submitted_at": at, "draft_expires_on": None, "open": True}
         if register is not None:
             update["register_details"] = register
         if transition.target in ENDED:
