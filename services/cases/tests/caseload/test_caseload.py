@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from tests.support.cases import ADVICE, REFERRAL, CasesApi, caseload_pages
+from tests.support.cases import ADVICE, HOUSEHOLD, REFERRAL, CasesApi, caseload_pages
 
 
 class TestPages:
@@ -57,6 +57,22 @@ class TestDrafts:
         assert sent.status_code == 200, sent.text
         unassigned = await api.call("GET", officer, "/caseload", params=newest)
         assert draft["id"] in [item["id"] for item in unassigned.json()["items"]]
+
+    async def test_a_referral_is_listed_with_its_applicants_name(self, api: CasesApi) -> None:
+        officer = await api.person("officer")
+        applicant = await api.person("applicant")
+        case = await api.create(
+            applicant,
+            {"kind": "homelessness", "answers": REFERRAL, "household": HOUSEHOLD, "submit": True},
+        )
+        newest = {"unassigned": "true", "kind": "homelessness", "limit": 100}
+        listed = await api.call("GET", officer, "/caseload", params=newest)
+        [row] = [item for item in listed.json()["items"] if item["id"] == case["id"]]
+        assert (row["applicant_name"], row["case_type"], row["stage"]) == (
+            "Julia Jules",
+            None,
+            None,
+        )
 
 
 class TestFilters:

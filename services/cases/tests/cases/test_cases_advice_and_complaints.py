@@ -67,6 +67,14 @@ class TestComplaints:
         assert refused["error"]["code"] == "not_allowed_on_case"
         case = await api.change("PUT", landlord, case, "/stage", {"stage": "DR2 Review"})
         assert case["stage"] == "DR2 Review"
+        # The landlord's list carries what it shows: who complains, the type and the stage.
+        listed = await api.call("GET", landlord, "/caseload", params={"limit": 100})
+        [row] = [item for item in listed.json()["items"] if item["id"] == case["id"]]
+        assert (row["applicant_name"], row["case_type"], row["stage"]) == (
+            "Test Test Test",
+            "Complaint about a member landlord",
+            "DR2 Review",
+        )
         unknown = await api.change("PUT", landlord, case, "/stage", {"stage": "DR9"}, status=422)
         assert unknown["error"]["code"] == "unknown_stage"
         case = await api.act(landlord, case, "investigate")

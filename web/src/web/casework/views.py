@@ -36,13 +36,8 @@ def yes_no(value: Any) -> str:
 
 def applicant_name(case: dict[str, Any]) -> str:
     """Who the case is for: the complainant, or the household's applicant."""
-    named = case.get("complainant_name")
-    if isinstance(named, str) and named:
-        return named
-    for member in case.get("household") or []:
-        if isinstance(member, dict) and member.get("relationship") == "applicant":
-            return str(member.get("name", ""))
-    return ""
+    named = case.get("applicant_name")
+    return named if isinstance(named, str) else ""
 
 
 def owner_name(owner_id: Any, *, me: str, names: dict[str, str], staff: bool) -> str:

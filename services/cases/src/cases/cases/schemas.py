@@ -189,6 +189,11 @@ class CaseSummary(BaseModel):
     applicant_id: str
     complainant_name: str | None
     landlord_name: str | None
+    applicant_name: str | None = Field(
+        description="Who the case is for: the complainant, or the household's applicant."
+    )
+    case_type: str | None = Field(description="A complaint's type of case.")
+    stage: str | None = Field(description="A complaint's stage.")
     created_at: datetime
     submitted_at: datetime | None
     closed_at: datetime | None
@@ -205,7 +210,6 @@ class CaseView(CaseSummary):
     stages: dict[str, date | None]
     clocks: list[ClockView]
     register_details: RegisterDetails | None
-    stage: str | None
     organisation_id: str | None
     closure_reason: str | None
     draft_expires_on: date | None

@@ -32,11 +32,20 @@ def summary(case: CaseRecord) -> CaseSummary:
         applicant_id=case.applicant_id,
         complainant_name=case.answers.get("complainant_name"),
         landlord_name=case.answers.get("landlord_name"),
+        applicant_name=case.answers.get("complainant_name") or _applicant_name(case),
+        case_type=case.answers.get("case_type"),
+        stage=case.stage,
         created_at=case.created_at,
         submitted_at=case.submitted_at,
         closed_at=case.closed_at,
         next_deadline=date.fromisoformat(case.next_deadline) if case.next_deadline else None,
         version=case.version,
+    )
+
+
+def _applicant_name(case: CaseRecord) -> str | None:
+    return next(
+        (member.name for member in case.household if member.relationship == "applicant"), None
     )
 
 
@@ -97,7 +106,6 @@ def case_view(case: CaseRecord, *, principal: Principal, today: date) -> CaseVie
             for clock in clocks(stages, today=today)
         ],
         register_details=case.register_details,
-        stage=case.stage,
         organisation_id=case.organisation_id,
         closure_reason=case.closure_reason,
         draft_expires_on=date.fromisoformat(case.draft_expires_on)
