@@ -17,6 +17,7 @@ from tests.support.casework import (
     register_application,
     version_on,
 )
+from tests.support.portal import Portal
 from tests.support.web_sessions import send_form
 
 from web.casework.forms import DUE_WITHIN_MAX
@@ -441,6 +442,23 @@ class TestRegisterMoves:
         read = await officer_read(cases, case["id"])
         assert (read["status"], read["change"]["status"]) == ("live", "rejected")
         assert read["change"]["reason"] == "No evidence sent"
+
+    async def test_a_case_is_given_to_a_colleague_named_on_the_form(
+        self, cases: CasesApi, signed_in: Signed, identity_api: Portal
+    ) -> None:
+        case = await referral(cases)
+        _officer, browser = await signed_in("officer", KINGSTON)
+        manager = await identity_api.demo("manager", KINGSTON)
+        me = (await identity_api.get(KINGSTON, "/me", person=manager)).json()
+        name = f"{me['first_name']} {me['last_name']}"
+        form = await browser.get(f"/kingston/caseload/{case['id']}/assign")
+        assert f'value="{manager.user_id}"' in form.text
+        assert name in form.text
+        given = await move(browser, "caseload", case["id"], "assign", {"owner": manager.user_id})
+        assert given.status_code == 303
+        assert (await officer_read(cases, case["id"]))["owner_id"] == manager.user_id
+        # Who has it is named on the case page, for any officer.
+        assert name in (await browser.get(f"/kingston/caseload/{case['id']}")).text
 
     async def test_assigning_to_nobody_leaves_the_case_unassigned(
         self, cases: CasesApi, signed_in: Signed

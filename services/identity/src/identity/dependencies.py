@@ -65,3 +65,5 @@ PlatformAdmin = Annotated[Caller, Depends(caller_with("platform_admin"))]
 # A platform administrator appoints the first administrators of a new authority.
 StaffInviter = Annotated[Caller, Depends(caller_with("authority_admin", "platform_admin"))]
 OrganisationManager = Annotated[Caller, Depends(caller_with("authority_admin", "landlord_admin"))]
+# The authority's staff, who work cases together.
+Staff = Annotated[Caller, Depends(caller_with("officer", "manager", "authority_admin"))]

@@ -142,3 +142,28 @@ class TestOneMember:
         other = await portal.applicant("rugby")
         refused = await portal.get("rugby", f"/members/{other.user_id}", person=person)
         assert refused.status_code == 403, refused.text
+
+
+class TestColleagues:
+    async def test_staff_see_the_officers_and_managers_who_work_cases_here(
+        self, portal: Portal
+    ) -> None:
+        officer = await portal.demo("officer", "kingston")
+        manager = await portal.demo("manager", "kingston")
+        elsewhere = await portal.demo("officer", "watford")
+
+        found = await portal.get("kingston", "/colleagues", person=officer)
+
+        assert found.status_code == 200, found.text
+        items = {item["user_id"]: item for item in found.json()["items"]}
+        assert items[officer.user_id]["roles"] == ["officer"]
+        assert items[manager.user_id]["roles"] == ["manager"]
+        assert elsewhere.user_id not in items
+        # Names and roles only: colleagues need no one's email address to assign a case.
+        assert "email" not in items[officer.user_id]
+        assert all(item["first_name"] and item["last_name"] for item in items.values())
+
+    async def test_applicants_may_not_list_staff(self, portal: Portal) -> None:
+        person = await portal.applicant("kingston")
+        refused = await portal.get("kingston", "/colleagues", person=person)
+        assert refused.status_code == 403, refused.text

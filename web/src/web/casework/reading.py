@@ -1,13 +1,10 @@
 """What the casework pages read from the cases API as the signed-in person."""
 
-import asyncio
 from typing import Any
 
 from kit.errors import NotFound
 from web.gateway import ApiAnswer, GatewayUnavailable
 from web.roles import RoleHolder
-
-STAFF_ROLES = frozenset({"officer", "manager"})
 
 
 async def read_case(holder: RoleHolder, case_id: str) -> ApiAnswer:
@@ -52,27 +49,13 @@ async def history_of(holder: RoleHolder, case_id: str) -> list[dict[str, Any]]:
     return [entry for entry in answer.body.get("items", []) if isinstance(entry, dict)]
 
 
-async def in_full(holder: RoleHolder, summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each listed case as a whole (the list leaves out the household, case type and stage);
-    a case that cannot be read now is kept as listed."""
-
-    async def whole(summary: dict[str, Any]) -> dict[str, Any]:
-        answer = await holder.call("GET", f"/cases/cases/{summary['id']}")
-        return answer.body if answer.status == 200 and isinstance(answer.body, dict) else summary
-
-    return list(await asyncio.gather(*(whole(summary) for summary in summaries)))
-
-
 async def staff_names(holder: RoleHolder) -> dict[str, str]:
-    """The authority's officers and managers by id, for those who may list its members
-    (administrators); nobody's name for others."""
-    roles = holder.profile.get("roles")
-    if not isinstance(roles, list) or "authority_admin" not in roles:
-        return {}
-    answer = await holder.call("GET", "/identity/members", params={"limit": "200"})
+    """The authority's officers and managers by id: who a case can be given to, and who has
+    one."""
+    answer = await holder.call("GET", "/identity/colleagues")
     items = answer.body.get("items", []) if isinstance(answer.body, dict) else []
     return {
         str(member["user_id"]): f"{member['first_name']} {member['last_name']}"
         for member in items
-        if isinstance(member, dict) and STAFF_ROLES & set(member.get("roles", []))
+        if isinstance(member, dict)
     }

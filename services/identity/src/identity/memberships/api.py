@@ -6,8 +6,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from identity.accounts.repository import normalise_email
-from identity.dependencies import AuthorityAdmin, CurrentCaller
+from identity.dependencies import AuthorityAdmin, CurrentCaller, Staff
 from identity.memberships.schemas import (
+    Colleague,
+    Colleagues,
     JoinRequest,
     Member,
     MemberPage,
@@ -118,6 +120,40 @@ async def members(
     last = found[-1] if len(found) == limit else None
     next_cursor = Position(at=last["created_at"], id=str(last["_id"])).encode() if last else None
     return MemberPage(items=items, next_cursor=next_cursor)
+
+
+# The most officers and managers one authority is expected to have; the list is never paged.
+MOST_COLLEAGUES = 500
+CASE_WORKERS = ("officer", "manager")
+
+
+@router.get(
+    "/colleagues",
+    response_model=Colleagues,
+    summary="The officers and managers who work cases here",
+    responses=declared(401, 403, 404),
+)
+async def colleagues(_: Staff, authority: ActiveAuthority, identity: IdentityDep) -> Colleagues:
+    """For staff to assign a case to one another and to see who has one: names and roles only."""
+    found: dict[str, Document] = {}
+    for role in CASE_WORKERS:
+        for record in await identity.memberships.holding(
+            authority.slug, role, limit=MOST_COLLEAGUES
+        ):
+            found.setdefault(str(record["user_id"]), record)
+    accounts = await identity.accounts.many(list(found))
+    return Colleagues(
+        items=[
+            Colleague(
+                user_id=user_id,
+                first_name=str(accounts[user_id]["first_name"]),
+                last_name=str(accounts[user_id]["last_name"]),
+                roles=[str(role) for role in record.get("roles", []) if role in CASE_WORKERS],
+            )
+            for user_id, record in found.items()
+            if user_id in accounts
+        ]
+    )
 
 
 @router.get(

@@ -24,6 +24,12 @@ INDEXES = [
     Index(
         MEMBERSHIPS, [("authority", 1), ("created_at", -1), ("_id", -1)], name="memberships_by_time"
     ),
+    # One role's members: a few staff among an authority's many applicants.
+    Index(
+        MEMBERSHIPS,
+        [("authority", 1), ("roles", 1), ("created_at", 1)],
+        name="memberships_by_role",
+    ),
 ]
 
 
@@ -31,6 +37,13 @@ class Memberships(AuthorityRepository):
     """Memberships, always within one authority except a person's own list."""
 
     collection_name = MEMBERSHIPS
+
+    async def holding(self, authority: str, role: str, *, limit: int) -> list[Document]:
+        """The active members holding a role here, longest-standing first."""
+        found = await self.find_many(
+            authority, {"roles": role}, sort=[("created_at", 1)], limit=limit
+        )
+        return [record for record in found if record.get("status", "active") == "active"]
 
     async def of(
         self, authority: str, user_id: str, *, session: Session | None = None

@@ -58,3 +58,18 @@ class MemberPage(BaseModel):
 
     items: list[Member]
     next_cursor: str | None
+
+
+class Colleague(BaseModel):
+    """One of the authority's officers or managers, as their colleagues see them."""
+
+    user_id: str
+    first_name: str
+    last_name: str
+    roles: list[str]
+
+
+class Colleagues(BaseModel):
+    """The authority's active officers and managers, longest-standing first."""
+
+    items: list[Colleague]
