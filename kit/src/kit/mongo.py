@@ -15,6 +15,10 @@ Document = dict[str, Any]
 Session = AsyncClientSession
 T = TypeVar("T")
 HEARTBEAT_MS = 60_000
+# The store closes a connection left idle for 300 s; a pooled connection idle longer would
+# fail the next operation that takes it ("connection is already closed"). The driver drops
+# connections idle this long before using them, well inside the store's limit.
+MAX_IDLE_MS = 240_000
 
 # What to do once the surrounding transaction has committed (set by `Mongo.transaction`).
 _after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar(
@@ -60,6 +64,8 @@ class Mongo:
             # time); at the driver's 10 s the checks of all workers were the idle store's
             # largest load. A failed operation makes the driver check again at once anyway.
             options["heartbeatFrequencyMS"] = HEARTBEAT_MS
+        if "maxidletimems=" not in url.lower():
+            options["maxIdleTimeMS"] = MAX_IDLE_MS
         self.client: AsyncMongoClient[Document] = AsyncMongoClient(
             url, tz_aware=True, uuidRepresentation="standard", **options
         )

@@ -156,6 +156,17 @@ class TestClientOptions:
         assert mongo.client.options.server_selection_timeout == 0.5
         await mongo.close()
 
+    async def test_idle_connections_are_dropped_before_the_store_closes_them(
+        self, stack: Stack
+    ) -> None:
+        mongo = Mongo(stack.mongo_url, "unused")
+        # The store closes connections idle for 300 s; the driver must not reuse one that old.
+        assert mongo.client.options.pool_options.max_idle_time_seconds == 240.0
+        await mongo.close()
+        chosen = Mongo(f"{stack.mongo_url}&maxIdleTimeMS=1000", "unused")
+        assert chosen.client.options.pool_options.max_idle_time_seconds == 1.0
+        await chosen.close()
+
     async def test_stores_timezone_aware_datetimes_and_standard_uuids(self, mongo: Mongo) -> None:
         case_id = uuid.uuid4()
         await mongo.db["cases"].insert_one({"_id": case_id, "authority": "rugby"})
