@@ -205,13 +205,18 @@ class TestApiLimits:
         each_worker: Callable[[str, int], Awaitable[WorkerClients]],
     ) -> None:
         url, master = strict_gateway
-        async with httpx.AsyncClient(base_url=url, timeout=10) as client:
-
-            async def routed() -> bool:
-                return (await client.get("/watford/api/cases/healthz")).status_code != 503
-
-            await eventually(routed, what="watford's cases routed")
         workers = await each_worker(url, master)
+
+        async def routed_by_both() -> bool:
+            # Each worker learns the routes on its own: both must route before the limits count.
+            for turn in range(2):
+                fresh = {"X-Forwarded-For": address()}
+                answer = await workers.get(turn, "/watford/api/cases/healthz", headers=fresh)
+                if answer.status_code == 503:
+                    return False
+            return True
+
+        await eventually(routed_by_both, what="watford's cases routed by both workers")
         here = {"X-Forwarded-For": address()}
         statuses = [
             (await workers.get(turn, "/watford/api/cases/healthz", headers=here)).status_code
