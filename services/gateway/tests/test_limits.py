@@ -123,6 +123,21 @@ async def each_worker() -> AsyncIterator[Callable[[str, int], Awaitable[WorkerCl
         yield connect
 
 
+async def routed_by_both(workers: WorkerClients) -> None:
+    """Wait until both workers route watford's cases: each learns the routes on its own, and
+    a request answered 503 is not counted by the limits."""
+
+    async def routed() -> bool:
+        for turn in range(2):
+            fresh = {"X-Forwarded-For": address()}
+            answer = await workers.get(turn, "/watford/api/cases/healthz", headers=fresh)
+            if answer.status_code == 503:
+                return False
+        return True
+
+    await eventually(routed, what="watford's cases routed by both workers")
+
+
 @pytest.fixture
 def strict_gateway(tmp_path: Path) -> Iterator[tuple[str, int]]:
     """A second gateway, two gunicorn workers, with tight limits, in front of the same services:
@@ -206,17 +221,7 @@ class TestApiLimits:
     ) -> None:
         url, master = strict_gateway
         workers = await each_worker(url, master)
-
-        async def routed_by_both() -> bool:
-            # Each worker learns the routes on its own: both must route before the limits count.
-            for turn in range(2):
-                fresh = {"X-Forwarded-For": address()}
-                answer = await workers.get(turn, "/watford/api/cases/healthz", headers=fresh)
-                if answer.status_code == 503:
-                    return False
-            return True
-
-        await eventually(routed_by_both, what="watford's cases routed by both workers")
+        await routed_by_both(workers)
         here = {"X-Forwarded-For": address()}
         statuses = [
             (await workers.get(turn, "/watford/api/cases/healthz", headers=here)).status_code
@@ -243,11 +248,14 @@ class TestApiLimits:
         assert by_user[4:] == [429, 429], by_user
 
     async def test_an_untrusted_peer_cannot_choose_its_address(
-        self, strict_gateway: tuple[str, int]
+        self,
+        strict_gateway: tuple[str, int],
+        each_worker: Callable[[str, int], Awaitable[WorkerClients]],
     ) -> None:
         # Loopback is a trusted proxy in the local stack, so a header from it counts; here
         # the same header arrives through a second hop the gateway does not trust.
-        url, _ = strict_gateway
+        url, master = strict_gateway
+        await routed_by_both(await each_worker(url, master))
         async with httpx.AsyncClient(base_url=url, timeout=10) as client:
             spoofed = {"X-Forwarded-For": f"{address()}, 192.0.2.10"}
             statuses = [
