@@ -202,3 +202,9 @@ async def cases_store(stack: Stack) -> AsyncIterator[CasesStore]:
     store = CasesStore(stack.mongo_url)
     yield store
     await store.client.close()
+
+
+@pytest.fixture
+async def cases_api(gateway: httpx.AsyncClient, mint_token: MintToken) -> CasesApi:
+    """The cases API through the gateway, as people of any role with minted tokens."""
+    return CasesApi(gateway, mint_token)

@@ -1,11 +1,9 @@
-"""Fixtures for the applicant's application pages: an applicant signed in to the portal, and
-the cases API as an officer, to move their applications on."""
+"""Fixtures for the applicant's application pages: an applicant signed in to the portal (the
+cases API as an officer, to move their applications on, is tests/support's `cases_api`)."""
 
 import httpx
 import pytest
-from tests.support.cases import CasesApi
 from tests.support.portal import Person
-from tests.support.stack import MintToken
 from tests.support.web_pages import NewApplicant, sign_in
 
 COUNCIL = "watford"
@@ -20,9 +18,3 @@ async def applicant(portal: httpx.AsyncClient, new_applicant: NewApplicant) -> P
     )
     assert signed_in.status_code == 303, signed_in.text
     return person
-
-
-@pytest.fixture
-async def cases_api(gateway: httpx.AsyncClient, mint_token: MintToken) -> CasesApi:
-    """The cases API through the gateway, for officers made up for the test."""
-    return CasesApi(gateway, mint_token)

@@ -4,6 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from web.account.dependencies import Person, SignedInPerson
 from web.account.identity import as_person
@@ -53,6 +54,18 @@ async def _save(
     return False
 
 
+async def _saved_change(
+    request: Request, person: Person, form_data: FormData, form: ProfileForm, template: str
+) -> dict[str, Any] | HTMLResponse:
+    """The change the form was sent with, once saved; else its page again with the errors."""
+    sent = etag_of(form_data)
+    form.version = sent or ""
+    change = form.read(form_data)
+    if change is None or not await _save(request, person, form, change, sent=sent):
+        return render(request, template, {"form": form}, status=400)
+    return change
+
+
 @router.get("/{authority}/account/profile")
 async def profile(request: Request, person: SignedInPerson) -> HTMLResponse:
     """Name, email address and phone number, each with a way to change it if it can be."""
@@ -75,11 +88,9 @@ async def name_page(request: Request, person: SignedInPerson) -> HTMLResponse:
 @router.post("/{authority}/account/profile/name")
 async def change_name(request: Request, person: SignedInPerson, form_data: CheckedForm) -> Response:
     """Change the name, unless it changed elsewhere since the form was filled in."""
-    sent = etag_of(form_data)
-    form = NameForm(version=sent or "")
-    change = form.read(form_data)
-    if change is None or not await _save(request, person, form, change, sent=sent):
-        return render(request, "account/change_name.html", {"form": form}, status=400)
+    change = await _saved_change(request, person, form_data, NameForm(), "account/change_name.html")
+    if isinstance(change, HTMLResponse):
+        return change
     await leave_notice(request, person.session, NAME_CHANGED)
     return RedirectResponse(f"{authority_base(request)}/account/profile", status_code=303)
 
@@ -97,11 +108,10 @@ async def change_phone(
     request: Request, person: SignedInPerson, form_data: CheckedForm
 ) -> Response:
     """Change or remove the phone number, unless it changed elsewhere since."""
-    sent = etag_of(form_data)
-    form = PhoneForm(version=sent or "")
-    change = form.read(form_data)
-    if change is None or not await _save(request, person, form, change, sent=sent):
-        return render(request, "account/change_phone.html", {"form": form}, status=400)
+    template = "account/change_phone.html"
+    change = await _saved_change(request, person, form_data, PhoneForm(), template)
+    if isinstance(change, HTMLResponse):
+        return change
     notice = PHONE_CHANGED if change["phone"] else PHONE_REMOVED
     await leave_notice(request, person.session, notice)
     return RedirectResponse(f"{authority_base(request)}/account/profile", status_code=303)
@@ -120,11 +130,10 @@ async def change_language(
     request: Request, person: SignedInPerson, form_data: CheckedForm
 ) -> Response:
     """Keep the chosen language, and show the portal in it from now on."""
-    sent = etag_of(form_data)
-    form = LanguageForm(version=sent or "")
-    change = form.read(form_data)
-    if change is None or not await _save(request, person, form, change, sent=sent):
-        return render(request, "account/change_language.html", {"form": form}, status=400)
+    template = "account/change_language.html"
+    change = await _saved_change(request, person, form_data, LanguageForm(), template)
+    if isinstance(change, HTMLResponse):
+        return change
     await leave_notice(request, person.session, LANGUAGE_CHANGED)
     return RedirectResponse(
         f"{authority_base(request)}/account/profile?{LANGUAGE_PARAMETER}={change['language']}",

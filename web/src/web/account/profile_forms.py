@@ -52,6 +52,10 @@ class ProfileForm(Errors, ABC):
         ]
 
     @abstractmethod
+    def read(self, form: FormData) -> dict[str, Any] | None:
+        """The change for identity when the form is right, else None with the errors set."""
+
+    @abstractmethod
     def first_field(self) -> str:
         """The form's first field, where the stale-profile error sends the person."""
 
