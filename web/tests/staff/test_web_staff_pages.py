@@ -316,8 +316,11 @@ class TestAuditLog:
         )
         assert page.status_code == 200
         assert page.text.count('<tr class="govuk-table__row">') == 2  # the head and one event
-        assert officer.user_id in page.text
         assert "Invitation accepted" in page.text
+        (event,) = [row for row in page.text.split("<tr") if "govuk-table__cell" in row]
+        assert "Sam Staff" in event  # the invited officer, by name and email address
+        assert officer.email in event
+        assert officer.user_id not in page.text
 
     async def test_pages_follow_on(self, admin_portal: httpx.AsyncClient) -> None:
         first = await admin_portal.get("/kingston/staff/audit-log")

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.support.portal import Portal, error_code
+from tests.support.portal import Portal, error_code, new_email
 
 WRONG = "Wrong-Password-000!"
 
@@ -108,6 +108,39 @@ class TestTheAuthorityAuditLog:
         (event,) = response.json()["items"]
         assert event["actor"] == admin.user_id
         assert event["details"]["role"] == "officer"
+
+    async def test_it_names_the_members_its_events_are_by_and_about(self, portal: Portal) -> None:
+        admin = await portal.demo("authority_admin", "kingston")
+        email = new_email("named")
+        invitation = await portal.invite(admin, email=email)
+
+        response = await portal.get(
+            "kingston",
+            "/audit-events",
+            person=admin,
+            params={"action": "staff.invited", "user_id": invitation["user_id"]},
+        )
+
+        people = response.json()["people"]
+        assert set(people) == {admin.user_id, invitation["user_id"]}
+        assert people[admin.user_id]["email"] == admin.email
+        assert people[invitation["user_id"]]["email"] == email
+
+    async def test_it_leaves_unnamed_who_is_not_a_member_here(self, portal: Portal) -> None:
+        admin = await portal.demo("authority_admin", "kingston")
+        stranger = await portal.applicant("watford")
+        refused = await portal.post(
+            "kingston", "/sessions", {"email": stranger.email, "password": stranger.password}
+        )
+        assert error_code(refused, 403) == "not_a_member"
+
+        response = await portal.get(
+            "kingston", "/audit-events", person=admin, params={"user_id": stranger.user_id}
+        )
+
+        assert response.status_code == 200, response.text
+        assert [event["subject"] for event in response.json()["items"]] == [stranger.user_id]
+        assert response.json()["people"] == {}
 
     async def test_only_administrators_read_it(self, portal: Portal) -> None:
         person = await portal.applicant("kingston")

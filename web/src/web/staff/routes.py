@@ -224,13 +224,14 @@ async def audit_log(request: Request, admin: AuthorityAdmin) -> Response:
         if answer.status == 400:
             return RedirectResponse(f"{authority_base(request)}/staff/audit-log", status_code=303)
         body = answer.body if isinstance(answer.body, dict) else {}
+    people = body.get("people") or {}
     rows = [
         {
             "at": moment(event["at"]),
             "action": names.get(str(event["action"]), str(event["action"])),
             "outcome": outcome_name(str(event["outcome"])),
-            "actor": event.get("actor") or "",
-            "subject": event.get("subject") or "",
+            "actor": _person_named(people, event.get("actor")),
+            "subject": _person_named(people, event.get("subject")),
             "address": event.get("address") or "",
         }
         for event in body.get("items", [])
@@ -250,6 +251,18 @@ async def audit_log(request: Request, admin: AuthorityAdmin) -> Response:
         "paging": trail.links(path, body.get("next_cursor")),
     }
     return render(request, "staff/audit_log.html", context, status=400 if errors else 200)
+
+
+def _person_named(people: dict[str, Any], user_id: object) -> dict[str, str] | None:
+    """Who an event names, as the administrator knows them: a member's name and email address,
+    or, for someone who is not a member here, that they are not."""
+    if not isinstance(user_id, str) or not user_id:
+        return None
+    person = people.get(user_id)
+    if not isinstance(person, dict):
+        return {"name": _("Not a member here"), "email": ""}
+    name = f"{person.get('first_name', '')} {person.get('last_name', '')}".strip()
+    return {"name": name, "email": str(person.get("email", ""))}
 
 
 async def _member_id(admin: RoleHolder, email: str) -> str | None:

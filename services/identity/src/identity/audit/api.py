@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from identity.audit import actions
-from identity.audit.schemas import AuditEvent, AuditPage, SecurityEvents
+from identity.audit.schemas import AuditEvent, AuditPage, AuditPerson, SecurityEvents
 from identity.dependencies import AuthorityAdmin, CurrentCaller
-from identity.wiring import IdentityDep
+from identity.wiring import Identity, IdentityDep
 from kit.authorities import ActiveAuthority
 from kit.errors import AppError
 from kit.mongo import Document
@@ -62,8 +62,36 @@ async def audit_log(
         authority.slug, after=after, limit=limit, action=action, subject=user_id
     )
     return AuditPage(
-        items=[audit_event(record) for record in found], next_cursor=_next_cursor(found, limit)
+        items=[audit_event(record) for record in found],
+        next_cursor=_next_cursor(found, limit),
+        people=await _people_named(identity, authority.slug, found),
     )
+
+
+async def _people_named(
+    identity: Identity, authority: str, found: list[Document]
+) -> dict[str, AuditPerson]:
+    """The members here, and portal administrators, who acted in or are the subject of these
+    events; anyone else (a member of another authority trying to sign in here) stays unnamed."""
+    named = {
+        str(record[key]) for record in found for key in ("actor", "subject") if record.get(key)
+    }
+    if not named:
+        return {}
+    members = await identity.memberships.find_many(
+        authority, {"user_id": {"$in": sorted(named)}}, limit=len(named)
+    )
+    here = {str(record["user_id"]) for record in members}
+    accounts = await identity.accounts.many(sorted(named))
+    return {
+        user_id: AuditPerson(
+            email=str(account["email"]),
+            first_name=str(account["first_name"]),
+            last_name=str(account["last_name"]),
+        )
+        for user_id, account in accounts.items()
+        if user_id in here or account.get("platform_admin")
+    }
 
 
 @router.get(

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class AuditEvent(BaseModel):
@@ -21,11 +21,24 @@ class AuditEvent(BaseModel):
     details: dict[str, Any]
 
 
+class AuditPerson(BaseModel):
+    """A member named by an event, as administrators know them."""
+
+    email: str
+    first_name: str
+    last_name: str
+
+
 class AuditPage(BaseModel):
     """One page of events, newest first."""
 
     items: list[AuditEvent]
     next_cursor: str | None
+    people: dict[str, AuditPerson] = Field(
+        default_factory=dict,
+        description="The members this page's events name (as actor or subject), by user id; "
+        "people who are not members here are left out.",
+    )
 
 
 class SecurityEvents(BaseModel):
