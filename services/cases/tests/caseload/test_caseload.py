@@ -118,5 +118,5 @@ class TestFilters:
         response = await api.call(
             "GET", officer, "/caseload", params={"owner": officer.user_id, "unassigned": "true"}
         )
-        assert response.status_code == 422, response.text
+        assert response.status_code == 400, response.text
         assert response.json()["error"]["code"] == "conflicting_filters"

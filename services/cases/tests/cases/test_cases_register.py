@@ -1,5 +1,6 @@
 """Housing register applications: draft, submitted, assessed, live, changes of circumstances."""
 
+import pytest
 from tests.support.cases import HOUSEHOLD, REGISTER, Caller, CasesApi, CasesStore, Json
 
 from contracts.registry import validate_envelope
@@ -61,7 +62,12 @@ class TestRegisterLifecycle:
         listed = await api.call("GET", applicant, "/cases")
         assert [item["id"] for item in listed.json()["items"]] == [draft["id"]]
 
-    async def test_band_outside_one_to_five_is_refused(self, api: CasesApi) -> None:
+    @pytest.mark.parametrize(
+        "wrong", [{"band": 6}, {"review_date": 0}], ids=["band-six", "date-as-number"]
+    )
+    async def test_register_details_out_of_bounds_are_refused(
+        self, api: CasesApi, wrong: dict[str, int]
+    ) -> None:
         applicant = await api.person("applicant")
         officer = await api.person("officer")
         case = await api.create(
@@ -73,10 +79,14 @@ class TestRegisterLifecycle:
             officer,
             case,
             "/actions",
-            {"action": "set_live", "register_details": {**LIVE, "band": 6}},
+            {"action": "set_live", "register_details": {**LIVE, **wrong}},
             status=422,
         )
         assert refused["error"]["code"] == "validation_failed"
+        live = await api.change(
+            "POST", officer, case, "/actions", {"action": "set_live", "register_details": LIVE}
+        )
+        assert live["register_details"] == LIVE
 
 
 class TestContactDetails:

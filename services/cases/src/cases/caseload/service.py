@@ -33,7 +33,7 @@ class Filters:
 class ConflictingFilters(AppError):
     """Both an owner and "unassigned"."""
 
-    status = 422
+    status = 400
     code = "conflicting_filters"
     message = "Choose an owner or unassigned cases, not both."
 

@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from contracts.fields import EmailAddress
+from kit.fields import CalendarDate
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,20}$")]
@@ -62,7 +63,7 @@ class HouseholdMember(_Part):
 
     name: Name
     national_insurance_number: NationalInsuranceNumber | None = None
-    date_of_birth: Annotated[date, AfterValidator(_in_the_past)]
+    date_of_birth: Annotated[CalendarDate, AfterValidator(_in_the_past)]
     relationship: Relationship
 
 
@@ -145,9 +146,9 @@ class RegisterDetails(_Part):
     """What a live housing register application carries."""
 
     bidding_reference: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,20}$")]
-    registration_date: date
+    registration_date: CalendarDate
     band: int = Field(ge=1, le=5, description="Priority band, 1 the highest")
-    review_date: date
+    review_date: CalendarDate
 
 
 class Stages(_Part):

@@ -15,6 +15,7 @@ from cases.cases.details import (
 from cases.cases.kinds import Action
 from contracts.events.cases import CaseKind
 from contracts.fields import Language
+from kit.fields import CalendarDate
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -64,7 +65,7 @@ class ActionRequest(_Request):
 
     action: Action
     reason: Reason | None = None
-    on: date | None = Field(
+    on: CalendarDate | None = Field(
         default=None, description="The day the duty began or the decision was notified."
     )
     register_details: RegisterDetails | None = None
