@@ -187,10 +187,11 @@ async def case_page(request: Request, applicant: ApplicantDep, case_id: CaseId) 
 
 @router.get("/{authority}/applications/{case_id}/pdf")
 async def pdf(request: Request, applicant: ApplicantDep, case_id: CaseId) -> Response:
-    """The application as the API renders it, passed on as it arrives."""
+    """The application as the API renders it, in the page's language, passed on as it arrives."""
     person = applicant.person
+    language = current_language.get()
     download = await gateway_of(request).download(
-        f"/{person.tokens.authority}/api/cases/cases/{case_id}/pdf",
+        f"/{person.tokens.authority}/api/cases/cases/{case_id}/pdf?language={language}",
         token=person.access_token,
         forwarded_for=request.headers.get("x-forwarded-for"),
     )
