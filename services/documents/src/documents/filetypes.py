@@ -25,12 +25,16 @@ GIF = Family("gif", (".gif",), "image/gif")
 TIFF = Family("tiff", (".tif", ".tiff"), "image/tiff")
 HEIC = Family("heic", (".heic", ".heif"), "image/heic")
 BMP = Family("bmp", (".bmp",), "image/bmp")
-# Office Open XML, OpenDocument and plain zip archives are all zip files.
-ZIP = Family(
-    "zip",
-    (".docx", ".xlsx", ".pptx", ".odt", ".ods", ".zip"),
-    "application/zip",
+# Office Open XML, OpenDocument and plain zip archives are all zip files: the name of the
+# first file inside tells them apart.
+OFFICE = Family(
+    "office",
+    (".docx", ".xlsx", ".pptx"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
+OPEN_DOCUMENT = Family("opendocument", (".odt", ".ods"), "application/vnd.oasis.opendocument.text")
+ZIP = Family("zip", (".zip",), "application/zip")
+_OFFICE_PARTS = ("[Content_Types].xml", "_rels/", "docProps/", "word/", "xl/", "ppt/", "customXml/")
 # Word 97-2003, Excel 97-2003 and Outlook messages are all compound files.
 COMPOUND = Family("compound", (".doc", ".xls", ".ppt", ".msg"), "application/x-ole-storage")
 RTF = Family("rtf", (".rtf",), "application/rtf")
@@ -83,6 +87,19 @@ def _looks_like_text(start: bytes) -> bool:
     return True
 
 
+def _zip_kind(start: bytes) -> Family:
+    """An Office document, an OpenDocument or another zip, by its first member's name."""
+    if len(start) < 30:
+        return ZIP
+    length = int.from_bytes(start[26:28], "little")
+    first = start[30 : 30 + length].decode("utf-8", "replace")
+    if first.startswith(_OFFICE_PARTS):
+        return OFFICE
+    if first == "mimetype" and b"application/vnd.oasis.opendocument" in start[:200]:
+        return OPEN_DOCUMENT
+    return ZIP
+
+
 def sniff(start: bytes) -> Family | None:
     """The family a file's first bytes belong to, if it is one we know."""
     if start.startswith(b"%PDF-"):
@@ -100,7 +117,7 @@ def sniff(start: bytes) -> Family | None:
     if start.startswith(b"BM") and len(start) >= 14:
         return BMP
     if start.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return ZIP
+        return _zip_kind(start)
     if start.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return COMPOUND
     if start.startswith(b"{\\rtf"):
