@@ -15,11 +15,10 @@ COMPLAINT = {
 }
 
 
-async def downloads(api: DocumentsApi, caller: object, document: dict[str, str]) -> int:
+async def downloads(api: DocumentsApi, caller: Caller, document: dict[str, Any]) -> int:
+    """The status of the caller's download of a document."""
     response = await api.call(
-        "GET",
-        caller,
-        f"/cases/{document['case_id']}/documents/{document['id']}/file",  # type: ignore[arg-type]
+        "GET", caller, f"/cases/{document['case_id']}/documents/{document['id']}/file"
     )
     return response.status_code
 
