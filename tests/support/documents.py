@@ -3,8 +3,9 @@ and files of every kind to upload."""
 
 import hashlib
 import json
+import uuid
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,12 +14,18 @@ import pytest
 from minio import Minio
 from pymongo import AsyncMongoClient
 from tests.support.cases import Caller, CasesApi
+from tests.support.stack import MintToken
 
 from documents.config import Settings
+from gateway.config import Settings as GatewaySettings
+from kit.mongo import Mongo
 from portalstack.endpoints import Stack
 from portalstack.settings import BUCKET
 
 Json = dict[str, Any]
+ADMIN_API = "/watford/api/gateway/authorities"
+COPIES = ("portal_identity", "portal_cases", "portal_documents", "portal_notifications")
+NewAuthority = Callable[..., Awaitable[str]]
 
 
 def pdf(size: int = 2000, *, seed: str = "") -> bytes:
@@ -261,3 +268,42 @@ async def documents_store(stack: Stack) -> AsyncIterator[DocumentsStore]:
     store = DocumentsStore(stack)
     yield store
     await store.client.close()
+
+
+@pytest.fixture
+async def platform_admin(mint_token: MintToken) -> dict[str, str]:
+    """The headers of a platform administrator."""
+    token = await mint_token(authority="watford", roles=("platform_admin",), lifetime=1800)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def new_authority(
+    gateway: httpx.AsyncClient, platform_admin: dict[str, str], stack: Stack
+) -> AsyncIterator[NewAuthority]:
+    """Registers an authority through the admin API; removed from every copy afterwards."""
+    slugs: list[str] = []
+
+    async def register(**fields: Any) -> str:
+        slug = f"test-{uuid.uuid4().hex[:10]}"
+        slugs.append(slug)
+        body = {
+            "slug": slug,
+            "name": "Testford District Council",
+            "kind": "council",
+            "modules": ["homelessness"],
+            "uploads": {"max_bytes": 1_000_000, "allowed_extensions": [".pdf"]},
+            "branding": {"colour": "#335577"},
+            **fields,
+        }
+        created = await gateway.post(ADMIN_API, json=body, headers=platform_admin)
+        assert created.status_code == 201, created.text
+        return slug
+
+    yield register
+    mongo = Mongo(stack.mongo_url, GatewaySettings().mongo_db)
+    for slug in slugs:
+        await mongo.db["authorities"].delete_one({"_id": slug})
+        for database in COPIES:
+            await mongo.client[database]["authorities"].delete_one({"_id": slug})
+    await mongo.close()
