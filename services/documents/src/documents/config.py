@@ -52,10 +52,10 @@ class Settings(ServiceSettings):
         gt=0,
         description="An unfinished upload older than this is an orphan; its file is removed.",
     )
-    classifications: dict[str, str] = Field(default_factory=lambda: dict(CLASSIFICATIONS))
     classifications_by_authority: dict[str, dict[str, str]] = Field(
         default_factory=dict,
-        description='Authorities with their own list, as JSON {"slug": {"code": "label"}}.',
+        description="Authorities with a list of their own instead of the usual one, as JSON "
+        '{"slug": {"code": "label"}}.',
     )
 
     @model_validator(mode="after")
@@ -70,7 +70,7 @@ class Settings(ServiceSettings):
 
     def classifications_of(self, authority: str) -> dict[str, str]:
         """The classifications this authority offers, code to label."""
-        return self.classifications_by_authority.get(authority, self.classifications)
+        return self.classifications_by_authority.get(authority, CLASSIFICATIONS)
 
 
 settings = Settings()
