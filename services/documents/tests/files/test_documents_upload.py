@@ -2,6 +2,8 @@
 one is refused; downloaded byte for byte as an attachment."""
 
 import hashlib
+import io
+import zipfile
 from urllib.parse import quote
 
 from tests.support.cases import CasesApi
@@ -81,6 +83,29 @@ class TestUploadAndDownload:
             ],
         )
         assert [d["content_type"] for d in uploaded] == ["image/heic", "image/jpeg", "image/jpeg"]
+
+    async def test_office_documents_are_told_from_other_zip_files_by_content(
+        self, cases_api: CasesApi, documents_api: DocumentsApi
+    ) -> None:
+        applicant = await cases_api.person("applicant")
+        case = await submitted_case(cases_api, applicant)
+
+        def archive(*members: str) -> bytes:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as written:
+                for member in members:
+                    written.writestr(member, "<xml/>")
+            return buffer.getvalue()
+
+        word = archive("[Content_Types].xml", "word/document.xml")
+        [kept] = await documents_api.upload(applicant, case["id"], [("letter.docx", word, item())])
+        assert kept["content_type"].endswith("wordprocessingml.document")
+        # Watford takes Word documents, not zip files named like them.
+        renamed = archive("holiday.jpg")
+        refused = await documents_api.send(
+            applicant, case["id"], [("letter.docx", renamed, item())]
+        )
+        assert refused.status_code == 415, refused.text
 
     async def test_the_name_given_is_shown_but_never_the_key(
         self, cases_api: CasesApi, documents_api: DocumentsApi, documents_store: DocumentsStore
@@ -185,6 +210,32 @@ class TestRefusals:
         )
         assert not_a_form.status_code == 415, not_a_form.text
         assert not_a_form.json()["error"]["code"] == "unsupported_media_type"
+        url = f"/cases/{case['id']}/documents"
+        form = {"Content-Type": "multipart/form-data; boundary=xyz"}
+        broken = {
+            "not multipart inside": (b"garbage", 400, "form_unreadable"),
+            "files before descriptions": (
+                b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\n'
+                b"\r\n%PDF-1.4\r\n--xyz--\r\n",
+                422,
+                "descriptions_first",
+            ),
+            "descriptions not JSON": (
+                b'--xyz\r\nContent-Disposition: form-data; name="documents"\r\n\r\n{nope'
+                b"\r\n--xyz--\r\n",
+                422,
+                "documents_unreadable",
+            ),
+            "a part without a name": (
+                b"--xyz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--xyz--\r\n",
+                400,
+                "form_unreadable",
+            ),
+        }
+        for what, (body, status, code) in broken.items():
+            response = await documents_api.call("POST", applicant, url, content=body, headers=form)
+            assert response.status_code == status, (what, response.text)
+            assert response.json()["error"]["code"] == code, what
 
     async def test_a_retried_upload_with_its_key_stores_one_document(
         self, cases_api: CasesApi, documents_api: DocumentsApi, documents_store: DocumentsStore
