@@ -6,6 +6,7 @@ import json
 import uuid
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -209,10 +210,16 @@ class DocumentsStore:
             response.close()
             response.release_conn()
 
-    async def orphans(self, authority: str) -> list[str]:
-        """Files of an authority that no record and no upload under way accounts for."""
+    async def orphans(self, authority: str, *, since: datetime) -> list[str]:
+        """Files of an authority written since a moment that no record and no upload under way
+        accounts for."""
+        listing = self.bucket.list_objects(BUCKET, prefix=f"{authority}/")
+        # The store keeps times to the second.
+        after = since.replace(microsecond=0)
         keys = [
-            str(o.object_name) for o in self.bucket.list_objects(BUCKET, prefix=f"{authority}/")
+            str(found.object_name)
+            for found in listing
+            if found.last_modified is None or found.last_modified >= after
         ]
         ids = [key.split("/", 1)[1] for key in keys]
         known = {

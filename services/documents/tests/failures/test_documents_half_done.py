@@ -67,11 +67,13 @@ async def send(
     )
 
 
-async def left_nothing(store: DocumentsStore, case_id: str) -> None:
+async def left_nothing(store: DocumentsStore, case_id: str, *, since: datetime) -> None:
     """No record of the case, and no file that no record or upload under way accounts for."""
 
     async def clean() -> bool:
-        return await store.records(case_id) == [] and await store.orphans("watford") == []
+        return (
+            await store.records(case_id) == [] and await store.orphans("watford", since=since) == []
+        )
 
     await eventually(clean, within=20, what="nothing left of the failed upload")
 
@@ -85,9 +87,10 @@ class TestClientGone:
     ) -> None:
         applicant = await cases_api.person("applicant")
         case = await submitted_case(cases_api, applicant)
+        started = datetime.now(UTC)
         with pytest.raises((httpx.HTTPError, ConnectionResetError)):
             await send(gateway, applicant, case["id"], form(9_500_000, after=9_000_000, fail=True))
-        await left_nothing(documents_store, case["id"])
+        await left_nothing(documents_store, case["id"], since=started)
 
 
 class TestTheSweep:
@@ -173,6 +176,7 @@ class TestServersStopping:
     ) -> None:
         applicant = await cases_api.person("applicant")
         case = await submitted_case(cases_api, applicant)
+        started = datetime.now(UTC)
         half_way: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         upload = asyncio.create_task(
             send(gateway, applicant, case["id"], form(9_800_000, after=8_600_000, then=half_way))
@@ -185,7 +189,7 @@ class TestServersStopping:
             await asyncio.to_thread(start, "s3")
         assert response.status_code == 503, response.text
         assert response.json()["error"]["code"] == "storage_unavailable"
-        await left_nothing(documents_store, case["id"])
+        await left_nothing(documents_store, case["id"], since=started)
 
     async def test_the_service_killed_half_way_leaves_no_record(
         self,
@@ -195,6 +199,7 @@ class TestServersStopping:
     ) -> None:
         applicant = await cases_api.person("applicant")
         case = await submitted_case(cases_api, applicant)
+        started = datetime.now(UTC)
         half_way: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         upload = asyncio.create_task(
             send(gateway, applicant, case["id"], form(9_800_000, after=8_600_000, then=half_way))
@@ -210,4 +215,4 @@ class TestServersStopping:
             await asyncio.to_thread(start, "documents")
         assert await documents_store.records(case["id"]) == []
         # No finished file without a record; an unfinished upload's intent stays for the sweep.
-        assert await documents_store.orphans("watford") == []
+        assert await documents_store.orphans("watford", since=started) == []

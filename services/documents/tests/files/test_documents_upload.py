@@ -4,6 +4,7 @@ one is refused; downloaded byte for byte as an attachment."""
 import hashlib
 import io
 import zipfile
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from tests.support.cases import CasesApi
@@ -132,6 +133,7 @@ class TestRefusals:
     ) -> None:
         applicant = await cases_api.person("applicant")
         case = await submitted_case(cases_api, applicant)
+        started = datetime.now(UTC)
         response = await documents_api.send(
             applicant,
             case["id"],
@@ -148,13 +150,14 @@ class TestRefusals:
         assert error["details"]["file_name"] == "invoice.pdf"
         assert "invoice.pdf" in error["message"]
         assert await documents_store.records(case["id"]) == []
-        assert await documents_store.orphans("watford") == []
+        assert await documents_store.orphans("watford", since=started) == []
 
     async def test_a_file_over_the_limit_stops_the_upload_and_keeps_nothing(
         self, cases_api: CasesApi, documents_api: DocumentsApi, documents_store: DocumentsStore
     ) -> None:
         applicant = await cases_api.person("applicant")
         case = await submitted_case(cases_api, applicant)
+        started = datetime.now(UTC)
         response = await documents_api.send(
             applicant,
             case["id"],
@@ -166,7 +169,7 @@ class TestRefusals:
         assert error["details"]["file"] == 1
         assert "10 MB" in error["message"]
         assert await documents_store.records(case["id"]) == []
-        assert await documents_store.orphans("watford") == []
+        assert await documents_store.orphans("watford", since=started) == []
 
     async def test_a_type_the_authority_does_not_take_is_refused(
         self, cases_api: CasesApi, documents_api: DocumentsApi
