@@ -32,7 +32,7 @@ class Settings(ServiceSettings):
     s3_bucket: str = "portal-documents"
     s3_region: str = "us-east-1"
     s3_part_bytes: int = Field(
-        default=8 * 1024 * 1024,
+        default=5 * 1024 * 1024,
         ge=5 * 1024 * 1024,
         le=64 * 1024 * 1024,
         description="Size of each part of a multipart upload; a smaller file is one PUT.",

@@ -20,7 +20,7 @@ from documents.config import Settings
 # Chunks waiting to be read by the uploading thread: bounds the memory one upload holds
 # besides the part being sent.
 QUEUED_CHUNKS = 16
-READ_BYTES = 256 * 1024
+READ_BYTES = 1024 * 1024
 
 
 class UploadStopped(Exception):
