@@ -169,6 +169,21 @@ contact_method_label = Names(
     }
 )
 
+# What a document on a case is, unless an authority has its own list of classifications.
+document_type = Names(
+    {
+        "proof_of_identity": N_("Proof of identity"),
+        "proof_of_address": N_("Proof of address"),
+        "proof_of_income": N_("Proof of income or benefits"),
+        "tenancy": N_("Tenancy agreement or notice"),
+        "medical": N_("Medical evidence"),
+        "immigration": N_("Immigration status"),
+        "correspondence": N_("Letters and correspondence"),
+        "photographs": N_("Photographs"),
+        "other": N_("Other"),
+    }
+)
+
 QUESTIONS = {
     "reason_for_approach": N_("Detail the reason for approaching for assistance today"),
     "steps_taken": N_(

@@ -12,3 +12,13 @@ def upload_body_limit(max_bytes: int) -> int:
     Each file may be up to the limit, and the files of one request together too: more files
     than that go in further requests."""
     return max_bytes + MULTIPART_ALLOWANCE
+
+
+# The portal's pages that take files: their address ends so, and the gateway lets their form
+# be as large as an upload to the documents API.
+PAGE_UPLOAD_SUFFIX = "/documents/upload"
+
+
+def is_page_upload(method: str, path: str) -> bool:
+    """Whether a page request sends files."""
+    return method == "POST" and path.endswith(PAGE_UPLOAD_SUFFIX)

@@ -3,20 +3,12 @@
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from contracts.words import document_type
 from kit.settings import ServiceSettings, refuse_placeholder
 
-# What a document may be classified as, unless an authority has its own list.
-CLASSIFICATIONS: dict[str, str] = {
-    "proof_of_identity": "Proof of identity",
-    "proof_of_address": "Proof of address",
-    "proof_of_income": "Proof of income or benefits",
-    "tenancy": "Tenancy agreement or notice",
-    "medical": "Medical evidence",
-    "immigration": "Immigration status",
-    "correspondence": "Letters and correspondence",
-    "photographs": "Photographs",
-    "other": "Other",
-}
+# What a document may be classified as, unless an authority has its own list: the portal's
+# shared vocabulary, which also has them in Welsh.
+CLASSIFICATIONS: dict[str, str] = dict(document_type.words)
 
 
 class Settings(ServiceSettings):

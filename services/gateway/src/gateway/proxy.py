@@ -39,7 +39,7 @@ from kit.authorities import AuthorityNotFound
 from kit.errors import AppError, NotFound, app_error_response, unexpected_error_response
 from kit.metrics import series
 from kit.middleware import record_request
-from kit.uploads import upload_body_limit
+from kit.uploads import is_page_upload, upload_body_limit
 
 HOP_BY_HOP = frozenset(
     {
@@ -299,6 +299,8 @@ class Proxy:
             self.rates.check_address(address, method=scope["method"], service=WEB, path=path)
         )
         limit = self.json_limit
+        if authority is not None and is_page_upload(scope["method"], path):
+            limit = upload_body_limit(authority.uploads.max_bytes)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             raise PayloadTooLarge(limit=limit)

@@ -71,3 +71,10 @@ def clock_label(clock: str) -> str:
 def history_label(action: str) -> str:
     """What happened to a case, as its history lists it."""
     return words.history_label(action, current_language.get())
+
+
+def document_type_label(code: str, fallback: str) -> str:
+    """What a document is; the API's words (`fallback`) for an authority's own classification."""
+    if code in words.document_type.words:
+        return words.document_type(code, current_language.get())
+    return fallback
