@@ -27,6 +27,8 @@ Json = dict[str, Any]
 ADMIN_API = "/watford/api/gateway/authorities"
 COPIES = ("portal_identity", "portal_cases", "portal_documents", "portal_notifications")
 NewAuthority = Callable[..., Awaitable[str]]
+# More pages than any test makes: a cursor that never moves on fails instead of looping.
+MAX_PAGES = 50
 
 
 def pdf(size: int = 2000, *, seed: str = "") -> bytes:
@@ -124,7 +126,7 @@ class DocumentsApi:
         """Every document of a case the caller sees, page after page."""
         items: list[Json] = []
         cursor = None
-        while True:
+        for _ in range(MAX_PAGES):
             response = await self.call(
                 "GET",
                 caller,
@@ -137,6 +139,7 @@ class DocumentsApi:
             cursor = page["next_cursor"]
             if cursor is None:
                 return items
+        raise AssertionError(f"the pages did not end after {MAX_PAGES}")
 
     async def change(
         self,

@@ -74,6 +74,29 @@ class TestSensitiveDocuments:
         assert foreign.status_code in (401, 403, 404)
 
 
+class TestListing:
+    async def test_pages_follow_the_cursor_newest_first_and_skip_what_is_hidden(
+        self, cases_api: CasesApi, documents_api: DocumentsApi
+    ) -> None:
+        applicant = await cases_api.person("applicant")
+        officer = await cases_api.person("officer")
+        case = await submitted_case(cases_api, applicant)
+        uploaded = []
+        for number in range(5):
+            uploaded += await documents_api.upload(
+                applicant, case["id"], [(f"{number}.pdf", pdf(), item())]
+            )
+        await documents_api.upload(officer, case["id"], [("note.pdf", pdf(), item(sensitive=True))])
+        paged = await documents_api.listed(applicant, case["id"], limit=2)
+        assert [d["file_name"] for d in paged] == ["4.pdf", "3.pdf", "2.pdf", "1.pdf", "0.pdf"]
+        assert len(await documents_api.listed(officer, case["id"], limit=2)) == 6
+        forged = await documents_api.call(
+            "GET", applicant, f"/cases/{case['id']}/documents", params={"cursor": "bm9wZQ"}
+        )
+        assert forged.status_code == 400
+        assert forged.json()["error"]["code"] == "invalid_cursor"
+
+
 class TestLandlords:
     async def test_see_only_what_was_shared_with_them_and_their_own(
         self, cases_api: CasesApi, documents_api: DocumentsApi

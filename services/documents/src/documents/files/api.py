@@ -79,8 +79,8 @@ _UPLOAD_BODY: dict[str, Any] = {
                     "properties": {
                         "documents": {
                             "type": "string",
-                            "description": "A JSON list of UploadItem, one per file, in the "
-                            "order of the files; sent before them.",
+                            "description": "A JSON list of UploadItem (see the schemas), one "
+                            "per file, in the order of the files; sent before them.",
                             "maxLength": 65536,
                         },
                         "files": {
