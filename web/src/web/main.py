@@ -24,6 +24,7 @@ from web.authorities import AuthorityCache
 from web.cases import circumstances, contact, household, journey
 from web.cases import routes as cases_routes
 from web.cases.rendering import EXIT_SCRIPT
+from web.casework import documents as casework_documents
 from web.casework import routes as casework_routes
 from web.config import settings
 from web.documents import routes as documents_routes
@@ -78,6 +79,7 @@ app = create_app(
             password_reset.router,
             invitation.router,
             staff_routes.router,
+            casework_documents.router,
             casework_routes.router,
             organisation_routes.router,
             platform_routes.router,

@@ -8,7 +8,8 @@ from fastapi import Depends, Path, Request
 
 from kit.errors import NotFound
 from web.account.dependencies import Person, SignedInPerson
-from web.gateway import ApiAnswer, forwarded_for, gateway_of
+from web.account.identity import download_as_person
+from web.gateway import ApiAnswer, Download, forwarded_for, gateway_of
 from web.i18n import gettext as _
 
 # The ids the API gives records: only such a value from a page's address is put into an API
@@ -62,6 +63,7 @@ class RoleHolder:
         body: dict[str, Any] | None = None,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        if_match: str | None = None,
     ) -> ApiAnswer:
         """Call `/{authority}/api{path}` with the person's token."""
         return await gateway_of(self.request).call(
@@ -71,8 +73,13 @@ class RoleHolder:
             body=body,
             params=params,
             headers=headers,
+            if_match=if_match,
             forwarded_for=forwarded_for(self.request),
         )
+
+    async def download(self, path: str) -> Download:
+        """A file from `/{authority}/api{path}` for the person, to pass on as it arrives."""
+        return await download_as_person(self.request, self.person, path)
 
 
 async def profile_of(request: Request, person: Person) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from playwright.async_api import Browser, BrowserContext, Page
 from tests.support.browser import axe_violations, keep_screenshot, new_profile
 from tests.support.cases import OMBUDSMAN, CasesApi
 from tests.support.casework import complaint_about, referral, register_application
+from tests.support.documents import DocumentsApi, item, pdf
 from tests.support.people import identity_api
 from tests.support.stack import MintToken, client_address
 from tests.support.web_sessions import SESSION_COOKIE, demo_session
@@ -155,6 +156,41 @@ def at_complaint(desk: str, suffix: str = "") -> PageSetup:
     return setup
 
 
+def at_documents(suffix: str = "") -> PageSetup:
+    """Open a referral's documents (or a page about the document sent), one asked for and one
+    sent by the applicant."""
+
+    async def setup(page: Page, cases: CasesApi) -> None:
+        applicant = await cases.person("applicant", authority=KINGSTON)
+        case = await referral(cases, applicant)
+        documents = DocumentsApi(cases.http)
+        officer = await cases.person("officer", authority=KINGSTON)
+        await documents.request(officer, str(case["id"]), person="Julia Jules", note="Payslips")
+        (sent,) = await documents.upload(
+            applicant, str(case["id"]), [("tenancy.pdf", pdf(2000), item())]
+        )
+        path = f"/kingston/caseload/{case['id']}/documents"
+        await go(page, path + suffix.replace("{document}", str(sent["id"])))
+
+    return setup
+
+
+def at_shared_documents() -> PageSetup:
+    """Open the documents of a complaint shared with the landlord, one of them shared."""
+
+    async def setup(page: Page, cases: CasesApi) -> None:
+        case = await complaint_about(cases, await landlord_organisation())
+        officer = await cases.person("officer", authority=OMBUDSMAN)
+        await DocumentsApi(cases.http).upload(
+            officer,
+            str(case["id"]),
+            [("landlord-letter.pdf", pdf(2000), item(shared_with_landlord=True))],
+        )
+        await go(page, f"/housing-ombudsman/complaints/{case['id']}/documents")
+
+    return setup
+
+
 # (name, role, authority, setup)
 PAGES: list[tuple[str, str, str, PageSetup]] = [
     ("caseload", "officer", KINGSTON, at("/kingston/caseload")),
@@ -187,6 +223,16 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
         at("/housing-ombudsman/complaints?state=closed"),
     ),
     ("complaint", "landlord_user", OMBUDSMAN, at_complaint("complaints")),
+    ("documents", "officer", KINGSTON, at_documents()),
+    ("documents-errors", "officer", KINGSTON, then(at_documents(), send_empty)),
+    ("document-reject", "officer", KINGSTON, at_documents("/{document}/reject")),
+    (
+        "document-reject-errors",
+        "officer",
+        KINGSTON,
+        then(at_documents("/{document}/reject"), send_empty),
+    ),
+    ("complaint-documents", "landlord_user", OMBUDSMAN, at_shared_documents()),
     (
         "move-determine",
         "landlord_user",

@@ -5,8 +5,9 @@ from typing import Any
 import aiohttp
 from fastapi import Request
 
+from kit.errors import NotFound
 from web.account.dependencies import Person, SignInNeeded
-from web.gateway import ApiAnswer, forwarded_for, gateway_of
+from web.gateway import ApiAnswer, Download, forwarded_for, gateway_of
 from web.sessions.dependencies import replace_session_cookie, session_service
 
 
@@ -45,6 +46,20 @@ async def as_person(
         replace_session_cookie(request, None)
         raise SignInNeeded(person.tokens.authority)
     return answer
+
+
+async def download_as_person(request: Request, person: Person, path: str) -> Download:
+    """A file from the API (`path` under `/{authority}/api`) for the person, to pass on as it
+    arrives; not found unless the API sends it."""
+    download = await gateway_of(request).download(
+        f"/{person.tokens.authority}/api{path}",
+        token=person.access_token,
+        forwarded_for=forwarded_for(request),
+    )
+    if download.status != 200:
+        download.close()
+        raise NotFound()
+    return download
 
 
 def items_of(answer: ApiAnswer) -> list[dict[str, Any]]:

@@ -8,10 +8,10 @@ from fastapi import Depends, Path, Request
 
 from kit.errors import NotFound
 from web.account.dependencies import Person, SignedInPerson
-from web.account.identity import as_person, items_of
+from web.account.identity import as_person, download_as_person, items_of
 from web.cases.questions import Question, questions_of
 from web.cases.words import kind_title, status_label
-from web.gateway import ApiAnswer, Download, GatewayUnavailable, gateway_of
+from web.gateway import ApiAnswer, Download, GatewayUnavailable
 from web.i18n import format_date
 
 # The ids the cases API gives cases: only such a value from an address reaches the API.
@@ -52,18 +52,8 @@ class Applicant:
         )
 
     async def download(self, path: str) -> Download:
-        """A file from the API (`path` under `/{authority}/api`) for the person, to pass on as
-        it arrives; not found unless the API sends it."""
-        person = self.person
-        download = await gateway_of(self.request).download(
-            f"/{person.tokens.authority}/api{path}",
-            token=person.access_token,
-            forwarded_for=self.request.headers.get("x-forwarded-for"),
-        )
-        if download.status != 200:
-            download.close()
-            raise NotFound()
-        return download
+        """A file from the API (`path` under `/{authority}/api`) for the person."""
+        return await download_as_person(self.request, self.person, path)
 
     async def kinds(self) -> list[dict[str, Any]]:
         """The kinds of application the authority offers."""

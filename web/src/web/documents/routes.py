@@ -9,31 +9,19 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
 from kit.errors import NotFound
-from web.cases.applications import DRAFT, ApplicantDep, CaseId, day_of
+from web.cases.applications import DRAFT, ApplicantDep, CaseId
 from web.cases.forms import text_of
 from web.cases.rendering import applications_home, journey, page, see_other
-from web.cases.words import document_type_label
 from web.documents.api import CaseDocuments, DocumentId, Limits
 from web.documents.refusals import upload_refusal
-from web.i18n import format_moment
+from web.documents.views import people_of, shown_document, shown_request, type_of
 from web.i18n import gettext as _
 from web.paging import Trail
 from web.sessions.dependencies import CheckedForm
 
 router = APIRouter(include_in_schema=False)
 
-STATES = {"uploaded": "blue", "verified": "green", "rejected": "red"}
 DESCRIPTION_LIMIT = 500
-
-
-def state_text(state: str) -> str:
-    """A document's state as the applicant reads it."""
-    texts = {
-        "uploaded": _("Waiting to be checked"),
-        "verified": _("Verified"),
-        "rejected": _("Not accepted"),
-    }
-    return texts.get(state, state)
 
 
 async def _case(applicant: ApplicantDep, case_id: str) -> dict[str, Any]:
@@ -58,16 +46,12 @@ async def documents_page(request: Request, applicant: ApplicantDep, case_id: Cas
     home = _documents_home(request, case_id)
     context = {
         **journey(case),
-        "asked": [{**item, "due": day_of(item.get("due_on"))} for item in asked],
+        "asked": [shown_request(item) for item in asked],
         "supplied": supplied,
         "total": total,
         "documents": [
             {
-                **document,
-                **_typed(document),
-                "uploaded": format_moment(str(document["created_at"])),
-                "state_text": state_text(str(document["state"])),
-                "state_colour": STATES.get(str(document["state"]), "grey"),
+                **shown_document(document),
                 # The applicant's own cases only reach these pages.
                 "withdrawable": document.get("uploaded_by") == case.get("applicant_id")
                 and document["state"] == "uploaded",
@@ -79,20 +63,6 @@ async def documents_page(request: Request, applicant: ApplicantDep, case_id: Cas
         "withdrawn": request.query_params.get("withdrawn"),
     }
     return page(request, "documents/documents.html", context)
-
-
-def _typed(record: dict[str, Any]) -> dict[str, str]:
-    """A document's or request's classification named in the page's language."""
-    code = str(record.get("classification", ""))
-    return {
-        "classification_label": document_type_label(
-            code, str(record.get("classification_label", code))
-        )
-    }
-
-
-def _people(case: dict[str, Any]) -> list[str]:
-    return [str(member["name"]) for member in case.get("household", []) if member.get("name")]
 
 
 def _open_request(asked: list[dict[str, Any]], request_id: str) -> dict[str, Any] | None:
@@ -108,7 +78,7 @@ def _upload_context(
     values: dict[str, Any],
     errors: dict[str, str],
 ) -> dict[str, Any]:
-    people = _people(case)
+    people = people_of(case)
     return {
         **journey(case),
         "limits": limits,
@@ -122,12 +92,12 @@ def _upload_context(
         + [
             {
                 "value": code,
-                "text": document_type_label(code, label),
+                "text": type_of({"classification": code, "classification_label": label}),
                 "selected": values.get("classification") == code,
             }
             for code, label in limits.classifications.items()
         ],
-        "asked": {**asked, **_typed(asked)} if asked else None,
+        "asked": shown_request(asked) if asked else None,
         "values": values,
         "key": values.get("key") or uuid.uuid4().hex,
         "errors": errors,
@@ -167,7 +137,7 @@ def _checked(
 ) -> dict[str, str]:
     """What is wrong with the form, by field, before anything is sent."""
     errors: dict[str, str] = {}
-    people = _people(case)
+    people = people_of(case)
     if asked is None:
         if people and text_of(form, "person") not in people:
             errors["person"] = _("Select who the document is about")
@@ -276,9 +246,4 @@ async def download(
 ) -> Response:
     """The file as it was sent, with its name, passed on as it arrives."""
     file = await applicant.download(f"/documents/cases/{case_id}/documents/{document_id}/file")
-    headers = {
-        "Content-Disposition": file.headers.get("Content-Disposition", "attachment"),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-    }
-    return file.passed_on(file.headers.get("Content-Type", "application/octet-stream"), headers)
+    return file.as_attachment()
