@@ -20,6 +20,7 @@ PENDING: tuple[DeliveryStatus, ...] = (QUEUED, SENDING)
 #   event_type    that event's type
 #   template      which email it is (`confirm_email`, `sign_in_code`, ...)
 #   user_id, to   the account (if any) and the address
+#   case_id       the case it is about, if any
 #   to_key        the address in lower case, for finding a person's emails
 #   sender_name   the display name of the From header (the authority's name)
 #   subject       the subject line (never holds a link or code)
@@ -53,6 +54,12 @@ DELIVERY_INDEXES = [
         DELIVERIES,
         [("authority", 1), ("to_key", 1), ("created_at", -1), ("_id", -1)],
         name="by_authority_recipient_newest",
+    ),
+    # What was sent about a case, newest first.
+    Index(
+        DELIVERIES,
+        [("authority", 1), ("case_id", 1), ("created_at", -1), ("_id", -1)],
+        name="by_authority_case_newest",
     ),
     # The backlog gauge.
     Index(DELIVERIES, [("status", 1)], name="by_status"),
