@@ -24,15 +24,31 @@ def email_template(notice: Notice) -> str:
     return f"case_{notice.kind}"
 
 
+def notice_email(notice: Notice, *, portal_url: str) -> AccountEmail | None:
+    """The email telling a person of a notice; None when the event gave no address they
+    said it is OK to email."""
+    if notice.email_to is None:
+        return None
+    return AccountEmail(
+        email_template(notice),
+        to=notice.email_to,
+        user_id=notice.user_id,
+        language=notice.language,
+        facts={
+            **notice.email_facts,
+            "first_name": None,
+            "link": f"{portal_url.rstrip('/')}{notice.link}",
+        },
+        case_id=notice.case_id,
+    )
+
+
 def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -> Subscription:
     """Record each event's notices and queue their emails, in the consumer's transaction."""
     notifications = NotificationRepository(mongo)
     preferences = PreferenceRepository(mongo)
-    portal = portal_url.rstrip("/")
 
     async def wants_email(authority: str, notice: Notice, session: Session) -> bool:
-        if notice.email_to is None:
-            return False
         chosen = await preferences.get(authority, notice.user_id, session=session)
         return chosen is None or notice.kind not in chosen.get("email_off", [])
 
@@ -56,24 +72,9 @@ def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -
                 now=now,
             )
             log.info("notice recorded", extra={"kind": notice.kind, "event_id": str(envelope.id)})
-            if await wants_email(envelope.authority, notice, session):
-                assert notice.email_to is not None
-                await emails.add(
-                    envelope,
-                    AccountEmail(
-                        email_template(notice),
-                        to=notice.email_to,
-                        user_id=notice.user_id,
-                        language=notice.language,
-                        facts={
-                            **notice.email_facts,
-                            "first_name": None,
-                            "link": f"{portal}{notice.link}",
-                        },
-                        case_id=notice.case_id,
-                    ),
-                    session,
-                )
+            email = notice_email(notice, portal_url=portal_url)
+            if email is not None and await wants_email(envelope.authority, notice, session):
+                await emails.add(envelope, email, session)
 
     return Subscription(
         purpose=CASE_NOTICES,
