@@ -1,8 +1,6 @@
 """The consumer that tells people of events: a notice in the portal, and an email where the
 person allows one."""
 
-from datetime import UTC, datetime
-
 from contracts.envelope import Envelope
 from contracts.events.cases import DraftRemoved
 from contracts.payload import EventPayload
@@ -57,7 +55,6 @@ def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -
             # Nobody can see the case any more: its notices would lead nowhere.
             await notifications.forget_case(envelope.authority, payload.case_id, session=session)
             return
-        now = datetime.now(UTC)
         for notice in notices_for(envelope, payload):
             if await notifications.told(
                 envelope.authority, event_id=str(envelope.id), notice=notice, session=session
@@ -69,7 +66,9 @@ def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -
                 notice=notice,
                 event_id=str(envelope.id),
                 event_type=envelope.type,
-                now=now,
+                # When it happened, not when it was heard of: events of one case may be
+                # handled out of order, and the list must still show them as they happened.
+                at=envelope.occurred_at,
             )
             log.info("notice recorded", extra={"kind": notice.kind, "event_id": str(envelope.id)})
             email = notice_email(notice, portal_url=portal_url)

@@ -18,7 +18,8 @@ PREFERENCES = "preferences"
 #   language      that language
 #   link          the portal path of the thing it is about
 #   seen          whether the person has opened it (indexed for the unread count)
-#   created_at, seen_at
+#   created_at    when the event happened (the envelope's occurred_at)
+#   seen_at       when the person first opened it
 #
 # A preferences document, one per person and authority:
 #   _id           "{authority}:{user_id}"

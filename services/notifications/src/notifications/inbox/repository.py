@@ -29,7 +29,7 @@ class NotificationRepository(AuthorityRepository):
         notice: Notice,
         event_id: str,
         event_type: str,
-        now: datetime,
+        at: datetime,
     ) -> Document:
         """Record a notice, unseen, inside the caller's transaction."""
         record: Document = {
@@ -44,7 +44,7 @@ class NotificationRepository(AuthorityRepository):
             "language": notice.language,
             "link": notice.link,
             "seen": False,
-            "created_at": now,
+            "created_at": at,
             "seen_at": None,
         }
         return await self.insert(authority, record, session=session)
