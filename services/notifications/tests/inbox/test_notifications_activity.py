@@ -12,6 +12,7 @@ from contracts.events.cases import (
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
+    CaseDetailsChanged,
     CaseStatusChanged,
     CaseSubmitted,
     CircumstancesRejected,
@@ -91,6 +92,18 @@ RULES: list[tuple[str, EventPayload, str | None, tuple[str, str] | None]] = [
         "withdrawn by the applicant",
         CaseClosed(**case(status="cancelled"), closed_at=datetime.now(UTC)),
         APPLICANT,
+        ("case_withdrawn", OFFICER),
+    ),
+    (
+        "details changed by the applicant",
+        CaseDetailsChanged(**case(), parts=["contact"]),
+        APPLICANT,
+        ("details_changed", OFFICER),
+    ),
+    (
+        "details changed by staff",
+        CaseDetailsChanged(**case(), parts=["complaint"]),
+        OFFICER,
         None,
     ),
     (

@@ -261,6 +261,32 @@ class TestOnlyTheirOwn:
 class TestTheOfficerHearsOfWhatApplicantsDo:
     """The owner of a case is told of a change of circumstances; nobody else is."""
 
+    async def test_owner_hears_the_applicant_changed_a_real_case(
+        self, cases_api: CasesApi, gateway: httpx.AsyncClient
+    ) -> None:
+        applicant = await cases_api.person("applicant")
+        owner = await cases_api.person("officer")
+        case = await cases_api.create(
+            applicant, {"kind": "homelessness", "answers": REFERRAL, "submit": True}
+        )
+        case = await cases_api.act(owner, case, "accept")
+        await cases_api.change("PUT", owner, case, "/owner", {"owner_id": owner.user_id})
+        case = await cases_api.read(applicant, case["id"])
+        await cases_api.change(
+            "PUT",
+            applicant,
+            case,
+            "/contact",
+            {"contact": {"email": address(), "email_ok_to_email": True}},
+        )
+
+        [notice] = await notices_arrived(gateway, owner, 1)
+        assert notice["kind"] == "details_changed"
+        assert notice["activity"] == (
+            f"The applicant on case {case['reference']} has changed the case's details"
+        )
+        assert notice["link"] == f"/watford/caseload/{case['id']}"
+
     async def test_owner_told_in_the_portal_only(
         self,
         cases_api: CasesApi,

@@ -16,6 +16,7 @@ from contracts.events.cases import (
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
+    CaseDetailsChanged,
     CaseStatusChanged,
     CaseSubmitted,
     CircumstancesRejected,
@@ -36,6 +37,8 @@ NoticeKind = Literal[
     "change_rejected",
     "case_closed",
     "change_submitted",
+    "details_changed",
+    "case_withdrawn",
     "case_assigned",
 ]
 # Every kind a person may hear of, in the order the preferences list them.
@@ -47,6 +50,8 @@ NOTICE_KINDS: tuple[NoticeKind, ...] = (
     "change_rejected",
     "case_closed",
     "change_submitted",
+    "details_changed",
+    "case_withdrawn",
     "case_assigned",
 )
 # Officers are told in English: the portal holds no language of theirs yet.
@@ -61,6 +66,7 @@ CaseEvent = (
     | CaseStatusChanged
     | CaseClosed
     | CaseAssigned
+    | CaseDetailsChanged
     | CircumstancesSubmitted
     | CircumstancesVerified
     | CircumstancesRejected
@@ -118,6 +124,10 @@ def _activity(kind: NoticeKind, payload: CaseEvent, language: Language) -> str:
         "change_submitted": catalogue.gettext(
             "The applicant on case %(reference)s has told us of a change of circumstances"
         ),
+        "details_changed": catalogue.gettext(
+            "The applicant on case %(reference)s has changed the case's details"
+        ),
+        "case_withdrawn": catalogue.gettext("The applicant has withdrawn case %(reference)s"),
         "case_assigned": catalogue.gettext("Case %(reference)s has been assigned to you"),
     }
     return texts[kind] % facts
@@ -180,6 +190,11 @@ def case_notices(envelope: Envelope, payload: EventPayload) -> list[Notice]:
     elif isinstance(payload, CaseClosed):
         if _by_someone_else(envelope, payload.applicant_id):
             notices.append(_to_applicant("case_closed", envelope, payload))
+        elif payload.owner_id is not None:
+            notices.append(_to_staff("case_withdrawn", envelope, payload, payload.owner_id))
+    elif isinstance(payload, CaseDetailsChanged):
+        if payload.owner_id is not None and envelope.actor == payload.applicant_id:
+            notices.append(_to_staff("details_changed", envelope, payload, payload.owner_id))
     elif isinstance(payload, CircumstancesVerified):
         notices.append(_to_applicant("change_verified", envelope, payload))
     elif isinstance(payload, CircumstancesRejected):
@@ -207,6 +222,7 @@ RULES: dict[type[EventPayload], Rule] = {
     CircumstancesRejected: case_notices,
     CircumstancesSubmitted: case_notices,
     CaseAssigned: case_notices,
+    CaseDetailsChanged: case_notices,
 }
 
 
