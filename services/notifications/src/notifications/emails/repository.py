@@ -8,7 +8,7 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from kit.mongo import Document, Session
-from kit.pagination import Position
+from kit.pagination import Position, newest_first
 from kit.repository import AuthorityRepository, scoped
 from notifications.emails.models import (
     DELIVERIES,
@@ -176,14 +176,14 @@ class DeliveryRepository(AuthorityRepository):
             query["status"] = status
         if to is not None:
             query["to_key"] = to.lower()
-        if after is not None:
-            query.update(after.older("created_at"))
-        cursor = (
-            self.collection.find(scoped(authority, query), WITHOUT_CONTENT)
-            .sort([("created_at", -1), ("_id", -1)])
-            .limit(limit)
+        return await newest_first(
+            self.collection,
+            scoped(authority, query),
+            field="created_at",
+            after=after,
+            limit=limit,
+            projection=WITHOUT_CONTENT,
         )
-        return await cursor.to_list(length=limit)
 
     async def about_case(
         self,
@@ -198,14 +198,14 @@ class DeliveryRepository(AuthorityRepository):
         query: Document = {"case_id": case_id}
         if user_id is not None:
             query["user_id"] = user_id
-        if after is not None:
-            query.update(after.older("created_at"))
-        cursor = (
-            self.collection.find(scoped(authority, query), WITHOUT_CONTENT)
-            .sort([("created_at", -1), ("_id", -1)])
-            .limit(limit)
+        return await newest_first(
+            self.collection,
+            scoped(authority, query),
+            field="created_at",
+            after=after,
+            limit=limit,
+            projection=WITHOUT_CONTENT,
         )
-        return await cursor.to_list(length=limit)
 
     async def get(self, authority: str, delivery_id: str) -> Document | None:
         """One delivery of the authority, without its bodies."""

@@ -19,7 +19,7 @@ PREFERENCES = "preferences"
 #   link          the portal path of the thing it is about
 #   seen          whether the person has opened it (indexed for the unread count)
 #   created_at    when the event happened (the envelope's occurred_at)
-#   seen_at       when the person first opened it
+#   seen_at       when the person first opened it; absent until then
 #
 # A preferences document, one per person and authority:
 #   _id           "{authority}:{user_id}"
@@ -28,22 +28,37 @@ PREFERENCES = "preferences"
 #   version       bumped on every change (the ETag)
 #   updated_at
 
+# The store's planner serves a query from an index only when the index holds every field
+# the query names, with any `$in` last: so each query below has an index of its own.
 NOTIFICATION_INDEXES = [
     # Idempotency: one notice per event, person and kind, even if the event arrives twice.
     Index(
         NOTIFICATIONS,
-        [("event_id", 1), ("user_id", 1), ("kind", 1)],
-        name="one_per_event_and_person",
+        [("authority", 1), ("event_id", 1), ("user_id", 1), ("kind", 1)],
+        name="one_per_event_person_kind",
         unique=True,
     ),
-    # A person's notices, newest first.
+    # A person's notices, newest first: all of them, or those of one audience.
     Index(
         NOTIFICATIONS,
         [("authority", 1), ("user_id", 1), ("created_at", -1), ("_id", -1)],
         name="by_person_newest",
     ),
-    # The unread count and "mark all seen": the equality prefix selects only unread notices.
-    Index(NOTIFICATIONS, [("authority", 1), ("user_id", 1), ("seen", 1)], name="by_person_seen"),
+    Index(
+        NOTIFICATIONS,
+        [("authority", 1), ("user_id", 1), ("audience", 1), ("created_at", -1), ("_id", -1)],
+        name="by_person_audience_newest",
+    ),
+    # The unread count and "mark all seen": the equality prefix selects only unseen notices.
+    Index(
+        NOTIFICATIONS,
+        [("authority", 1), ("user_id", 1), ("seen", 1), ("audience", 1)],
+        name="by_person_unseen",
+    ),
+    # One of a person's notices.
+    Index(NOTIFICATIONS, [("authority", 1), ("user_id", 1), ("_id", 1)], name="by_person_id"),
     # Dropping the notices about a case nobody can see any more.
     Index(NOTIFICATIONS, [("authority", 1), ("case_id", 1)], name="by_case"),
+    # A person's preferences, read and changed at a version.
+    Index(PREFERENCES, [("authority", 1), ("_id", 1), ("version", 1)], name="by_person_version"),
 ]

@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from kit.errors import PreconditionFailed
 from kit.mongo import Document, Session
-from kit.pagination import Position
+from kit.pagination import Position, newest_first
 from kit.repository import AuthorityRepository, scoped
 from notifications.inbox.activity import Audience, Notice, NoticeKind
 from notifications.inbox.models import NOTIFICATIONS, PREFERENCES
@@ -45,7 +45,6 @@ class NotificationRepository(AuthorityRepository):
             "link": notice.link,
             "seen": False,
             "created_at": at,
-            "seen_at": None,
         }
         return await self.insert(authority, record, session=session)
 
@@ -70,21 +69,23 @@ class NotificationRepository(AuthorityRepository):
         limit: int,
     ) -> list[Document]:
         """One page of a person's notices, newest first."""
-        query: Document = {"user_id": user_id, "audience": {"$in": list(audiences)}}
-        if after is not None:
-            query.update(after.older("created_at"))
-        cursor = (
-            self.collection.find(scoped(authority, query))
-            .sort([("created_at", -1), ("_id", -1)])
-            .limit(limit)
+        shown = _shown(audiences)
+        if shown is None:
+            return []
+        return await newest_first(
+            self.collection,
+            scoped(authority, {"user_id": user_id, **shown}),
+            field="created_at",
+            after=after,
+            limit=limit,
         )
-        return await cursor.to_list(length=limit)
 
     async def unread(self, authority: str, *, user_id: str, audiences: Sequence[Audience]) -> int:
         """How many of a person's notices are unseen; walks the unseen ones only."""
-        return await self.count(
-            authority, {"user_id": user_id, "seen": False, "audience": {"$in": list(audiences)}}
-        )
+        shown = _shown(audiences)
+        if shown is None:
+            return 0
+        return await self.count(authority, {"user_id": user_id, "seen": False, **shown})
 
     async def mark_seen(
         self,
@@ -95,30 +96,29 @@ class NotificationRepository(AuthorityRepository):
         audiences: Sequence[Audience],
         now: datetime,
     ) -> Document | None:
-        """Mark one of the person's notices seen (the first time only); None if it is not
-        theirs to see."""
-        mine: Document = {
-            "_id": notification_id,
-            "user_id": user_id,
-            "audience": {"$in": list(audiences)},
-        }
-        marked = await self.update_one(
-            authority, {**mine, "seen": False}, {"$set": {"seen": True, "seen_at": now}}
+        """Mark one of the person's notices seen, keeping the first time it was; None if it
+        is not theirs to see."""
+        mine: Document = {"user_id": user_id, "_id": notification_id}
+        found = await self.find_one(authority, mine)
+        if found is None or found.get("audience") not in audiences:
+            return None
+        if found.get("seen"):
+            return found
+        # `$min` keeps the earlier time if two requests open it at once.
+        return await self.update_one(
+            authority, mine, {"$set": {"seen": True}, "$min": {"seen_at": now}}
         )
-        if marked is not None:
-            return marked
-        return await self.find_one(authority, mine)
 
     async def mark_all_seen(
         self, authority: str, *, user_id: str, audiences: Sequence[Audience], now: datetime
     ) -> int:
         """Mark every unseen notice of the person seen; how many were."""
+        shown = _shown(audiences)
+        if shown is None:
+            return 0
         result = await self.collection.update_many(
-            scoped(
-                authority,
-                {"user_id": user_id, "seen": False, "audience": {"$in": list(audiences)}},
-            ),
-            {"$set": {"seen": True, "seen_at": now}},
+            scoped(authority, {"user_id": user_id, "seen": False, **shown}),
+            {"$set": {"seen": True}, "$min": {"seen_at": now}},
         )
         return result.modified_count
 
@@ -128,6 +128,18 @@ class NotificationRepository(AuthorityRepository):
             scoped(authority, {"case_id": case_id}), session=session
         )
         return result.deleted_count
+
+
+def _shown(audiences: Sequence[Audience]) -> Document | None:
+    """The filter for the notices of these audiences; None when none may be shown. One
+    audience is an equality and both need none: the store's planner serves an `$in` from an
+    index only when no range follows it."""
+    distinct = set(audiences)
+    if not distinct:
+        return None
+    if len(distinct) > 1:
+        return {}
+    return {"audience": distinct.pop()}
 
 
 def preferences_id(authority: str, user_id: str) -> str:

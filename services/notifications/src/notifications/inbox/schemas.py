@@ -19,7 +19,9 @@ class NotificationView(BaseModel):
     link: str = Field(description="The portal path of the thing it is about.")
     case_id: str | None = Field(description="The case it is about, if any.")
     created_at: datetime
-    seen_at: datetime | None = Field(description="When the person opened it; null while unseen.")
+    seen_at: datetime | None = Field(
+        default=None, description="When the person opened it; null while unseen."
+    )
 
     @classmethod
     def from_record(cls, record: Document) -> "NotificationView":
