@@ -9,12 +9,17 @@ STAMP := $(VENV)/.installed
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 TEST_WORKERS ?= 2
 NODE_STAMP := node_modules/.installed
-# Every catalogue of text people read: the portal's pages and the emails. Each is extracted
-# from its code and templates by its own babel.cfg and compiled into its .mo here.
+# Every catalogue of text people read: the shared vocabulary of cases, the portal's pages, the
+# emails and the cases PDFs. Each is extracted from its code and templates by its own
+# babel.cfg and compiled into its .mo here.
+CONTRACTS_SRC := contracts/src/contracts
 WEB_SRC := web/src/web
 NOTIFICATIONS_SRC := services/notifications/src/notifications
-WELSH_MOS := $(WEB_SRC)/translations/cy/LC_MESSAGES/messages.mo \
-             $(NOTIFICATIONS_SRC)/translations/cy/LC_MESSAGES/messages.mo
+CASES_SRC := services/cases/src/cases
+WELSH_MOS := $(CONTRACTS_SRC)/translations/cy/LC_MESSAGES/messages.mo \
+             $(WEB_SRC)/translations/cy/LC_MESSAGES/messages.mo \
+             $(NOTIFICATIONS_SRC)/translations/cy/LC_MESSAGES/messages.mo \
+             $(CASES_SRC)/translations/cy/LC_MESSAGES/messages.mo
 
 .PHONY: install run start stop status test test-parallel test-serial lint format bench \
         contracts clean browser
@@ -44,8 +49,10 @@ $(1)/translations/cy/LC_MESSAGES/messages.mo: $(STAMP) $(2) \
 	$(VENV)/bin/pybabel -q compile --directory $(1)/translations --locale cy
 	@rm -f $(1)/translations/messages.pot
 endef
+$(eval $(call welsh_catalogue,$(CONTRACTS_SRC),contracts/babel.cfg))
 $(eval $(call welsh_catalogue,$(WEB_SRC),web/babel.cfg))
 $(eval $(call welsh_catalogue,$(NOTIFICATIONS_SRC),services/notifications/babel.cfg))
+$(eval $(call welsh_catalogue,$(CASES_SRC),services/cases/babel.cfg))
 
 # The browser tests drive Debian's Chromium: Playwright cannot download browsers here.
 browser:
@@ -99,12 +106,13 @@ format: install
 contracts: install  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(PY) -m contracts.generate
 
-bench: install  ## the gateway against direct calls, the store's load, cases at volume, pages against their calls; results in bench/results/
+bench: install  ## the gateway against direct calls, the store's load, cases at volume, pages against their calls, uploads and downloads against raw S3; results in bench/results/
 	$(PY) -m portalstack ensure
 	@status=0; $(PY) -m bench.gateway_overhead || status=$$?; \
 	$(PY) -m bench.store_load || status=$$?; \
 	$(PY) -m bench.cases_load || status=$$?; \
 	$(PY) -m bench.page_speed || status=$$?; \
+	$(PY) -m bench.upload_speed || status=$$?; \
 	$(PY) -m portalstack stop --if-started-by-ensure; exit $$status
 
 clean: stop

@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.support.accounts",
     "tests.support.web_sessions",
     "tests.support.cases",
+    "tests.support.documents",
 ]

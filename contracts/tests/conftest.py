@@ -23,6 +23,14 @@ from contracts.events.cases import (
     DraftExpiring,
     DraftRemoved,
 )
+from contracts.events.documents import (
+    DocumentRejected,
+    DocumentUploaded,
+    DocumentVerified,
+    DocumentWithdrawn,
+    RequestCreated,
+    RequestFulfilled,
+)
 from contracts.events.identity import (
     AccountDeactivated,
     AccountReactivated,
@@ -38,6 +46,14 @@ from contracts.events.identity import (
 )
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+DOCUMENT = {
+    "document_id": "d0c",
+    "case_id": "9a8b7c6d5e4f",
+    "classification": "proof_of_income",
+    "sensitive": False,
+    "request_id": "r3q",
+}
+REQUEST = {"request_id": "r3q", "case_id": "9a8b7c6d5e4f", "classification": "proof_of_income"}
 PERSON = {"user_id": "6f1c2a", "email": "sam.jones@example.org", "first_name": "Sam"}
 PORTAL = "https://portal.example/watford"
 CASE = {
@@ -131,5 +147,17 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
             language="cy",
         ),
         DraftRemoved(**{**CASE, "status": "draft"}),
+        DocumentUploaded(
+            **DOCUMENT,
+            source="upload",
+            size=120_000,
+            content_type="application/pdf",
+            uploaded_by="u-123",
+        ),
+        DocumentVerified(**DOCUMENT),
+        DocumentRejected(**DOCUMENT, reason="The photo is too blurry to read"),
+        DocumentWithdrawn(**DOCUMENT),
+        RequestCreated(**REQUEST, due_on=NOW.date(), requested_by="officer-1"),
+        RequestFulfilled(**REQUEST, document_id="d0c"),
     ]
     return {type(example): example for example in examples}

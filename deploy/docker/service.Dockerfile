@@ -14,10 +14,12 @@ COPY constraints.txt constraints.txt
 COPY contracts contracts
 COPY kit kit
 COPY services/${SERVICE} services/${SERVICE}
-# A service's Welsh catalogue, if it has one, is compiled into the package before it is
-# installed (make install does the same on a developer's machine). Regular (not editable)
-# installs, so the runtime stage needs only the virtual environment.
+# The shared vocabulary's Welsh catalogue, and the service's if it has one, are compiled into
+# the packages before they are installed (make install does the same on a developer's
+# machine). Regular (not editable) installs, so the runtime stage needs only the virtual
+# environment.
 RUN pip install --constraint constraints.txt babel \
+    && pybabel compile --directory contracts/src/contracts/translations --locale cy \
     && for catalogue in services/${SERVICE}/src/*/translations; do \
          if [ -d "$catalogue" ]; then pybabel compile --directory "$catalogue" --locale cy; fi; \
        done \

@@ -20,9 +20,11 @@ COPY constraints.txt constraints.txt
 COPY contracts contracts
 COPY kit kit
 COPY web web
-# The catalogue is compiled into the package before it is installed (make install does the
-# same on a developer's machine); the .po is kept up to date in the repository.
+# The catalogues (the portal's and the shared vocabulary's) are compiled into the packages
+# before they are installed (make install does the same on a developer's machine); the .po
+# files are kept up to date in the repository.
 RUN pip install --constraint constraints.txt babel \
+    && pybabel compile --directory contracts/src/contracts/translations --locale cy \
     && pybabel compile --directory web/src/web/translations --locale cy \
     && pip install --constraint constraints.txt ./contracts ./kit ./web
 

@@ -26,14 +26,25 @@ async def form_token(portal: httpx.AsyncClient, path: str) -> str:
     return found.group(1)
 
 
+# Files of a form, as httpx sends them: (field, (file name, content, content type)).
+FormFiles = list[tuple[str, tuple[str, bytes, str]]]
+
+
 async def send_form(
-    portal: httpx.AsyncClient, path: str, fields: dict[str, Any], *, page: str | None = None
+    portal: httpx.AsyncClient,
+    path: str,
+    fields: dict[str, Any],
+    *,
+    page: str | None = None,
+    files: FormFiles | None = None,
 ) -> httpx.Response:
-    """Post a form from `page` (by default the form's own address) with its CSRF token."""
+    """Post a form from `page` (by default the form's own address) with its CSRF token; with
+    `files`, as multipart."""
     token = await form_token(portal, page or path)
     return await portal.post(
         path,
         data={"csrf_token": token, **fields},
+        files=files,
         headers={"Origin": str(portal.base_url).rstrip("/")},
     )
 

@@ -31,8 +31,9 @@ HOOKS = "services.gateway.tests.conformance_hooks"
 MAX_EXAMPLES = 15
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261202")
 # The gateway limits one person's API requests a minute, and 429s would hide the logic behind
-# them: so the cases API, the largest, is tried in runs of its own, each by a person of its own.
-CASES_PATHS = "/api/cases/"
+# them: so the cases and documents APIs, the largest, are tried in runs of their own, each by a
+# person of its own.
+CASES_PATHS = "/api/(cases|documents)/"
 
 
 @pytest.fixture

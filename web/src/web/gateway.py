@@ -8,7 +8,9 @@ from typing import Any
 
 import aiohttp
 from fastapi import Request
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ValidationError
+from starlette.background import BackgroundTask
 
 from kit import logs
 
@@ -93,6 +95,16 @@ class Download:
         """Give the connection back without reading the body."""
         self._response.release()
 
+    def passed_on(self, media_type: str, headers: dict[str, str]) -> StreamingResponse:
+        """The file as the browser's answer, sent as it arrives; the connection is given back
+        however the answer ends, the browser going away mid-way included."""
+        return StreamingResponse(
+            self.chunks(),
+            media_type=media_type,
+            headers=headers,
+            background=BackgroundTask(self.close),
+        )
+
 
 class GatewayUnavailable(Exception):
     """The gateway did not answer, answered too late, or answered with a failure."""
@@ -144,8 +156,11 @@ class GatewayClient:
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         if_match: str | None = None,
+        form: aiohttp.FormData | None = None,
     ) -> ApiAnswer:
-        """Call the API for a person: their token, and their address for the rate limits."""
+        """Call the API for a person: their token, and their address for the rate limits.
+
+        The body is `body` as JSON, or `form` as multipart (files are read as they are sent)."""
         headers = dict(headers or {})
         agent = browser_agent.get()
         if agent:
@@ -157,8 +172,9 @@ class GatewayClient:
         if forwarded_for:
             headers["X-Forwarded-For"] = forwarded_for
         try:
+            sent: dict[str, Any] = {"data": form} if form is not None else {"json": body}
             async with self.session.request(
-                method, f"{self.base_url}{path}", json=body, headers=headers, params=params
+                method, f"{self.base_url}{path}", headers=headers, params=params, **sent
             ) as response:
                 if response.status >= 500:
                     raise GatewayUnavailable(f"{method} {path} answered {response.status}")

@@ -26,6 +26,7 @@ from web.cases import routes as cases_routes
 from web.cases.rendering import EXIT_SCRIPT
 from web.casework import routes as casework_routes
 from web.config import settings
+from web.documents import routes as documents_routes
 from web.errors import PageFailures, install_page_errors
 from web.gateway import GatewayClient
 from web.organisation import routes as organisation_routes
@@ -87,6 +88,7 @@ app = create_app(
             memberships.router,
             idle.router,
             cases_routes.router,
+            documents_routes.router,
             journey.router,
             household.router,
             contact.router,

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, FilePayload, Page
 from tests.support.browser import axe_violations, keep_screenshot, new_profile
-from tests.support.cases import CasesApi
+from tests.support.cases import Caller, CasesApi
+from tests.support.documents import DocumentsApi, pdf, png, program, submitted_case
 from tests.support.portal import Person
 from tests.support.stack import MintToken
 from tests.support.web_pages import NewApplicant
@@ -47,6 +48,17 @@ WORDS = {
         "child": "Child",
         "living_with_family": "Living with family or friends",
         "email": "Email",
+        "documents": "Documents: what to supply, and what you have sent",
+        "none_supplied": "0 of 1 supplied",
+        "all_supplied": "1 of 1 supplied",
+        "send_asked": "Send",
+        "upload_more": "Upload documents",
+        "upload": "Upload",
+        "sent_files": "Your documents were sent",
+        "identity": "Proof of identity",
+        "withdraw": "Withdraw",
+        "withdraw_it": "Withdraw the document",
+        "withdrawn": "The document was withdrawn",
     },
     "cy": {
         "applications": "Eich ceisiadau",
@@ -74,6 +86,17 @@ WORDS = {
         "child": "Plentyn",
         "living_with_family": "Byw gyda theulu neu ffrindiau",
         "email": "E-bost",
+        "documents": "Dogfennau: beth i\u2019w ddarparu, a beth rydych wedi\u2019i anfon",
+        "none_supplied": "0 o 1 wedi\u2019u darparu",
+        "all_supplied": "1 o 1 wedi\u2019u darparu",
+        "send_asked": "Anfon",
+        "upload_more": "Uwchlwytho dogfennau",
+        "upload": "Uwchlwytho",
+        "sent_files": "Mae eich dogfennau wedi\u2019u hanfon",
+        "identity": "Proof of identity",
+        "withdraw": "Tynnu\u2019n ôl",
+        "withdraw_it": "Tynnu\u2019r ddogfen yn ôl",
+        "withdrawn": "Mae\u2019r ddogfen wedi\u2019i thynnu\u2019n ôl",
     },
 }
 
@@ -360,4 +383,88 @@ class TestTheRegisterApplication:
         await page.wait_for_url(re.compile(rf"/applications/{case_id}$"))
         assert words["suspended"] in await page.locator("main").inner_text()
         await check("register-case-suspended")
+        await context.close()
+
+
+async def choose_files(page: Page, files: list[FilePayload]) -> None:
+    """Press the file upload's button and pick the files in the chooser that opens."""
+    async with page.expect_file_chooser() as chooser:
+        await page.locator("#files").click()
+    await (await chooser.value).set_files(files)
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+class TestTheDocuments:
+    async def test_asked_for_sent_refused_and_withdrawn(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        new_applicant: NewApplicant,
+        cases_api: CasesApi,
+        documents_api: DocumentsApi,
+        language: str,
+    ) -> None:
+        words = WORDS[language]
+        person = await new_applicant(COUNCIL)
+        token = await cases_api.mint(
+            authority=COUNCIL, roles=("applicant",), user=person.user_id, lifetime=600
+        )
+        case = await submitted_case(
+            cases_api, Caller(user_id=person.user_id, authority=COUNCIL, token=token)
+        )
+        officer = await cases_api.person("officer", authority=COUNCIL)
+        await documents_api.request(officer, str(case["id"]), person="Julia Jules")
+        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
+        page = await context.new_page()
+        check = Checker(page, axe_source, screenshots, language)
+        await sign_in(page, stack, person, language)
+
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/{case['id']}")
+        await page.get_by_role("link", name=words["documents"]).click()
+        await page.wait_for_url(re.compile(r"/documents$"))
+        assert words["none_supplied"] in await page.locator("main").inner_text()
+        await check("documents")
+        await page.locator("main table").get_by_role("link", name=words["send_asked"]).click()
+        await page.wait_for_url(re.compile(r"/documents/upload\?request="))
+        await check("documents-upload-asked")
+        await choose_files(
+            page, [{"name": "payslip.pdf", "mimeType": "application/pdf", "buffer": pdf(4000)}]
+        )
+        await press(page, words["upload"])
+        await page.wait_for_url(re.compile(r"/documents\?sent=1$"))
+        shown = await page.locator("main").inner_text()
+        assert words["sent_files"] in shown
+        assert words["all_supplied"] in shown
+        assert "payslip.pdf" in shown
+        await check("documents-sent")
+
+        await page.get_by_role("button", name=words["upload_more"]).click()
+        await page.wait_for_url(re.compile(r"/documents/upload$"))
+        await page.locator("main form").get_by_label("Jamie Jules").check()
+        await page.locator("#classification").select_option("proof_of_identity")
+        await choose_files(
+            page,
+            [
+                {"name": "photo.png", "mimeType": "image/png", "buffer": png(3000)},
+                {"name": "setup.pdf", "mimeType": "application/pdf", "buffer": program(3000)},
+            ],
+        )
+        await press(page, words["upload"])
+        summary = page.locator(".govuk-error-summary")
+        assert "setup.pdf" in await summary.inner_text()
+        await check("documents-upload-refused")
+        await summary.get_by_role("link").first.click()
+        assert await page.evaluate("document.activeElement.id") == "files"
+
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/{case['id']}/documents")
+        await page.locator("main table").get_by_role("link", name=words["withdraw"]).click()
+        await page.wait_for_url(re.compile(r"/withdraw$"))
+        await check("documents-withdraw")
+        await press(page, words["withdraw_it"])
+        await page.wait_for_url(re.compile(r"withdrawn=yes$"))
+        shown = await page.locator("main").inner_text()
+        assert words["withdrawn"] in shown
+        assert words["none_supplied"] in shown
         await context.close()

@@ -3,14 +3,33 @@ the PDF, the contact details and a change of circumstances."""
 
 import datetime
 import html
+import io
 import re
 
 import httpx
+from pypdf import PdfReader
 from tests.support.cases import Caller, CasesApi
 from tests.support.portal import Person
 from tests.support.web_pages import send_form
 
 HOME = "/watford/applications"
+
+
+async def own_caller(cases_api: CasesApi, applicant: Person) -> Caller:
+    """The signed-in applicant as a caller of the cases API, to set up their cases."""
+    token = await cases_api.mint(
+        authority="watford", roles=("applicant",), user=applicant.user_id, lifetime=600
+    )
+    return Caller(user_id=applicant.user_id, authority="watford", token=token)
+
+
+def pdf_text(content: bytes) -> str:
+    """The words of a PDF, whatever lines they were wrapped onto."""
+    return " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split()
+    )
+
+
 KEY = re.compile(r'name="idempotency_key" value="([0-9a-f]+)"')
 NEXT_PAGE = re.compile(r'govuk-pagination__next">\s*<a[^>]*href="([^"]+)"')
 VERSION = re.compile(r'name="version" value="([^"]*)"')
@@ -100,10 +119,7 @@ class TestTheListOfApplications:
     async def test_many_are_shown_a_page_at_a_time(
         self, portal: httpx.AsyncClient, applicant: Person, cases_api: CasesApi
     ) -> None:
-        token = await cases_api.mint(
-            authority="watford", roles=("applicant",), user=applicant.user_id, lifetime=600
-        )
-        own = Caller(user_id=applicant.user_id, authority="watford", token=token)
+        own = await own_caller(cases_api, applicant)
         for _ in range(21):
             await cases_api.create(own, {"kind": "housing_advice"})
         first = await portal.get(HOME)
@@ -123,6 +139,19 @@ class TestTheListOfApplications:
     ) -> None:
         home = await portal.get("/watford/")
         assert f'href="{HOME}"' in home.text
+
+    async def test_the_pdf_is_in_the_page_s_language(
+        self, portal: httpx.AsyncClient, applicant: Person, cases_api: CasesApi
+    ) -> None:
+        own = await own_caller(cases_api, applicant)
+        case = await cases_api.create(own, {"kind": "homelessness"})
+        english = await portal.get(f"{HOME}/{case['id']}/pdf")
+        portal.cookies.set("portal_language", "cy")
+        welsh = await portal.get(f"{HOME}/{case['id']}/pdf")
+
+        assert english.headers["content-type"] == "application/pdf"
+        assert "Homelessness referral" in pdf_text(english.content)
+        assert "Atgyfeiriad digartrefedd" in pdf_text(welsh.content)
 
     async def test_someone_else_s_application_is_not_found(
         self, portal: httpx.AsyncClient, applicant: Person, cases_api: CasesApi

@@ -17,6 +17,14 @@ from contracts.events.cases import (
     DraftExpiring,
     DraftRemoved,
 )
+from contracts.events.documents import (
+    DocumentRejected,
+    DocumentUploaded,
+    DocumentVerified,
+    DocumentWithdrawn,
+    RequestCreated,
+    RequestFulfilled,
+)
 from contracts.events.identity import (
     AccountDeactivated,
     AccountReactivated,
@@ -60,6 +68,12 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     CircumstancesVerified,
     DraftExpiring,
     DraftRemoved,
+    DocumentUploaded,
+    DocumentVerified,
+    DocumentRejected,
+    DocumentWithdrawn,
+    RequestCreated,
+    RequestFulfilled,
 )
 
 __all__ = [
@@ -80,12 +94,18 @@ __all__ = [
     "CircumstancesSubmitted",
     "CircumstancesVerified",
     "ConfirmationRequested",
+    "DocumentRejected",
+    "DocumentUploaded",
+    "DocumentVerified",
+    "DocumentWithdrawn",
     "DraftExpiring",
     "DraftRemoved",
     "FactorAdded",
     "PasswordChanged",
     "PasswordResetRequested",
     "RegistrationAttempted",
+    "RequestCreated",
+    "RequestFulfilled",
     "SessionEnded",
     "SignInCodeIssued",
     "SignInLocked",

@@ -44,6 +44,7 @@ def service_env(
             "S3_SECRET_KEY": settings.s3_secret_key,
             "S3_BUCKET": BUCKET,
             "S3_REGION": "us-east-1",
+            "CASES_URL": settings.service_url("cases"),
         }
     elif name == "notifications":
         derived |= {

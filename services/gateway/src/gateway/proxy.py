@@ -39,6 +39,7 @@ from kit.authorities import AuthorityNotFound
 from kit.errors import AppError, NotFound, app_error_response, unexpected_error_response
 from kit.metrics import series
 from kit.middleware import record_request
+from kit.uploads import is_page_upload, upload_body_limit
 
 HOP_BY_HOP = frozenset(
     {
@@ -78,8 +79,6 @@ UPSTREAM_ONLY = frozenset({b"date", b"server"})
 CLIENT_CLOSED_REQUEST = 499
 # Answers up to this size are read whole and sent in one piece; larger ones are streamed.
 SMALL_BODY = 64 * 1024
-# Room for multipart boundaries and form fields around an uploaded file.
-MULTIPART_ALLOWANCE = 1024 * 1024
 
 
 class Proxy:
@@ -113,9 +112,10 @@ class Proxy:
         self.blocked = blocked
 
     def body_limit(self, authority: Authority, service: str, method: str) -> int:
-        """Largest body accepted: uploads to documents use the authority's limit."""
+        """Largest body accepted: uploads to documents use the authority's limit, the same
+        one the documents service applies."""
         if service == "documents" and method in {"POST", "PUT"}:
-            return authority.uploads.max_bytes + MULTIPART_ALLOWANCE
+            return upload_body_limit(authority.uploads.max_bytes)
         return self.json_limit
 
     async def close(self) -> None:
@@ -299,6 +299,8 @@ class Proxy:
             self.rates.check_address(address, method=scope["method"], service=WEB, path=path)
         )
         limit = self.json_limit
+        if authority is not None and is_page_upload(scope["method"], path):
+            limit = upload_body_limit(authority.uploads.max_bytes)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
             raise PayloadTooLarge(limit=limit)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import aiohttp
 from fastapi import Request
 
 from web.account.dependencies import Person, SignInNeeded
@@ -20,6 +21,7 @@ async def as_person(
     params: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     service: str = "identity",
+    form: aiohttp.FormData | None = None,
 ) -> ApiAnswer:
     """Call a service's `path` (identity's unless named) for the authority the person is signed
     in to.
@@ -36,6 +38,7 @@ async def as_person(
         params=params,
         headers=headers,
         if_match=if_match,
+        form=form,
     )
     if answer.status == 401:
         await session_service(request).end(person.session)

@@ -11,7 +11,7 @@ from web.account.dependencies import Person, SignedInPerson
 from web.account.identity import as_person, items_of
 from web.cases.questions import Question, questions_of
 from web.cases.words import kind_title, status_label
-from web.gateway import ApiAnswer, GatewayUnavailable
+from web.gateway import ApiAnswer, Download, GatewayUnavailable, gateway_of
 from web.i18n import format_date
 
 # The ids the cases API gives cases: only such a value from an address reaches the API.
@@ -50,6 +50,20 @@ class Applicant:
             if_match=if_match,
             service="cases",
         )
+
+    async def download(self, path: str) -> Download:
+        """A file from the API (`path` under `/{authority}/api`) for the person, to pass on as
+        it arrives; not found unless the API sends it."""
+        person = self.person
+        download = await gateway_of(self.request).download(
+            f"/{person.tokens.authority}/api{path}",
+            token=person.access_token,
+            forwarded_for=self.request.headers.get("x-forwarded-for"),
+        )
+        if download.status != 200:
+            download.close()
+            raise NotFound()
+        return download
 
     async def kinds(self) -> list[dict[str, Any]]:
         """The kinds of application the authority offers."""

@@ -4,10 +4,8 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
-from starlette.background import BackgroundTask
+from fastapi.responses import HTMLResponse, Response
 
-from kit.errors import NotFound
 from web.cases.applications import (
     DRAFT,
     ApplicantDep,
@@ -26,7 +24,6 @@ from web.cases.rendering import (
     see_other,
 )
 from web.cases.words import history_label, kind_title, status_label
-from web.gateway import gateway_of
 from web.i18n import current_language, format_moment
 from web.i18n import gettext as _
 from web.paging import Trail
@@ -187,25 +184,12 @@ async def case_page(request: Request, applicant: ApplicantDep, case_id: CaseId) 
 
 @router.get("/{authority}/applications/{case_id}/pdf")
 async def pdf(request: Request, applicant: ApplicantDep, case_id: CaseId) -> Response:
-    """The application as the API renders it, passed on as it arrives."""
-    person = applicant.person
-    download = await gateway_of(request).download(
-        f"/{person.tokens.authority}/api/cases/cases/{case_id}/pdf",
-        token=person.access_token,
-        forwarded_for=request.headers.get("x-forwarded-for"),
-    )
-    if download.status != 200:
-        download.close()
-        raise NotFound()
+    """The application as the API renders it, in the page's language, passed on as it arrives."""
+    language = current_language.get()
+    download = await applicant.download(f"/cases/cases/{case_id}/pdf?language={language}")
     headers = {
         "Content-Disposition": download.headers.get(
             "Content-Disposition", 'attachment; filename="application.pdf"'
         ),
     }
-    # Released however the response ends, the person's browser going away mid-way included.
-    return StreamingResponse(
-        download.chunks(),
-        media_type="application/pdf",
-        headers=headers,
-        background=BackgroundTask(download.close),
-    )
+    return download.passed_on("application/pdf", headers)

@@ -29,6 +29,7 @@ from cases.cases.service import CaseService
 from cases.cases.views import history_view, summary
 from cases.errors import CaseNotFound
 from cases.wiring import StoresDep
+from contracts.fields import Language
 from kit.auth import CurrentPrincipal
 from kit.authorities import ActiveAuthority
 from kit.clients import Client
@@ -184,10 +185,18 @@ async def read_case(case: CaseForUser, response: Response, service: CaseServiceD
     },
 )
 async def case_pdf(
-    case: CaseForUser, authority: ActiveAuthority, service: CaseServiceDep
+    case: CaseForUser,
+    authority: ActiveAuthority,
+    service: CaseServiceDep,
+    language: Annotated[
+        Language | None,
+        Query(description="English or Welsh; by default the language the applicant uses."),
+    ] = None,
 ) -> Response:
     """What was answered, the household, status and deadlines, as the caller may see them."""
-    pdf = await application_pdf(service.view(case), authority_name=authority.name)
+    pdf = await application_pdf(
+        service.view(case), authority_name=authority.name, language=language or case.language
+    )
     return Response(
         pdf,
         media_type="application/pdf",

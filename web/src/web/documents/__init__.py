@@ -1,0 +1,1 @@
+"""The applicant's documents on an application: what is asked for, what was sent, uploading."""
