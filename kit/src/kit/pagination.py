@@ -3,11 +3,15 @@
 import base64
 import binascii
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pymongo.asynchronous.collection import AsyncCollection
+
 from kit.errors import AppError
+from kit.mongo import Document
 
 MAX_PART_LENGTH = 200
 
@@ -68,3 +72,33 @@ class Position:
     def older(self, field: str) -> dict[str, Any]:
         """The filter for the items after this position, newest first."""
         return {"$or": [{field: {"$lt": self.at}}, {field: self.at, "_id": {"$lt": self.id}}]}
+
+
+async def newest_first(
+    collection: AsyncCollection[Document],
+    query: Mapping[str, Any],
+    *,
+    field: str,
+    after: Position | None,
+    limit: int,
+    projection: Mapping[str, Any] | None = None,
+) -> list[Document]:
+    """Up to `limit` records matching the query that come after the position, newest first
+    by (field, _id).
+
+    Unlike the `$or` of `Position.older`, which the store's planner answers by reading the
+    whole collection, each query here is an index range on (..., field, _id): the records at
+    the position's own time with a smaller id first, then the older ones.
+    """
+    order = [(field, -1), ("_id", -1)]
+
+    async def fetch(bounds: Mapping[str, Any], count: int) -> list[Document]:
+        cursor = collection.find({**query, **bounds}, projection).sort(order).limit(count)
+        return await cursor.to_list(length=count)
+
+    if after is None:
+        return await fetch({}, limit)
+    same_time = await fetch({field: after.at, "_id": {"$lt": after.id}}, limit)
+    if len(same_time) >= limit:
+        return same_time
+    return same_time + await fetch({field: {"$lt": after.at}}, limit - len(same_time))

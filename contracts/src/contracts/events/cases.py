@@ -1,7 +1,9 @@
 """Events about cases, published by the cases service.
 
 They say what happened to which case and who did it; the answers, household and contact
-details stay in the cases service (a consumer that needs them asks its API).
+details stay in the cases service (a consumer that needs them asks its API). Only what it
+takes to tell people goes with each event: who owns the case, the applicant's language, and
+the applicant's email address when they said it is OK to email them.
 """
 
 from datetime import date
@@ -29,6 +31,16 @@ class _Case(BaseModel):
     kind: CaseKind
     status: Name
     applicant_id: Identifier
+    owner_id: Identifier | None = Field(
+        default=None, description="The officer who owns the case after the change, if any."
+    )
+    language: Language = Field(
+        default="en", description="The language the applicant uses: what they are told is in it."
+    )
+    email: EmailAddress | None = Field(
+        default=None,
+        description="The applicant's email address, only when they said it is OK to email them.",
+    )
 
 
 class CaseCreated(EventPayload, _Case):
@@ -60,7 +72,6 @@ class CaseAssigned(EventPayload, _Case):
     event_type = "cases.case.assigned"
     event_version = 1
 
-    owner_id: Identifier | None = None
     previous_owner_id: Identifier | None = None
 
 
@@ -145,13 +156,9 @@ class DraftExpiring(EventPayload, _Case):
     event_type = "cases.draft.expiring"
     event_version = 1
 
-    email: EmailAddress | None = None
     removal_on: date
     link: str = Field(
         min_length=1, max_length=2048, description="The portal page where the draft goes on."
-    )
-    language: Language = Field(
-        default="en", description="The language the applicant uses: the warning is in it."
     )
 
 

@@ -51,6 +51,7 @@ def service_env(
             "SMTP_HOST": host,
             "SMTP_PORT": str(settings.smtp_port),
             "MAIL_FROM": "no-reply@housing-portal.local",
+            "PORTAL_URL": settings.service_url("gateway"),
         }
     elif name == "web":
         derived |= {"GATEWAY_URL": settings.service_url("gateway")}

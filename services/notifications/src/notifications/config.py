@@ -18,6 +18,11 @@ class Settings(ServiceSettings):
     mail_from: str = Field(
         default="no-reply@housing-portal.local", pattern=r"^[^@\s<>]+@[^@\s<>]+$"
     )
+    portal_url: str = Field(
+        default="http://127.0.0.1:8000",
+        min_length=1,
+        description="Where people reach the portal; the links in emails about cases start here.",
+    )
     smtp_timeout_seconds: float = Field(
         default=20.0, gt=0, le=300, description="Longest wait for the mail relay to answer."
     )

@@ -7,10 +7,13 @@ from kit.app import Runtime, ServiceParts, create_app
 from kit.events.consumer import Subscription
 from notifications.config import settings
 from notifications.emails import api as email_api
-from notifications.emails.consumers import account_emails_subscription
+from notifications.emails.consumers import EmailQueue, account_emails_subscription
 from notifications.emails.models import DELIVERY_INDEXES
 from notifications.emails.rendering import EmailTemplates
 from notifications.emails.sender import EmailSender
+from notifications.inbox import api as inbox_api
+from notifications.inbox.consumers import notices_subscription
+from notifications.inbox.models import NOTIFICATION_INDEXES
 
 SENDER = "email_sender"
 
@@ -33,7 +36,17 @@ def subscriptions(runtime: Runtime) -> Sequence[Subscription]:
             templates=templates,
             mail_from=settings.mail_from,
             on_queued=email_sender(runtime).wake,
-        )
+        ),
+        notices_subscription(
+            runtime.mongo,
+            emails=EmailQueue(
+                runtime.mongo,
+                templates=templates,
+                mail_from=settings.mail_from,
+                on_queued=email_sender(runtime).wake,
+            ),
+            portal_url=settings.portal_url,
+        ),
     ]
 
 
@@ -47,8 +60,8 @@ app = create_app(
     title="Housing Portal: notifications",
     description="In-app notifications and emails, with their delivery status.",
     parts=ServiceParts(
-        routers=[email_api.router],
-        indexes=DELIVERY_INDEXES,
+        routers=[email_api.router, email_api.case_router, inbox_api.router],
+        indexes=[*DELIVERY_INDEXES, *NOTIFICATION_INDEXES],
         subscriptions=subscriptions,
         on_start=start_sending,
     ),

@@ -555,6 +555,9 @@ class CaseService(ForAuthority):
                 "kind": case.kind,
                 "status": case.status,
                 "applicant_id": case.applicant_id,
+                "owner_id": case.owner_id,
+                "language": case.language,
+                "email": _email_to(case),
                 **extra,
             }
         )
@@ -565,6 +568,12 @@ class CaseService(ForAuthority):
             actor=self.principal.user_id,
             subject=case.id,
         )
+
+
+def _email_to(case: CaseRecord) -> str | None:
+    """Where the applicant may be emailed about the case: only with their say-so."""
+    contact = case.contact
+    return contact.email if contact is not None and contact.email_ok_to_email else None
 
 
 def _iso(day: date | None) -> str | None:

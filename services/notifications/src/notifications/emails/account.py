@@ -47,6 +47,8 @@ class AccountEmail:
     # When the link or code in it stops working: an email that could not be sent by then
     # would only mislead, so it is failed instead.
     send_by: datetime | None = None
+    # The case it is about, if any: officers follow what was sent about a case.
+    case_id: str | None = None
 
 
 def link_of(value: str) -> str:

@@ -76,3 +76,49 @@ async def get_delivery(
     if record is None:
         raise DeliveryNotFound()
     return Delivery.from_record(record)
+
+
+CaseStaff = Annotated[Principal, Depends(require_roles("officer", "manager", "authority_admin"))]
+
+case_router = APIRouter(
+    prefix="/cases/{case_id}/deliveries",
+    tags=["email deliveries"],
+    responses={
+        **ERRORS,
+        403: {"model": ErrorBody, "description": "Not a member of this authority's staff"},
+    },
+)
+
+
+@case_router.get(
+    "",
+    response_model=DeliveryPage,
+    summary="What was emailed about a case, and when, newest first",
+    responses={400: {"model": ErrorBody, "description": "The cursor is not valid"}},
+)
+async def list_case_deliveries(
+    case_id: Annotated[str, Path(min_length=1, max_length=64)],
+    authority: ActiveAuthority,
+    _: CaseStaff,
+    deliveries: Deliveries,
+    user_id: Annotated[
+        str | None,
+        Query(min_length=1, max_length=64, description="Only emails to this person."),
+    ] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next_cursor` of the page before.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> DeliveryPage:
+    """Emails about the case with their status; bodies are never returned. A case of
+    another authority has none here."""
+    after = Position.decode(cursor) if cursor is not None else None
+    records = await deliveries.about_case(
+        authority.slug, case_id, user_id=user_id, after=after, limit=limit + 1
+    )
+    items = [DeliverySummary.from_record(record) for record in records[:limit]]
+    next_cursor = None
+    if len(records) > limit:
+        last = records[limit - 1]
+        next_cursor = Position(at=last["created_at"], id=last["_id"]).encode()
+    return DeliveryPage(items=items, next_cursor=next_cursor)

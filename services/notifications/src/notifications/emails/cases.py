@@ -47,4 +47,5 @@ def case_email(envelope: Envelope, payload: EventPayload) -> AccountEmail | None
         },
         # Once the draft is gone the warning would only mislead.
         send_by=datetime.combine(payload.removal_on, time(0), tzinfo=UK_TIME),
+        case_id=payload.case_id,
     )

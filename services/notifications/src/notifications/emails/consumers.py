@@ -28,14 +28,8 @@ def email_for(envelope: Envelope, payload: EventPayload) -> AccountEmail | None:
     return account_email(envelope, payload)
 
 
-def account_emails_subscription(
-    mongo: Mongo,
-    *,
-    templates: EmailTemplates,
-    mail_from: str,
-    on_queued: Callable[[], None] = lambda: None,
-) -> Subscription:
-    """Queue one email per account event, in the consumer's transaction; never send here.
+class EmailQueue:
+    """Queues an event's email in the consumer's transaction; never sends.
 
     The email is rendered now and its bodies kept on the delivery until it ends (sent or
     failed), then removed. Rendering again at send time would need the event's link or code
@@ -43,29 +37,38 @@ def account_emails_subscription(
     exactly the message that was queued, with the authority's name as it was then, and the
     sender needs to know nothing about templates or events.
     """
-    authorities = AuthorityCopy(mongo)
-    deliveries = DeliveryRepository(mongo)
-    domain = mail_from.partition("@")[2]
 
-    async def queue_email(envelope: Envelope, payload: EventPayload, session: Session) -> None:
-        email = email_for(envelope, payload)
-        if email is None:
-            return
+    def __init__(
+        self,
+        mongo: Mongo,
+        *,
+        templates: EmailTemplates,
+        mail_from: str,
+        on_queued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.authorities = AuthorityCopy(mongo)
+        self.deliveries = DeliveryRepository(mongo)
+        self.templates = templates
+        self.domain = mail_from.partition("@")[2]
+        self.on_queued = on_queued
+
+    async def add(self, envelope: Envelope, email: AccountEmail, session: Session) -> None:
+        """Queue the event's email, unless it was queued already."""
         event_id = str(envelope.id)
-        if await deliveries.queued_for(
+        if await self.deliveries.queued_for(
             envelope.authority, event_id=event_id, template=email.template, session=session
         ):
             return
-        authority = await authorities.get(envelope.authority)
+        authority = await self.authorities.get(envelope.authority)
         if authority is None:
             # The registry copy arrives on another queue and may be behind: the consumer's
             # retries give it time, and a message still stuck is parked, not lost.
             raise AuthorityNotKnownYet(f"no local record of authority {envelope.authority!r}")
         facts = authority_facts(authority)
-        rendered = templates.render(
+        rendered = self.templates.render(
             email.template, {**email.facts, "authority": facts}, language=email.language
         )
-        delivery = await deliveries.queue(
+        delivery = await self.deliveries.queue(
             session,
             authority=envelope.authority,
             event_id=event_id,
@@ -75,9 +78,10 @@ def account_emails_subscription(
             to=email.to,
             sender_name=facts["name"],
             email=rendered,
-            message_id=make_msgid(domain=domain or None),
+            message_id=make_msgid(domain=self.domain or None),
             send_by=email.send_by,
             now=datetime.now(UTC),
+            case_id=email.case_id,
         )
         log.info(
             "email queued",
@@ -88,7 +92,23 @@ def account_emails_subscription(
             },
         )
         # The sender looks once this transaction has committed, not before.
-        after_commit(on_queued)
+        after_commit(self.on_queued)
+
+
+def account_emails_subscription(
+    mongo: Mongo,
+    *,
+    templates: EmailTemplates,
+    mail_from: str,
+    on_queued: Callable[[], None] = lambda: None,
+) -> Subscription:
+    """Queue one email per account event, in the consumer's transaction."""
+    emails = EmailQueue(mongo, templates=templates, mail_from=mail_from, on_queued=on_queued)
+
+    async def queue_email(envelope: Envelope, payload: EventPayload, session: Session) -> None:
+        email = email_for(envelope, payload)
+        if email is not None:
+            await emails.add(envelope, email, session)
 
     return Subscription(
         purpose=ACCOUNT_EMAILS,

@@ -20,6 +20,7 @@ PENDING: tuple[DeliveryStatus, ...] = (QUEUED, SENDING)
 #   event_type    that event's type
 #   template      which email it is (`confirm_email`, `sign_in_code`, ...)
 #   user_id, to   the account (if any) and the address
+#   case_id       the case it is about, if any
 #   to_key        the address in lower case, for finding a person's emails
 #   sender_name   the display name of the From header (the authority's name)
 #   subject       the subject line (never holds a link or code)
@@ -40,6 +41,8 @@ DELIVERY_INDEXES = [
     Index(DELIVERIES, [("event_id", 1), ("template", 1)], name="one_per_event", unique=True),
     # The senders' claim: the pending delivery due first.
     Index(DELIVERIES, [("due_at", 1)], name="pending_by_due"),
+    # One delivery of the authority.
+    Index(DELIVERIES, [("authority", 1), ("_id", 1)], name="by_authority_id"),
     # The delivery list, newest first, with and without a status filter.
     Index(
         DELIVERIES, [("authority", 1), ("created_at", -1), ("_id", -1)], name="by_authority_newest"
@@ -53,6 +56,21 @@ DELIVERY_INDEXES = [
         DELIVERIES,
         [("authority", 1), ("to_key", 1), ("created_at", -1), ("_id", -1)],
         name="by_authority_recipient_newest",
+    ),
+    # Whether an event's email was queued already, within the authority.
+    Index(
+        DELIVERIES, [("authority", 1), ("event_id", 1), ("template", 1)], name="by_authority_event"
+    ),
+    # What was sent about a case, newest first: to anyone, or to one person.
+    Index(
+        DELIVERIES,
+        [("authority", 1), ("case_id", 1), ("created_at", -1), ("_id", -1)],
+        name="by_authority_case_newest",
+    ),
+    Index(
+        DELIVERIES,
+        [("authority", 1), ("case_id", 1), ("user_id", 1), ("created_at", -1), ("_id", -1)],
+        name="by_authority_case_person_newest",
     ),
     # The backlog gauge.
     Index(DELIVERIES, [("status", 1)], name="by_status"),

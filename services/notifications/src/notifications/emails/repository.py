@@ -8,7 +8,7 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from kit.mongo import Document, Session
-from kit.pagination import Position
+from kit.pagination import Position, newest_first
 from kit.repository import AuthorityRepository, scoped
 from notifications.emails.models import (
     DELIVERIES,
@@ -54,6 +54,7 @@ class DeliveryRepository(AuthorityRepository):
         message_id: str,
         send_by: datetime | None,
         now: datetime,
+        case_id: str | None = None,
     ) -> Document:
         """Record a new delivery, due at once, inside the caller's transaction."""
         record: Document = {
@@ -62,6 +63,7 @@ class DeliveryRepository(AuthorityRepository):
             "event_type": event_type,
             "template": template,
             "user_id": user_id,
+            "case_id": case_id,
             "to": to,
             "to_key": to.lower(),
             "sender_name": sender_name,
@@ -174,14 +176,36 @@ class DeliveryRepository(AuthorityRepository):
             query["status"] = status
         if to is not None:
             query["to_key"] = to.lower()
-        if after is not None:
-            query.update(after.older("created_at"))
-        cursor = (
-            self.collection.find(scoped(authority, query), WITHOUT_CONTENT)
-            .sort([("created_at", -1), ("_id", -1)])
-            .limit(limit)
+        return await newest_first(
+            self.collection,
+            scoped(authority, query),
+            field="created_at",
+            after=after,
+            limit=limit,
+            projection=WITHOUT_CONTENT,
         )
-        return await cursor.to_list(length=limit)
+
+    async def about_case(
+        self,
+        authority: str,
+        case_id: str,
+        *,
+        user_id: str | None,
+        after: Position | None,
+        limit: int,
+    ) -> list[Document]:
+        """One page of what was emailed about a case, newest first, without the bodies."""
+        query: Document = {"case_id": case_id}
+        if user_id is not None:
+            query["user_id"] = user_id
+        return await newest_first(
+            self.collection,
+            scoped(authority, query),
+            field="created_at",
+            after=after,
+            limit=limit,
+            projection=WITHOUT_CONTENT,
+        )
 
     async def get(self, authority: str, delivery_id: str) -> Document | None:
         """One delivery of the authority, without its bodies."""

@@ -15,7 +15,9 @@ class DeliverySummary(BaseModel):
     template: str = Field(description="Which email it is, e.g. `password_reset`.")
     to: str = Field(description="The address it is sent to.")
     user_id: str | None = Field(description="The account it is about, if there is one.")
+    case_id: str | None = Field(default=None, description="The case it is about, if any.")
     status: DeliveryStatus
+    sent_at: datetime | None = Field(default=None, description="When the relay took it.")
     attempts: int = Field(description="Sending attempts started so far.")
     created_at: datetime
     updated_at: datetime
@@ -37,7 +39,6 @@ class Delivery(DeliverySummary):
     next_attempt_at: datetime | None = Field(
         description="When the next attempt is due, while the delivery is queued."
     )
-    sent_at: datetime | None
     failed_at: datetime | None
 
     @classmethod

@@ -1,0 +1,232 @@
+"""Which event tells whom what: the one place that maps events to notices.
+
+Each rule takes an event and answers the notices it leads to: who hears of it, the activity
+text in their language, where it links to, and whether the person may be emailed about it.
+A new kind of event (documents, casework) plugs in by adding its payload and a rule to RULES
+and its kind to NOTICE_KINDS; the consumer, the API and the preferences follow from those.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import quote
+
+from contracts.envelope import Envelope
+from contracts.events.cases import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseDetailsChanged,
+    CaseStatusChanged,
+    CaseSubmitted,
+    CircumstancesRejected,
+    CircumstancesSubmitted,
+    CircumstancesVerified,
+)
+from contracts.fields import Language
+from contracts.payload import EventPayload
+from notifications.emails.cases import kind_title
+from notifications.emails.rendering import CATALOGUES
+
+Audience = Literal["applicant", "staff"]
+NoticeKind = Literal[
+    "application_received",
+    "application_accepted",
+    "status_changed",
+    "change_verified",
+    "change_rejected",
+    "case_closed",
+    "change_submitted",
+    "details_changed",
+    "case_withdrawn",
+    "case_assigned",
+]
+# Every kind a person may hear of, in the order the preferences list them.
+NOTICE_KINDS: tuple[NoticeKind, ...] = (
+    "application_received",
+    "application_accepted",
+    "status_changed",
+    "change_verified",
+    "change_rejected",
+    "case_closed",
+    "change_submitted",
+    "details_changed",
+    "case_withdrawn",
+    "case_assigned",
+)
+# Officers are told in English: the portal holds no language of theirs yet.
+STAFF_LANGUAGE: Language = "en"
+# Status changes that another event of their own already tells the applicant of.
+TOLD_BY_ANOTHER_EVENT = frozenset({"submit", "accept", "suspend", "reinstate"})
+ENDED_STATUSES = frozenset({"closed", "cancelled"})
+
+CaseEvent = (
+    CaseSubmitted
+    | CaseAccepted
+    | CaseStatusChanged
+    | CaseClosed
+    | CaseAssigned
+    | CaseDetailsChanged
+    | CircumstancesSubmitted
+    | CircumstancesVerified
+    | CircumstancesRejected
+)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one person is told of one event."""
+
+    kind: NoticeKind
+    user_id: str
+    audience: Audience
+    language: Language
+    activity: str
+    # The portal page about the thing, as a path under the portal's address.
+    link: str
+    case_id: str | None
+    # Where the person may be emailed about it, when the event gives an address they said
+    # is OK to email; None: in-app only.
+    email_to: str | None
+    # What the email may show: never the case's content, only that there is something new.
+    email_facts: dict[str, str]
+
+
+def _applicant_page(envelope: Envelope, case_id: str) -> str:
+    return f"/{quote(envelope.authority)}/applications/{quote(case_id)}"
+
+
+def _staff_page(envelope: Envelope, payload: CaseEvent) -> str:
+    area = "complaints" if payload.kind == "complaint" else "caseload"
+    return f"/{quote(envelope.authority)}/{area}/{quote(payload.case_id)}"
+
+
+def _activity(kind: NoticeKind, payload: CaseEvent, language: Language) -> str:
+    catalogue = CATALOGUES[language]
+    facts = {"application": kind_title(payload.kind, language), "reference": payload.reference}
+    texts: dict[NoticeKind, str] = {
+        "application_received": catalogue.gettext(
+            "Your %(application)s %(reference)s has been received and is in progress"
+        ),
+        "application_accepted": catalogue.gettext(
+            "Your %(application)s %(reference)s has been accepted"
+        ),
+        "status_changed": catalogue.gettext(
+            "The status of your %(application)s %(reference)s has changed"
+        ),
+        "change_verified": catalogue.gettext(
+            "Your change of circumstances on %(reference)s has been verified"
+        ),
+        "change_rejected": catalogue.gettext(
+            "Your change of circumstances on %(reference)s was not accepted"
+        ),
+        "case_closed": catalogue.gettext("Your %(application)s %(reference)s has been closed"),
+        "change_submitted": catalogue.gettext(
+            "The applicant on case %(reference)s has told us of a change of circumstances"
+        ),
+        "details_changed": catalogue.gettext(
+            "The applicant on case %(reference)s has changed the case's details"
+        ),
+        "case_withdrawn": catalogue.gettext("The applicant has withdrawn case %(reference)s"),
+        "case_assigned": catalogue.gettext("Case %(reference)s has been assigned to you"),
+    }
+    return texts[kind] % facts
+
+
+def _to_applicant(kind: NoticeKind, envelope: Envelope, payload: CaseEvent) -> Notice:
+    language = payload.language
+    return Notice(
+        kind=kind,
+        user_id=payload.applicant_id,
+        audience="applicant",
+        language=language,
+        activity=_activity(kind, payload, language),
+        link=_applicant_page(envelope, payload.case_id),
+        case_id=payload.case_id,
+        email_to=payload.email,
+        email_facts={
+            "application": kind_title(payload.kind, language),
+            "reference": payload.reference,
+        },
+    )
+
+
+def _to_staff(kind: NoticeKind, envelope: Envelope, payload: CaseEvent, user_id: str) -> Notice:
+    return Notice(
+        kind=kind,
+        user_id=user_id,
+        audience="staff",
+        language=STAFF_LANGUAGE,
+        activity=_activity(kind, payload, STAFF_LANGUAGE),
+        link=_staff_page(envelope, payload),
+        case_id=payload.case_id,
+        # Officers' addresses are identity's; they are told in the portal only.
+        email_to=None,
+        email_facts={},
+    )
+
+
+def _by_someone_else(envelope: Envelope, user_id: str) -> bool:
+    """Whether the event was done by someone other than this person: nobody is told of
+    what they did themselves."""
+    return envelope.actor != user_id
+
+
+def case_notices(envelope: Envelope, payload: EventPayload) -> list[Notice]:
+    """The notices a case event leads to."""
+    notices: list[Notice] = []
+    if isinstance(payload, CaseSubmitted):
+        # The receipt the applicant expects, though they sent it themselves.
+        notices.append(_to_applicant("application_received", envelope, payload))
+    elif isinstance(payload, CaseAccepted):
+        notices.append(_to_applicant("application_accepted", envelope, payload))
+    elif isinstance(payload, CaseStatusChanged):
+        if (
+            payload.action not in TOLD_BY_ANOTHER_EVENT
+            and payload.status not in ENDED_STATUSES
+            and _by_someone_else(envelope, payload.applicant_id)
+        ):
+            notices.append(_to_applicant("status_changed", envelope, payload))
+    elif isinstance(payload, CaseClosed):
+        if _by_someone_else(envelope, payload.applicant_id):
+            notices.append(_to_applicant("case_closed", envelope, payload))
+        elif payload.owner_id is not None:
+            notices.append(_to_staff("case_withdrawn", envelope, payload, payload.owner_id))
+    elif isinstance(payload, CaseDetailsChanged):
+        if payload.owner_id is not None and envelope.actor == payload.applicant_id:
+            notices.append(_to_staff("details_changed", envelope, payload, payload.owner_id))
+    elif isinstance(payload, CircumstancesVerified):
+        notices.append(_to_applicant("change_verified", envelope, payload))
+    elif isinstance(payload, CircumstancesRejected):
+        notices.append(_to_applicant("change_rejected", envelope, payload))
+    elif isinstance(payload, CircumstancesSubmitted):
+        if payload.owner_id is not None and _by_someone_else(envelope, payload.owner_id):
+            notices.append(_to_staff("change_submitted", envelope, payload, payload.owner_id))
+    elif (
+        isinstance(payload, CaseAssigned)
+        and payload.owner_id is not None
+        and _by_someone_else(envelope, payload.owner_id)
+    ):
+        notices.append(_to_staff("case_assigned", envelope, payload, payload.owner_id))
+    return notices
+
+
+Rule = Callable[[Envelope, EventPayload], list[Notice]]
+# Every event that tells someone something, and the rule that says what.
+RULES: dict[type[EventPayload], Rule] = {
+    CaseSubmitted: case_notices,
+    CaseAccepted: case_notices,
+    CaseStatusChanged: case_notices,
+    CaseClosed: case_notices,
+    CircumstancesVerified: case_notices,
+    CircumstancesRejected: case_notices,
+    CircumstancesSubmitted: case_notices,
+    CaseAssigned: case_notices,
+    CaseDetailsChanged: case_notices,
+}
+
+
+def notices_for(envelope: Envelope, payload: EventPayload) -> list[Notice]:
+    """The notices an event leads to; none for an event no rule knows."""
+    rule = RULES.get(type(payload))
+    return rule(envelope, payload) if rule is not None else []

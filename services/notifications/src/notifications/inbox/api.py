@@ -1,0 +1,200 @@
+"""A person's own notifications and email preferences, within one authority."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from kit.app import RuntimeDep
+from kit.auth import CurrentPrincipal
+from kit.authorities import ActiveAuthority
+from kit.concurrency import IF_MATCH, require_match, set_etag
+from kit.errors import ErrorBody
+from kit.pagination import Position
+from notifications.inbox.activity import Audience
+from notifications.inbox.errors import NotificationNotFound
+from notifications.inbox.repository import NotificationRepository, PreferenceRepository
+from notifications.inbox.schemas import (
+    MarkedSeen,
+    NotificationPage,
+    NotificationView,
+    Preferences,
+    PreferencesChange,
+    UnreadCount,
+)
+
+STAFF_ROLES = ("officer", "manager")
+
+
+def notification_repository(runtime: RuntimeDep) -> NotificationRepository:
+    """Notices of the running service."""
+    return NotificationRepository(runtime.mongo)
+
+
+def preference_repository(runtime: RuntimeDep) -> PreferenceRepository:
+    """Preferences of the running service."""
+    return PreferenceRepository(runtime.mongo)
+
+
+def audiences(principal: CurrentPrincipal) -> tuple[Audience, ...]:
+    """The notices the caller may see as the roles they hold now: a person who no longer
+    works cases is not shown what they were told as staff."""
+    shown: list[Audience] = []
+    if "applicant" in principal.roles:
+        shown.append("applicant")
+    if principal.has_any(*STAFF_ROLES):
+        shown.append("staff")
+    return tuple(shown)
+
+
+Notifications = Annotated[NotificationRepository, Depends(notification_repository)]
+PreferenceStore = Annotated[PreferenceRepository, Depends(preference_repository)]
+Shown = Annotated[tuple[Audience, ...], Depends(audiences)]
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorBody, "description": "No valid access token"},
+    404: {"model": ErrorBody, "description": "Unknown authority, or no such notification"},
+}
+
+router = APIRouter(tags=["notifications"], responses=ERRORS)
+
+
+@router.get(
+    "/notifications",
+    response_model=NotificationPage,
+    summary="The caller's notifications, newest first",
+    responses={400: {"model": ErrorBody, "description": "The cursor is not valid"}},
+)
+async def list_notifications(
+    authority: ActiveAuthority,
+    principal: CurrentPrincipal,
+    shown: Shown,
+    notifications: Notifications,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next_cursor` of the page before.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> NotificationPage:
+    """The caller's own notices in this authority, seen and unseen."""
+    after = Position.decode(cursor) if cursor is not None else None
+    records = await notifications.page(
+        authority.slug, user_id=principal.user_id, audiences=shown, after=after, limit=limit + 1
+    )
+    items = [NotificationView.from_record(record) for record in records[:limit]]
+    next_cursor = None
+    if len(records) > limit:
+        last = records[limit - 1]
+        next_cursor = Position(at=last["created_at"], id=last["_id"]).encode()
+    return NotificationPage(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/notifications/unread",
+    response_model=UnreadCount,
+    summary="How many of the caller's notifications are unseen",
+)
+async def count_unread(
+    authority: ActiveAuthority,
+    principal: CurrentPrincipal,
+    shown: Shown,
+    notifications: Notifications,
+) -> UnreadCount:
+    """The number to show beside the notifications link."""
+    unread = await notifications.unread(authority.slug, user_id=principal.user_id, audiences=shown)
+    return UnreadCount(unread=unread)
+
+
+@router.post(
+    "/notifications/seen",
+    response_model=MarkedSeen,
+    summary="Mark all the caller's notifications seen",
+)
+async def mark_all_seen(
+    authority: ActiveAuthority,
+    principal: CurrentPrincipal,
+    shown: Shown,
+    notifications: Notifications,
+) -> MarkedSeen:
+    """Every unseen notice of the caller is seen now; doing it again marks none."""
+    marked = await notifications.mark_all_seen(
+        authority.slug, user_id=principal.user_id, audiences=shown, now=datetime.now(UTC)
+    )
+    return MarkedSeen(marked=marked)
+
+
+@router.post(
+    "/notifications/{notification_id}/seen",
+    response_model=NotificationView,
+    summary="Mark one of the caller's notifications seen",
+)
+async def mark_seen(
+    notification_id: Annotated[str, Path(max_length=64)],
+    authority: ActiveAuthority,
+    principal: CurrentPrincipal,
+    shown: Shown,
+    notifications: Notifications,
+) -> NotificationView:
+    """The notice, seen from now (the first time it was opened is kept); another person's
+    notice is not found."""
+    record = await notifications.mark_seen(
+        authority.slug,
+        notification_id,
+        user_id=principal.user_id,
+        audiences=shown,
+        now=datetime.now(UTC),
+    )
+    if record is None:
+        raise NotificationNotFound()
+    return NotificationView.from_record(record)
+
+
+@router.get(
+    "/preferences",
+    response_model=Preferences,
+    summary="Which kinds of event the caller is emailed about",
+)
+async def get_preferences(
+    authority: ActiveAuthority,
+    principal: CurrentPrincipal,
+    preferences: PreferenceStore,
+    response: Response,
+) -> Preferences:
+    """Every kind of event with the caller's choice; its ETag is the version to change."""
+    chosen = Preferences.from_record(await preferences.get(authority.slug, principal.user_id))
+    set_etag(response, chosen.version)
+    return chosen
+
+
+@router.put(
+    "/preferences",
+    response_model=Preferences,
+    summary="Choose which kinds of event the caller is emailed about (If-Match)",
+    openapi_extra=IF_MATCH,
+    responses={
+        412: {"model": ErrorBody, "description": "The choices changed since they were read"},
+        422: {"model": ErrorBody, "description": "An unknown kind of event, or not a yes/no"},
+        428: {"model": ErrorBody, "description": "If-Match is missing"},
+    },
+)
+async def put_preferences(
+    body: PreferencesChange,
+    request: Request,
+    response: Response,
+    authority: ActiveAuthority,
+    principal: CurrentPrincipal,
+    preferences: PreferenceStore,
+) -> Preferences:
+    """Replace the caller's choices, if nobody changed them since they were read."""
+    current = Preferences.from_record(await preferences.get(authority.slug, principal.user_id))
+    require_match(request, current.version)
+    saved = Preferences.from_record(
+        await preferences.save(
+            authority.slug,
+            principal.user_id,
+            email_off=body.turned_off(),
+            expected_version=current.version,
+            now=datetime.now(UTC),
+        )
+    )
+    set_etag(response, saved.version)
+    return saved

@@ -1,0 +1,82 @@
+"""The consumer that tells people of events: a notice in the portal, and an email where the
+person allows one."""
+
+from contracts.envelope import Envelope
+from contracts.events.cases import DraftRemoved
+from contracts.payload import EventPayload
+from kit import logs
+from kit.events.consumer import Subscription
+from kit.mongo import Mongo, Session
+from notifications.emails.account import AccountEmail
+from notifications.emails.consumers import EmailQueue
+from notifications.inbox.activity import RULES, Notice, notices_for
+from notifications.inbox.repository import NotificationRepository, PreferenceRepository
+
+log = logs.get_logger("notifications.inbox.consumers")
+
+CASE_NOTICES = "notices"
+
+
+def email_template(notice: Notice) -> str:
+    """The email template of a notice's kind."""
+    return f"case_{notice.kind}"
+
+
+def notice_email(notice: Notice, *, portal_url: str) -> AccountEmail | None:
+    """The email telling a person of a notice; None when the event gave no address they
+    said it is OK to email."""
+    if notice.email_to is None:
+        return None
+    return AccountEmail(
+        email_template(notice),
+        to=notice.email_to,
+        user_id=notice.user_id,
+        language=notice.language,
+        facts={
+            **notice.email_facts,
+            "first_name": None,
+            "link": f"{portal_url.rstrip('/')}{notice.link}",
+        },
+        case_id=notice.case_id,
+    )
+
+
+def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -> Subscription:
+    """Record each event's notices and queue their emails, in the consumer's transaction."""
+    notifications = NotificationRepository(mongo)
+    preferences = PreferenceRepository(mongo)
+
+    async def wants_email(authority: str, notice: Notice, session: Session) -> bool:
+        chosen = await preferences.get(authority, notice.user_id, session=session)
+        return chosen is None or notice.kind not in chosen.get("email_off", [])
+
+    async def tell(envelope: Envelope, payload: EventPayload, session: Session) -> None:
+        if isinstance(payload, DraftRemoved):
+            # Nobody can see the case any more: its notices would lead nowhere.
+            await notifications.forget_case(envelope.authority, payload.case_id, session=session)
+            return
+        for notice in notices_for(envelope, payload):
+            if await notifications.told(
+                envelope.authority, event_id=str(envelope.id), notice=notice, session=session
+            ):
+                continue
+            await notifications.add(
+                session,
+                authority=envelope.authority,
+                notice=notice,
+                event_id=str(envelope.id),
+                event_type=envelope.type,
+                # When it happened, not when it was heard of: events of one case may be
+                # handled out of order, and the list must still show them as they happened.
+                at=envelope.occurred_at,
+            )
+            log.info("notice recorded", extra={"kind": notice.kind, "event_id": str(envelope.id)})
+            email = notice_email(notice, portal_url=portal_url)
+            if email is not None and await wants_email(envelope.authority, notice, session):
+                await emails.add(envelope, email, session)
+
+    return Subscription(
+        purpose=CASE_NOTICES,
+        bindings=[*(model.event_type for model in RULES), DraftRemoved.event_type],
+        handler=tell,
+    )

@@ -1,0 +1,192 @@
+"""All access to notices and preferences; every query names the authority and, on the
+request side, the person."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from kit.errors import PreconditionFailed
+from kit.mongo import Document, Session
+from kit.pagination import Position, newest_first
+from kit.repository import AuthorityRepository, scoped
+from notifications.inbox.activity import Audience, Notice, NoticeKind
+from notifications.inbox.models import NOTIFICATIONS, PREFERENCES
+
+
+class NotificationRepository(AuthorityRepository):
+    """One person's notices within one authority."""
+
+    collection_name = NOTIFICATIONS
+
+    async def add(
+        self,
+        session: Session,
+        *,
+        authority: str,
+        notice: Notice,
+        event_id: str,
+        event_type: str,
+        at: datetime,
+    ) -> Document:
+        """Record a notice, unseen, inside the caller's transaction."""
+        record: Document = {
+            "_id": uuid.uuid4().hex,
+            "user_id": notice.user_id,
+            "audience": notice.audience,
+            "kind": notice.kind,
+            "event_id": event_id,
+            "event_type": event_type,
+            "case_id": notice.case_id,
+            "activity": notice.activity,
+            "language": notice.language,
+            "link": notice.link,
+            "seen": False,
+            "created_at": at,
+        }
+        return await self.insert(authority, record, session=session)
+
+    async def told(
+        self, authority: str, *, event_id: str, notice: Notice, session: Session
+    ) -> bool:
+        """Whether this person was told of this event already."""
+        found = await self.find_one(
+            authority,
+            {"event_id": event_id, "user_id": notice.user_id, "kind": notice.kind},
+            session=session,
+        )
+        return found is not None
+
+    async def page(
+        self,
+        authority: str,
+        *,
+        user_id: str,
+        audiences: Sequence[Audience],
+        after: Position | None,
+        limit: int,
+    ) -> list[Document]:
+        """One page of a person's notices, newest first."""
+        shown = _shown(audiences)
+        if shown is None:
+            return []
+        return await newest_first(
+            self.collection,
+            scoped(authority, {"user_id": user_id, **shown}),
+            field="created_at",
+            after=after,
+            limit=limit,
+        )
+
+    async def unread(self, authority: str, *, user_id: str, audiences: Sequence[Audience]) -> int:
+        """How many of a person's notices are unseen; walks the unseen ones only."""
+        shown = _shown(audiences)
+        if shown is None:
+            return 0
+        return await self.count(authority, {"user_id": user_id, "seen": False, **shown})
+
+    async def mark_seen(
+        self,
+        authority: str,
+        notification_id: str,
+        *,
+        user_id: str,
+        audiences: Sequence[Audience],
+        now: datetime,
+    ) -> Document | None:
+        """Mark one of the person's notices seen, keeping the first time it was; None if it
+        is not theirs to see."""
+        mine: Document = {"user_id": user_id, "_id": notification_id}
+        found = await self.find_one(authority, mine)
+        if found is None or found.get("audience") not in audiences:
+            return None
+        if found.get("seen"):
+            return found
+        # `$min` keeps the earlier time if two requests open it at once.
+        return await self.update_one(
+            authority, mine, {"$set": {"seen": True}, "$min": {"seen_at": now}}
+        )
+
+    async def mark_all_seen(
+        self, authority: str, *, user_id: str, audiences: Sequence[Audience], now: datetime
+    ) -> int:
+        """Mark every unseen notice of the person seen; how many were."""
+        shown = _shown(audiences)
+        if shown is None:
+            return 0
+        result = await self.collection.update_many(
+            scoped(authority, {"user_id": user_id, "seen": False, **shown}),
+            {"$set": {"seen": True}, "$min": {"seen_at": now}},
+        )
+        return result.modified_count
+
+    async def forget_case(self, authority: str, case_id: str, *, session: Session) -> int:
+        """Drop every notice about a case that no longer exists."""
+        result = await self.collection.delete_many(
+            scoped(authority, {"case_id": case_id}), session=session
+        )
+        return result.deleted_count
+
+
+def _shown(audiences: Sequence[Audience]) -> Document | None:
+    """The filter for the notices of these audiences; None when none may be shown. One
+    audience is an equality and both need none: the store's planner serves an `$in` from an
+    index only when no range follows it."""
+    distinct = set(audiences)
+    if not distinct:
+        return None
+    if len(distinct) > 1:
+        return {}
+    return {"audience": distinct.pop()}
+
+
+def preferences_id(authority: str, user_id: str) -> str:
+    """The id of a person's preferences at one authority."""
+    return f"{authority}:{user_id}"
+
+
+class PreferenceRepository(AuthorityRepository):
+    """Which kinds of event each person does not want emails about."""
+
+    collection_name = PREFERENCES
+
+    async def get(
+        self, authority: str, user_id: str, *, session: Session | None = None
+    ) -> Document | None:
+        """A person's stored preferences, if they ever chose."""
+        return await self.find_one(
+            authority, {"_id": preferences_id(authority, user_id)}, session=session
+        )
+
+    async def save(
+        self,
+        authority: str,
+        user_id: str,
+        *,
+        email_off: Sequence[NoticeKind],
+        expected_version: int,
+        now: datetime,
+    ) -> Document:
+        """Store the person's choice if nobody changed it since `expected_version`
+        (0: never chosen); PreconditionFailed otherwise."""
+        try:
+            saved = await self.collection.find_one_and_update(
+                scoped(
+                    authority,
+                    {"_id": preferences_id(authority, user_id), "version": expected_version},
+                ),
+                {
+                    "$set": {"user_id": user_id, "email_off": list(email_off), "updated_at": now},
+                    "$inc": {"version": 1},
+                },
+                upsert=expected_version == 0,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:
+            # Someone chose first: the upsert met their record.
+            saved = None
+        if saved is None:
+            raise PreconditionFailed()
+        return saved

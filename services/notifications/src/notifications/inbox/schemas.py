@@ -1,0 +1,79 @@
+"""What the notifications API answers and takes."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from contracts.fields import Language
+from kit.mongo import Document
+from notifications.inbox.activity import NOTICE_KINDS, NoticeKind
+
+
+class NotificationView(BaseModel):
+    """One notice as its person sees it."""
+
+    id: str = Field(description="The notification id.")
+    kind: NoticeKind = Field(description="Which kind of event it tells of.")
+    activity: str = Field(description="What happened, in the person's language.")
+    language: Language
+    link: str = Field(description="The portal path of the thing it is about.")
+    case_id: str | None = Field(description="The case it is about, if any.")
+    created_at: datetime
+    seen_at: datetime | None = Field(
+        default=None, description="When the person opened it; null while unseen."
+    )
+
+    @classmethod
+    def from_record(cls, record: Document) -> "NotificationView":
+        """The view of a stored notice."""
+        return cls.model_validate({**record, "id": record["_id"]})
+
+
+class NotificationPage(BaseModel):
+    """A page of the person's notices, newest first."""
+
+    items: list[NotificationView]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
+
+
+class UnreadCount(BaseModel):
+    """How many of the person's notices they have not opened."""
+
+    unread: int = Field(ge=0)
+
+
+class MarkedSeen(BaseModel):
+    """How many notices were marked seen now."""
+
+    marked: int = Field(ge=0)
+
+
+class Preferences(BaseModel):
+    """Which kinds of event the person is emailed about (true: emailed, where the case's
+    contact details allow email). Account emails are always sent."""
+
+    email: dict[NoticeKind, bool] = Field(description="Every kind of event, and the choice.")
+    version: int = Field(ge=0, description="Send it back in If-Match to change the choices.")
+
+    @classmethod
+    def from_record(cls, record: Document | None) -> "Preferences":
+        """The choices stored, every kind not turned off being on."""
+        off = set(record.get("email_off", [])) if record is not None else set()
+        version = int(record["version"]) if record is not None else 0
+        return cls(email={kind: kind not in off for kind in NOTICE_KINDS}, version=version)
+
+
+class PreferencesChange(BaseModel):
+    """The person's choices; a kind left out is emailed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: dict[NoticeKind, StrictBool] = Field(
+        description="Kinds of event and whether to email about them."
+    )
+
+    def turned_off(self) -> list[NoticeKind]:
+        """The kinds the person does not want emails about, in the usual order."""
+        return [kind for kind in NOTICE_KINDS if self.email.get(kind) is False]
