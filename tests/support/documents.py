@@ -15,6 +15,7 @@ import pytest
 from minio import Minio
 from pymongo import AsyncMongoClient
 from tests.support.cases import Caller, CasesApi
+from tests.support.polling import eventually
 from tests.support.stack import MintToken
 
 from documents.config import Settings
@@ -122,8 +123,11 @@ class DocumentsApi:
         items: list[Json] = response.json()["items"]
         return items
 
-    async def listed(self, caller: Caller, case_id: str, **params: Any) -> list[Json]:
-        """Every document of a case the caller sees, page after page."""
+    async def listed(
+        self, caller: Caller, case_id: str, *, copies: bool = False, **params: Any
+    ) -> list[Json]:
+        """Every document of a case the caller sees, page after page; the copy of the
+        application the portal keeps only if asked for."""
         items: list[Json] = []
         cursor = None
         for _ in range(MAX_PAGES):
@@ -135,7 +139,7 @@ class DocumentsApi:
             )
             assert response.status_code == 200, response.text
             page = response.json()
-            items += page["items"]
+            items += [i for i in page["items"] if copies or i["source"] != "generated"]
             cursor = page["next_cursor"]
             if cursor is None:
                 return items
@@ -196,9 +200,13 @@ class DocumentsStore:
             secure=False,
         )
 
-    async def records(self, case_id: str) -> list[Json]:
-        """Every document record of a case, whoever may see it."""
-        return await self.db.documents.find({"case_id": case_id}).to_list(None)
+    async def records(self, case_id: str, *, copies: bool = False) -> list[Json]:
+        """Every document record of a case, whoever may see it; the copy of the application
+        the portal keeps only if asked for."""
+        query: Json = {"case_id": case_id}
+        if not copies:
+            query["source"] = {"$ne": "generated"}
+        return await self.db.documents.find(query).to_list(None)
 
     def has_file(self, key: str) -> bool:
         """Whether the bucket holds a file under this key."""
@@ -252,18 +260,32 @@ class DocumentsStore:
         return [record["message"] for record in found]
 
 
-async def submitted_case(cases: CasesApi, applicant: Caller, **household: Any) -> Json:
-    """A homelessness referral submitted by the applicant, with a household of two."""
+async def submitted_case(cases: CasesApi, applicant: Caller) -> Json:
+    """A homelessness referral submitted by the applicant, with a household of two, once the
+    portal has kept the copy of it among its documents (so that nothing arrives later)."""
     from tests.support.cases import HOUSEHOLD, REFERRAL
 
     members = [
         *HOUSEHOLD,
         {"name": "Jamie Jules", "date_of_birth": "2012-03-04", "relationship": "child"},
     ]
-    return await cases.create(
+    case = await cases.create(
         applicant,
         {"kind": "homelessness", "answers": REFERRAL, "household": members, "submit": True},
     )
+    await copy_kept(DocumentsApi(cases.http), applicant, str(case["id"]))
+    return case
+
+
+async def copy_kept(documents: "DocumentsApi", caller: Caller, case_id: str) -> Json:
+    """The copy of a submitted application among its documents, once the portal has kept it."""
+
+    async def the_copy() -> Json | None:
+        listed = await documents.listed(caller, case_id, copies=True)
+        return next((item for item in listed if item["source"] == "generated"), None)
+
+    found: Json = await eventually(the_copy, within=30, what=f"the copy of {case_id}")
+    return found
 
 
 @pytest.fixture

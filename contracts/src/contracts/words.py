@@ -184,6 +184,15 @@ document_type = Names(
     }
 )
 
+# What a document the portal made itself is: a letter, a plan, a copy of an application.
+generated_document = Names(
+    {
+        "letter": N_("Letter"),
+        "housing_plan": N_("Personal Housing Plan"),
+        "application": N_("Copy of the application"),
+    }
+)
+
 QUESTIONS = {
     "reason_for_approach": N_("Detail the reason for approaching for assistance today"),
     "steps_taken": N_(

@@ -36,7 +36,10 @@ def service_env(
             "PORTAL_URL": settings.service_url("gateway"),
         }
     elif name == "cases":
-        derived |= {"PORTAL_URL": settings.service_url("gateway")}
+        derived |= {
+            "PORTAL_URL": settings.service_url("gateway"),
+            "DOCUMENTS_URL": settings.service_url("documents"),
+        }
     elif name == "documents":
         derived |= {
             "S3_ENDPOINT": settings.s3_endpoint,

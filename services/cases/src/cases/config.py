@@ -1,9 +1,9 @@
 """Settings of the cases service (environment variables prefixed CASES_)."""
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from kit.settings import ServiceSettings
+from kit.settings import ServiceSettings, refuse_placeholder
 
 
 class Settings(ServiceSettings):
@@ -30,6 +30,27 @@ class Settings(ServiceSettings):
         description="Where people reach the portal; the links in what is sent about cases "
         "start here.",
     )
+
+    documents_url: str = Field(
+        default="http://127.0.0.1:8003",
+        min_length=1,
+        description="The documents service's internal address: a copy of each application "
+        "submitted is kept there with the case's documents.",
+    )
+    documents_internal_key: str = Field(
+        default="portal-secret-key-local",
+        description="The key the documents service takes from the portal's own services "
+        "(its DOCUMENTS_INTERNAL_KEY).",
+    )
+
+    @model_validator(mode="after")
+    def _real_secret_in_production(self) -> "Settings":
+        refuse_placeholder(
+            self.documents_internal_key,
+            name="CASES_DOCUMENTS_INTERNAL_KEY",
+            environment=self.environment,
+        )
+        return self
 
     def draft_days_of(self, authority: str) -> int:
         """How many days this authority keeps a draft."""

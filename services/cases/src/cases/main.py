@@ -4,12 +4,14 @@ import asyncio
 
 from cases.caseload.api import router as caseload_router
 from cases.cases.api import router as cases_router
+from cases.cases.copies import application_copies_subscription
 from cases.cases.drafts import DraftKeeping
 from cases.cases.repository import INDEXES as CASE_INDEXES
 from cases.cases.service import today
 from cases.config import settings
 from cases.wiring import EXTRAS_KEY, CaseStores
 from kit.app import Runtime, ServiceParts, create_app
+from kit.events.consumer import Subscription
 from kit.lease import Lease
 from kit.loops import keep_working
 
@@ -39,11 +41,24 @@ async def _start(runtime: Runtime) -> None:
     )
 
 
+def _subscriptions(runtime: Runtime) -> list[Subscription]:
+    return [
+        application_copies_subscription(
+            runtime.mongo,
+            documents_url=settings.documents_url,
+            internal_key=settings.documents_internal_key,
+        )
+    ]
+
+
 app = create_app(
     settings,
     title="Housing Portal: cases",
     description="Applications of every kind, their lifecycle and the casework on them.",
     parts=ServiceParts(
-        routers=[cases_router, caseload_router], indexes=CASE_INDEXES, on_start=_start
+        routers=[cases_router, caseload_router],
+        indexes=CASE_INDEXES,
+        subscriptions=_subscriptions,
+        on_start=_start,
     ),
 )

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 
+from contracts.words import generated_document
 from documents.errors import CaseNotFound, FileTypeNotAllowed, StorageUnavailable, UploadTooLarge
 from documents.files.models import DocumentRecord, UploadIntent
 from documents.files.names import clean_file_name
@@ -34,11 +35,7 @@ log = logs.get_logger("documents.generated")
 INTERNAL_KEY_HEADER = "x-internal-key"
 # A generated PDF is small; this bounds what an internal caller can send.
 MAX_GENERATED_BYTES = 50 * 1024 * 1024
-GENERATED_KINDS: dict[str, str] = {
-    "letter": "Letter",
-    "housing_plan": "Personal Housing Plan",
-    "application": "Application",
-}
+GENERATED_KINDS: dict[str, str] = dict(generated_document.words)
 GeneratedKind = Literal["letter", "housing_plan", "application"]
 
 

@@ -60,6 +60,8 @@ class TestEventsOnTheBroker:
                         named = getattr(payload, "document_id", None)
                         if envelope.type.startswith("documents.request."):
                             named = getattr(payload, "request_id", None)
+                        if str(named) not in {str(one) for _, one in expected}:
+                            continue  # the copy of the application the portal keeps
                         arrived.add((envelope.type, str(named)))
                         if len(arrived) == len(expected):
                             break

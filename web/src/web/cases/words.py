@@ -75,6 +75,7 @@ def history_label(action: str) -> str:
 
 def document_type_label(code: str, fallback: str) -> str:
     """What a document is; the API's words (`fallback`) for an authority's own classification."""
-    if code in words.document_type.words:
-        return words.document_type(code, current_language.get())
+    for names in (words.document_type, words.generated_document):
+        if code in names.words:
+            return names(code, current_language.get())
     return fallback

@@ -34,12 +34,15 @@ def shown_request(item: dict[str, Any]) -> dict[str, Any]:
 def shown_document(document: dict[str, Any]) -> dict[str, Any]:
     """A document on a case, as a list of them shows it."""
     state = str(document["state"])
+    made = document.get("source") == "generated"
     return {
         **document,
         "classification_label": type_of(document),
         "uploaded": format_moment(str(document["created_at"])),
-        "state_text": state_text(state),
-        "state_colour": STATE_COLOURS.get(state, "grey"),
+        # What the portal made itself (a copy of the application, a letter) is not checked.
+        "state_text": _("Made by the portal") if made else state_text(state),
+        "state_colour": "grey" if made else STATE_COLOURS.get(state, "grey"),
+        "checkable": not made and state == "uploaded",
     }
 
 
