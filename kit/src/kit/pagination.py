@@ -69,10 +69,6 @@ class Position:
             raise InvalidCursor()
         return cls(at=moment, id=item_id)
 
-    def older(self, field: str) -> dict[str, Any]:
-        """The filter for the items after this position, newest first."""
-        return {"$or": [{field: {"$lt": self.at}}, {field: self.at, "_id": {"$lt": self.id}}]}
-
 
 async def newest_first(
     collection: AsyncCollection[Document],
@@ -86,8 +82,8 @@ async def newest_first(
     """Up to `limit` records matching the query that come after the position, newest first
     by (field, _id).
 
-    Unlike the `$or` of `Position.older`, which the store's planner answers by reading the
-    whole collection, each query here is an index range on (..., field, _id): the records at
+    Unlike an `$or` of the two, which the store's planner answers by reading the whole
+    collection, each query here is an index range on (..., field, _id): the records at
     the position's own time with a smaller id first, then the older ones.
     """
     order = [(field, -1), ("_id", -1)]

@@ -1,6 +1,6 @@
 """Who may see a document and who may act on documents and requests."""
 
-from typing import Any, Literal
+from typing import Literal
 
 from documents.cases import CaseFacts
 from documents.files.models import DocumentRecord, UploaderRole
@@ -43,18 +43,6 @@ def can_see(principal: Principal, case: CaseFacts, document: DocumentRecord) -> 
     if who == "landlord":
         return document.shared_with_landlord
     return True
-
-
-def visible_filter(principal: Principal, case: CaseFacts) -> dict[str, Any]:
-    """The same rule as `can_see`, as a store filter on one case's documents."""
-    who = audience(principal, case)
-    if who == "staff":
-        return {}
-    if who == "landlord":
-        shown: dict[str, Any] = {"sensitive": False, "shared_with_landlord": True}
-    else:
-        shown = {"sensitive": False}
-    return {"$or": [shown, {"uploaded_by": principal.user_id}]}
 
 
 def is_staff(principal: Principal) -> bool:

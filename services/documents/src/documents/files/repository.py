@@ -1,17 +1,20 @@
 """All data access for documents and unfinished uploads."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from documents.files.models import DocumentRecord, UploadIntent
 from kit.mongo import Index, Mongo, Session
-from kit.pagination import Position
-from kit.repository import AuthorityRepository
+from kit.pagination import Position, newest_first
+from kit.repository import AuthorityRepository, scoped
 
 DOCUMENTS = "documents"
 INTENTS = "upload_intents"
+
+# Documents of a case read at a time while a page of those the caller may see is filled.
+PAGE_BATCH = 100
 
 INDEXES = [
     # Every per-request list is of one case: the case selects a few documents.
@@ -53,22 +56,30 @@ class Documents(AuthorityRepository):
         authority: str,
         case_id: str,
         *,
-        visible: dict[str, Any],
+        shown: Callable[[DocumentRecord], bool],
         limit: int,
         cursor: Position | None,
     ) -> DocumentPage:
-        """A case's documents the caller may see, newest first."""
-        query: dict[str, Any] = {"case_id": case_id}
-        clauses = [
-            clause for clause in (visible, cursor.older("created_at") if cursor else {}) if clause
-        ]
-        if clauses:
-            query["$and"] = clauses
-        found = await self.find_many(
-            authority, query, sort=[("created_at", -1), ("_id", -1)], limit=limit + 1
-        )
-        items = [DocumentRecord.of(record) for record in found[:limit]]
-        more = len(found) > limit
+        """A case's documents the caller may see (`shown`), newest first.
+
+        Read by the index's (authority, case_id) prefix a batch at a time and judged here: who
+        may see what is an $or, which the store's planner answers by reading every document."""
+        items: list[DocumentRecord] = []
+        after = cursor
+        while len(items) <= limit:
+            batch = await newest_first(
+                self.collection,
+                scoped(authority, {"case_id": case_id}),
+                field="created_at",
+                after=after,
+                limit=PAGE_BATCH,
+            )
+            records = [DocumentRecord.of(record) for record in batch]
+            items += [record for record in records if shown(record)]
+            if len(batch) < PAGE_BATCH:
+                break
+            after = Position(records[-1].created_at, records[-1].id)
+        items, more = items[:limit], len(items) > limit
         last = items[-1] if items and more else None
         return DocumentPage(
             items, Position(last.created_at, last.id).encode() if last is not None else None

@@ -9,7 +9,7 @@ from documents.cases import CaseFacts
 from documents.errors import AlreadyDecided, DocumentNotFound, NotYoursToDo
 from documents.files.models import DocumentRecord
 from documents.files.repository import DocumentPage
-from documents.policy import can_see, is_staff, visible_filter
+from documents.policy import can_see, is_staff
 from documents.wiring import DocumentStores
 from kit import logs
 from kit.auth import Principal
@@ -34,7 +34,7 @@ class CaseDocuments:
         return await self.stores.documents.page(
             self.authority,
             self.case.id,
-            visible=visible_filter(self.principal, self.case),
+            shown=lambda record: can_see(self.principal, self.case, record),
             limit=limit,
             cursor=cursor,
         )

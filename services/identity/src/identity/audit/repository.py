@@ -6,8 +6,8 @@ from typing import Any
 
 from kit.clients import ClientInfo
 from kit.mongo import Document, Index, Session
-from kit.pagination import Position
-from kit.repository import AuthorityRepository
+from kit.pagination import Position, newest_first
+from kit.repository import AuthorityRepository, scoped
 
 AUDIT_EVENTS = "audit_events"
 
@@ -76,17 +76,15 @@ class AuditLog(AuthorityRepository):
             query["action"] = action
         if subject is not None:
             query["subject"] = subject
-        if after is not None:
-            query.update(after.older("at"))
-        return await self.find_many(authority, query, sort=[("at", -1), ("_id", -1)], limit=limit)
+        return await newest_first(
+            self.collection, scoped(authority, query), field="at", after=after, limit=limit
+        )
 
     async def of_person(
         self, user_id: str, *, after: Position | None, limit: int
     ) -> list[Document]:
         """A page of a person's own events in every authority, newest first (their own
         record, so not scoped to one authority)."""
-        query: dict[str, Any] = {"subject": user_id}
-        if after is not None:
-            query.update(after.older("at"))
-        cursor = self.collection.find(query).sort([("at", -1), ("_id", -1)]).limit(limit)
-        return await cursor.to_list(length=limit)
+        return await newest_first(
+            self.collection, {"subject": user_id}, field="at", after=after, limit=limit
+        )

@@ -23,7 +23,8 @@ from kit.clients import Client
 from kit.errors import NotFound
 from kit.idempotency import Once
 from kit.mongo import Document
-from kit.pagination import Position
+from kit.pagination import Position, newest_first
+from kit.repository import scoped
 from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(tags=["memberships"], dependencies=AUTHORITY_SCOPED)
@@ -106,10 +107,12 @@ async def members(
         if account is None:
             return MemberPage(items=[], next_cursor=None)
         query["user_id"] = str(account["_id"])
-    if cursor is not None:
-        query.update(Position.decode(cursor).older("created_at"))
-    found = await identity.memberships.find_many(
-        slug, query, sort=[("created_at", -1), ("_id", -1)], limit=limit
+    found = await newest_first(
+        identity.memberships.collection,
+        scoped(slug, query),
+        field="created_at",
+        after=Position.decode(cursor) if cursor is not None else None,
+        limit=limit,
     )
     accounts = await identity.accounts.many([str(record["user_id"]) for record in found])
     items = [
