@@ -249,6 +249,11 @@ HISTORY = {
     "determine": N_("Determination recorded"),
     "close": N_("Closed"),
     "cancel": N_("Cancelled"),
+    "document_requested": N_("Document asked for"),
+    "document_uploaded": N_("Document sent"),
+    "document_verified": N_("Document verified"),
+    "document_rejected": N_("Document not accepted"),
+    "document_withdrawn": N_("Document withdrawn"),
 }
 
 

@@ -5,6 +5,7 @@ import asyncio
 from cases.caseload.api import router as caseload_router
 from cases.cases.api import router as cases_router
 from cases.cases.copies import application_copies_subscription
+from cases.cases.documents_history import documents_history_subscription
 from cases.cases.drafts import DraftKeeping
 from cases.cases.repository import INDEXES as CASE_INDEXES
 from cases.cases.service import today
@@ -43,11 +44,12 @@ async def _start(runtime: Runtime) -> None:
 
 def _subscriptions(runtime: Runtime) -> list[Subscription]:
     return [
+        documents_history_subscription(runtime.mongo),
         application_copies_subscription(
             runtime.mongo,
             documents_url=settings.documents_url,
             internal_key=settings.documents_internal_key,
-        )
+        ),
     ]
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from cases.cases.catalogue import kind_view
+from cases.cases.documents_history import shown_to
 from cases.cases.kinds import KINDS, offered
 from cases.cases.models import CaseRecord
 from cases.cases.pdf import application_pdf
@@ -213,10 +214,14 @@ async def case_pdf(
     summary="What happened to the case, oldest first",
     responses=declared(401, 404),
 )
-async def case_history(case: CaseForUser, stores: StoresDep) -> HistoryList:
+async def case_history(
+    case: CaseForUser, stores: StoresDep, principal: CurrentPrincipal
+) -> HistoryList:
     """Who did what, when, from which status to which, and why."""
     entries = await stores.history.of_case(case.authority, case.id)
-    return HistoryList(items=[history_view(entry) for entry in entries])
+    return HistoryList(
+        items=[history_view(entry) for entry in entries if shown_to(principal, entry)]
+    )
 
 
 @router.patch(
