@@ -23,7 +23,7 @@ from web.cases.rendering import (
     page,
     see_other,
 )
-from web.cases.words import history_label, kind_title, status_label
+from web.cases.words import clock_label, history_label, kind_title, status_label
 from web.i18n import current_language, format_moment
 from web.i18n import gettext as _
 from web.paging import Trail
@@ -128,16 +128,6 @@ def latest_of_runs(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             kept.append(entry)
     return kept
-
-
-def clock_label(name: str) -> str:
-    """A statutory period's last day, as the case page names it."""
-    labels = {
-        "prevention": _("Prevention duty ends"),
-        "relief": _("Relief duty ends"),
-        "review": _("Last day to ask for a review"),
-    }
-    return labels.get(name, name)
 
 
 @router.get("/{authority}/applications/{case_id}")

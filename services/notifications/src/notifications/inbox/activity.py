@@ -8,7 +8,7 @@ and its kind to NOTICE_KINDS; the consumer, the API and the preferences follow f
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 from urllib.parse import quote
 
 from contracts.envelope import Envelope
@@ -42,18 +42,7 @@ NoticeKind = Literal[
     "case_assigned",
 ]
 # Every kind a person may hear of, in the order the preferences list them.
-NOTICE_KINDS: tuple[NoticeKind, ...] = (
-    "application_received",
-    "application_accepted",
-    "status_changed",
-    "change_verified",
-    "change_rejected",
-    "case_closed",
-    "change_submitted",
-    "details_changed",
-    "case_withdrawn",
-    "case_assigned",
-)
+NOTICE_KINDS: tuple[NoticeKind, ...] = get_args(NoticeKind)
 # Officers are told in English: the portal holds no language of theirs yet.
 STAFF_LANGUAGE: Language = "en"
 # Status changes that another event of their own already tells the applicant of.
