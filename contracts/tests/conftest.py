@@ -23,6 +23,14 @@ from contracts.events.cases import (
     DraftExpiring,
     DraftRemoved,
 )
+from contracts.events.casework_tasks import (
+    MessageReplied,
+    MessageSent,
+    TaskAssigned,
+    TaskCompleted,
+    TaskReopened,
+    TaskUnableToComplete,
+)
 from contracts.events.documents import (
     DocumentRejected,
     DocumentUploaded,
@@ -63,6 +71,22 @@ CASE = {
     "status": "live",
     "applicant_id": "6f1c2a",
 }
+
+ON_CASE = {
+    "case_id": CASE["case_id"],
+    "reference": CASE["reference"],
+    "applicant_id": "6f1c2a",
+    "owner_id": "7e2d3b",
+}
+TASK = {
+    **ON_CASE,
+    "task_id": "7a5c",
+    "title": "Send a copy of your tenancy agreement",
+    "assignee_id": "6f1c2a",
+    "assignee": "applicant",
+    "target_date": NOW.date(),
+}
+MESSAGE = {**ON_CASE, "message_id": "m355", "subject": "Your tenancy", "sender_id": "7e2d3b"}
 
 
 @pytest.fixture
@@ -147,6 +171,12 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
             language="cy",
         ),
         DraftRemoved(**{**CASE, "status": "draft"}),
+        TaskAssigned(**TASK, set_by="7e2d3b"),
+        TaskCompleted(**TASK, completed_by="6f1c2a"),
+        TaskUnableToComplete(**TASK, told_by="6f1c2a"),
+        TaskReopened(**TASK, reopened_by="7e2d3b"),
+        MessageSent(**MESSAGE, recipient_ids=["6f1c2a"], recipient="applicant"),
+        MessageReplied(**MESSAGE, recipient_ids=["7e2d3b"], reply_id="r3p1y"),
         DocumentUploaded(
             **DOCUMENT,
             source="upload",

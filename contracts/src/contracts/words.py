@@ -254,6 +254,13 @@ HISTORY = {
     "document_verified": N_("Document verified"),
     "document_rejected": N_("Document not accepted"),
     "document_withdrawn": N_("Document withdrawn"),
+    "task_set": N_("Task set"),
+    "task_completed": N_("Task completed"),
+    "task_unable_to_complete": N_("Task could not be completed"),
+    "task_accepted": N_("Task closed without completion"),
+    "task_reopened": N_("Task set again"),
+    "message_sent": N_("Message sent"),
+    "message_replied": N_("Message replied to"),
 }
 
 

@@ -17,6 +17,14 @@ from contracts.events.cases import (
     DraftExpiring,
     DraftRemoved,
 )
+from contracts.events.casework_tasks import (
+    MessageReplied,
+    MessageSent,
+    TaskAssigned,
+    TaskCompleted,
+    TaskReopened,
+    TaskUnableToComplete,
+)
 from contracts.events.documents import (
     DocumentRejected,
     DocumentUploaded,
@@ -68,6 +76,12 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     CircumstancesVerified,
     DraftExpiring,
     DraftRemoved,
+    TaskAssigned,
+    TaskCompleted,
+    TaskUnableToComplete,
+    TaskReopened,
+    MessageSent,
+    MessageReplied,
     DocumentUploaded,
     DocumentVerified,
     DocumentRejected,
@@ -101,6 +115,8 @@ __all__ = [
     "DraftExpiring",
     "DraftRemoved",
     "FactorAdded",
+    "MessageReplied",
+    "MessageSent",
     "PasswordChanged",
     "PasswordResetRequested",
     "RegistrationAttempted",
@@ -110,4 +126,8 @@ __all__ = [
     "SignInCodeIssued",
     "SignInLocked",
     "StaffInvited",
+    "TaskAssigned",
+    "TaskCompleted",
+    "TaskReopened",
+    "TaskUnableToComplete",
 ]

@@ -16,6 +16,7 @@ from contracts.payload import EventPayload
 
 AuthorityKind = Literal["council", "ombudsman"]
 AuthorityStatus = Literal["active", "disabled"]
+ReplyRule = Literal["once", "free"]
 Module = Literal["homelessness", "housing_register", "housing_advice", "complaints"]
 
 
@@ -31,6 +32,15 @@ class UploadPolicy(_Part):
     max_bytes: PositiveInt = Field(description="Largest accepted file, in bytes.")
     allowed_extensions: UniqueList[FileExtension] = Field(
         description="Accepted file name extensions with their dot, lower case (`.pdf`)."
+    )
+
+
+class MessagingPolicy(_Part):
+    """How people may answer the messages an authority's officers send them."""
+
+    reply_rule: ReplyRule = Field(
+        default="free",
+        description="`once`: one reply per message from the person it is for; `free`: any.",
     )
 
 
@@ -66,6 +76,10 @@ class AuthorityUpserted(EventPayload):
     )
     branding: Branding
     contact: Contact
+    messaging: MessagingPolicy = Field(
+        default_factory=MessagingPolicy,
+        description="How people may reply to messages on their cases.",
+    )
     hosts: UniqueList[HostName] = Field(
         description="Host names that serve this authority's portal directly."
     )

@@ -10,6 +10,10 @@ from cases.cases.drafts import DraftKeeping
 from cases.cases.repository import INDEXES as CASE_INDEXES
 from cases.cases.service import today
 from cases.config import settings
+from cases.messages.api import router as messages_router
+from cases.messages.repository import INDEXES as MESSAGE_INDEXES
+from cases.tasks.api import router as tasks_router
+from cases.tasks.repository import INDEXES as TASK_INDEXES
 from cases.wiring import EXTRAS_KEY, CaseStores
 from kit.app import Runtime, ServiceParts, create_app
 from kit.events.consumer import Subscription
@@ -58,8 +62,8 @@ app = create_app(
     title="Housing Portal: cases",
     description="Applications of every kind, their lifecycle and the casework on them.",
     parts=ServiceParts(
-        routers=[cases_router, caseload_router],
-        indexes=CASE_INDEXES,
+        routers=[cases_router, caseload_router, tasks_router, messages_router],
+        indexes=[*CASE_INDEXES, *TASK_INDEXES, *MESSAGE_INDEXES],
         subscriptions=_subscriptions,
         on_start=_start,
     ),

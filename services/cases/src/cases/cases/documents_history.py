@@ -33,7 +33,10 @@ ACTIONS: dict[type[EventPayload], str] = {
 
 def shown_to(principal: Principal, entry: HistoryEntry) -> bool:
     """Whether the caller sees a history entry: a sensitive document's only by staff and by
-    whoever sent it."""
+    whoever sent it; a task's or a message's only by staff and the side it is for."""
+    side = entry.details.get("for")
+    if side is not None and audience(principal) not in ("staff", side):
+        return False
     if not entry.details.get("sensitive"):
         return True
     return audience(principal) == "staff" or entry.actor_id == principal.user_id

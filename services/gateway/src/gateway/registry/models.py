@@ -10,6 +10,7 @@ from contracts.events.authority import (
     AuthorityUpserted,
     Branding,
     Contact,
+    MessagingPolicy,
     Module,
     UploadPolicy,
 )
@@ -38,6 +39,7 @@ class Authority(BaseModel):
     staff_two_factor_required: StrictBool = False
     branding: Branding
     contact: Contact = Contact()
+    messaging: MessagingPolicy = MessagingPolicy()
     hosts: UniqueList[HostName] = []
     cors_origins: UniqueList[Origin] = Field(
         default_factory=list,

@@ -7,6 +7,7 @@ from contracts.events.authority import (
     AuthorityStatus,
     Branding,
     Contact,
+    MessagingPolicy,
     Module,
     UploadPolicy,
 )
@@ -27,6 +28,7 @@ class AuthorityChanges(BaseModel):
     staff_two_factor_required: StrictBool | None = None
     branding: Branding | None = None
     contact: Contact | None = None
+    messaging: MessagingPolicy | None = None
     hosts: UniqueList[HostName] | None = Field(default=None, max_length=20)
     cors_origins: UniqueList[Origin] | None = Field(default=None, max_length=20)
     routes: dict[str, list[AnyHttpUrl]] | None = None
