@@ -19,15 +19,17 @@ INDEXES = [
         [("authority", 1), ("recipient_id", 1), ("created_at", -1), ("_id", -1)],
         name="messages_of_person",
     ),
+    # The store's planner takes an index only when it holds every field the query names: the
+    # unread count names `unread`, a person's side of a case names `recipient`.
     Index(
         MESSAGES,
-        [("authority", 1), ("recipient_id", 1), ("unread", 1)],
+        [("authority", 1), ("recipient_id", 1), ("unread", 1), ("created_at", -1), ("_id", -1)],
         name="messages_unread_of_person",
     ),
     Index(
         MESSAGES,
-        [("authority", 1), ("case_id", 1), ("created_at", -1), ("_id", -1)],
-        name="messages_of_case",
+        [("authority", 1), ("case_id", 1), ("recipient", 1), ("created_at", -1), ("_id", -1)],
+        name="messages_of_case_by_side",
     ),
 ]
 
