@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
 from tests.support.cases import OMBUDSMAN, REFERRAL, Caller, CasesApi, Json
 
 COMPLAINT = {
@@ -96,7 +97,7 @@ async def set_task(api: CasesApi, officer: Caller, case: Json, **changes: Any) -
 
 async def task_change(
     api: CasesApi, caller: Caller, task: Json, step: str, body: Json | None = None
-) -> Any:
+) -> httpx.Response:
     """Change a task as read (If-Match its version); the response."""
     return await api.call(
         "POST",
