@@ -30,6 +30,7 @@ from web.config import settings
 from web.documents import routes as documents_routes
 from web.errors import PageFailures, install_page_errors
 from web.gateway import GatewayClient
+from web.messages import routes as messages_routes
 from web.organisation import routes as organisation_routes
 from web.page_context import PageContext
 from web.platform import routes as platform_routes
@@ -40,6 +41,7 @@ from web.sessions.links import LINK_INDEXES, HeldLinks
 from web.sessions.repository import SESSION_INDEXES, SessionRepository
 from web.sessions.service import SessionService
 from web.staff import routes as staff_routes
+from web.tasks import routes as tasks_routes
 
 gateway = GatewayClient(settings.gateway_url, timeout=settings.gateway_timeout_seconds)
 
@@ -80,6 +82,8 @@ app = create_app(
             invitation.router,
             staff_routes.router,
             casework_documents.router,
+            tasks_routes.router,
+            messages_routes.router,
             casework_routes.router,
             organisation_routes.router,
             platform_routes.router,

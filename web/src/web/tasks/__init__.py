@@ -1,0 +1,1 @@
+"""The pages of tasks set on cases."""

@@ -1,0 +1,279 @@
+"""Tasks and messages in Chromium, in English and Welsh: the applicant's tasks completed or
+not possible with a reason, their messages read and answered, and an officer setting a task
+and writing a message from the case's page. Every page: axe finds nothing at 1024 CSS
+pixels, nothing scrolls sideways at 320."""
+
+import datetime
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page
+from tests.support.browser import axe_violations, keep_screenshot, new_profile
+from tests.support.cases import REFERRAL, Caller, CasesApi
+from tests.support.stack import MintToken
+from tests.support.tasks_and_messages import send_message, set_task
+from tests.support.web_pages import NewApplicant
+from tests.support.web_sessions import SESSION_COOKIE, demo_session
+
+from portalstack.endpoints import Stack
+
+COUNCIL = "watford"
+TODAY = datetime.datetime.now(ZoneInfo("Europe/London")).date()
+WORDS = {
+    "en": {
+        "my_tasks": "My tasks",
+        "my_messages": "My messages",
+        "new": "New",
+        "overdue": "Overdue",
+        "complete": "Mark as complete",
+        "completed": "The task has been marked as complete",
+        "unable": "Unable to complete",
+        "send": "Send",
+        "why": "Tell us why you are not able to complete this task",
+        "too_long": "The reason must be 280 characters or fewer",
+        "reviewed": "A caseworker will review it",
+        "done": "Show tasks done",
+        "unread": "Unread",
+        "read": "Read",
+        "send_reply": "Send reply",
+        "enter_reply": "Enter your reply",
+        "replied": "Your reply has been sent",
+        "remaining": "You have 270 characters remaining",
+        "set_task": "Set a task for the applicant",
+        "set_it": "Set the task",
+        "title_missing": "Enter the task's title",
+        "send_message": "Send a message to the applicant",
+        "send_it": "Send the message",
+        "subject_missing": "Enter a subject",
+        "updated": "The case has been updated.",
+    },
+    "cy": {
+        "my_tasks": "Fy nhasgau",
+        "my_messages": "Fy negeseuon",
+        "new": "Newydd",
+        "overdue": "Yn hwyr",
+        "complete": "Nodi ei bod wedi'i chwblhau",
+        "completed": "Mae'r dasg wedi'i nodi fel un wedi'i chwblhau",
+        "unable": "Methu cwblhau",
+        "send": "Anfon",
+        "why": "Dywedwch wrthym pam na allwch gwblhau'r dasg hon",
+        "too_long": "Rhaid i\u2019r rheswm fod yn 280 nod neu lai",
+        "reviewed": "Bydd gweithiwr achos yn ei adolygu",
+        "done": "Dangos tasgau a wnaed",
+        "unread": "Heb ei darllen",
+        "read": "Wedi'i darllen",
+        "send_reply": "Anfon ateb",
+        "enter_reply": "Rhowch eich ateb",
+        "replied": "Mae eich ateb wedi'i anfon",
+        "remaining": "Mae gennych 270 nod ar ôl",
+        "set_task": "Gosod tasg i'r ymgeisydd",
+        "set_it": "Gosod y dasg",
+        "title_missing": "Rhowch deitl y dasg",
+        "send_message": "Anfon neges at yr ymgeisydd",
+        "send_it": "Anfon y neges",
+        "subject_missing": "Rhowch bwnc",
+        "updated": "Mae'r achos wedi'i ddiweddaru.",
+    },
+}
+
+
+@pytest.fixture
+async def cases_api(gateway: httpx.AsyncClient, mint_token: MintToken) -> CasesApi:
+    """The cases API, for the officers who set tasks and write."""
+    return CasesApi(gateway, mint_token)
+
+
+class Checker:
+    """Checks each page of a journey, and keeps its pictures."""
+
+    def __init__(self, page: Page, axe_source: str, screenshots: Path, language: str) -> None:
+        self.page = page
+        self.axe_source = axe_source
+        self.screenshots = screenshots
+        self.language = language
+
+    async def __call__(self, name: str) -> None:
+        """axe finds nothing at 1024 wide; nothing scrolls sideways at 320."""
+        page = self.page
+        await page.wait_for_load_state()
+        assert await page.get_attribute("html", "lang") == self.language
+        assert await axe_violations(page, self.axe_source) == [], name
+        await keep_screenshot(page, self.screenshots / f"tasks-{name}-{self.language}.png")
+        await page.set_viewport_size({"width": 320, "height": 900})
+        await page.wait_for_function("document.documentElement.clientWidth === 320")
+        overflow = await page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, name
+        await page.set_viewport_size({"width": 1024, "height": 768})
+        await page.wait_for_function("document.documentElement.clientWidth === 1024")
+
+
+async def press(page: Page, name: str) -> None:
+    """Press a button of the page's own form and wait for the next page."""
+    await page.locator("main form").get_by_role("button", name=name, exact=True).click()
+    await page.wait_for_load_state()
+
+
+async def main_text(page: Page) -> str:
+    return await page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+class TestTheApplicantsTasksAndMessages:
+    async def test_tasks_done_or_not_possible_and_a_message_answered(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        new_applicant: NewApplicant,
+        cases_api: CasesApi,
+        language: str,
+    ) -> None:
+        words = WORDS[language]
+        person = await new_applicant(COUNCIL)
+        token = await cases_api.mint(
+            authority=COUNCIL, roles=("applicant",), user=person.user_id, lifetime=600
+        )
+        applicant = Caller(user_id=person.user_id, authority=COUNCIL, token=token)
+        case = await cases_api.create(
+            applicant, {"kind": "homelessness", "answers": REFERRAL, "submit": True}
+        )
+        officer = await cases_api.person("officer", authority=COUNCIL)
+        await set_task(api=cases_api, officer=officer, case=case, title="Send your payslips")
+        late = (TODAY - datetime.timedelta(days=2)).isoformat()
+        await set_task(cases_api, officer, case, title="Call your landlord", target_date=late)
+        await send_message(cases_api, officer, case, subject="Your payslips")
+        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
+        page = await context.new_page()
+        check = Checker(page, axe_source, screenshots, language)
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/account/sign-in?lang={language}")
+        await page.locator("#email").fill(person.email)
+        await page.locator("#password").fill(person.password)
+        await page.locator("main form button[type=submit]").click()
+        await page.wait_for_url(re.compile(rf"/{COUNCIL}/account/$"))
+
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/{case['id']}")
+        await page.get_by_role("link", name=words["my_tasks"], exact=True).click()
+        await page.wait_for_url(re.compile(r"/tasks$"))
+        rows = page.locator("main table tbody tr")
+        assert await rows.count() == 2
+        # Soonest target date first: the overdue one.
+        assert "Call your landlord" in await rows.nth(0).inner_text()
+        assert words["overdue"] in await rows.nth(0).inner_text()
+        assert words["new"] in await rows.nth(1).inner_text()
+        assert case["reference"] in await rows.nth(1).inner_text()
+        await check("my-tasks")
+
+        await rows.nth(1).get_by_role("button", name=re.compile(words["complete"])).click()
+        await page.wait_for_url(re.compile(r"/tasks\?notice=completed$"))
+        assert words["completed"] in await main_text(page)
+        await check("my-tasks-completed")
+
+        await (
+            page.locator("main table").get_by_role("link", name=re.compile(words["unable"])).click()
+        )
+        await page.wait_for_url(re.compile(r"/unable$"))
+        await check("unable")
+        await press(page, words["send"])
+        assert words["why"] in await page.locator(".govuk-error-summary").inner_text()
+        await check("unable-empty")
+        await page.locator("#reason").fill("x" * 281)
+        await press(page, words["send"])
+        assert words["too_long"] in await page.locator("#reason-error").inner_text()
+        await page.locator("#reason").fill("My landlord does not answer")
+        assert words["remaining"].replace("270", str(280 - 27)) in await main_text(page)
+        await press(page, words["send"])
+        await page.wait_for_url(re.compile(r"/tasks\?notice=unable$"))
+        assert words["reviewed"] in await main_text(page)
+        assert await page.locator("main table").count() == 0
+        await page.get_by_role("link", name=words["done"]).click()
+        await page.wait_for_url(re.compile(r"/tasks\?state=done$"))
+        assert await page.locator("main table tbody tr").count() == 2
+        await check("my-tasks-done")
+
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/{case['id']}")
+        await page.get_by_role("link", name=words["my_messages"], exact=True).click()
+        await page.wait_for_url(re.compile(r"/messages$"))
+        assert words["unread"] in await page.locator("main table").inner_text()
+        await check("my-messages")
+        await page.get_by_role("link", name="Your payslips").click()
+        await page.wait_for_url(re.compile(r"/messages/[0-9a-f]{32}/[0-9a-f]{32}$"))
+        await check("message")
+        await press(page, words["send_reply"])
+        assert words["enter_reply"] in await page.locator("#body-error").inner_text()
+        await check("message-empty-reply")
+        await page.locator("#body").fill("I sent them today.")
+        await press(page, words["send_reply"])
+        await page.wait_for_url(re.compile(r"\?replied=yes$"))
+        text = await main_text(page)
+        assert words["replied"] in text
+        assert "I sent them today." in text
+        await check("message-replied")
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/messages")
+        assert words["read"] in await page.locator("main table").inner_text()
+        await context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+class TestTheOfficersForms:
+    async def test_an_officer_sets_a_task_and_writes_to_the_applicant(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        cases_api: CasesApi,
+        language: str,
+    ) -> None:
+        words = WORDS[language]
+        applicant = await cases_api.person("applicant", authority="kingston")
+        case = await cases_api.create(
+            applicant, {"kind": "homelessness", "answers": REFERRAL, "submit": True}
+        )
+        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
+        session = await demo_session("officer", "kingston")
+        await context.add_cookies(
+            [{"name": SESSION_COOKIE, "value": session, "url": stack.gateway_url}]
+        )
+        page = await context.new_page()
+        check = Checker(page, axe_source, screenshots, language)
+        await page.goto(f"{stack.gateway_url}/kingston/caseload/{case['id']}?lang={language}")
+        await page.get_by_role("link", name=words["set_task"]).click()
+        await page.wait_for_url(re.compile(r"/set-task$"))
+        await check("officer-set-task")
+        await press(page, words["set_it"])
+        assert words["title_missing"] in await page.locator(".govuk-error-summary").inner_text()
+        await check("officer-set-task-errors")
+        await page.locator("#title").fill("Send your payslips")
+        await page.locator("#description").fill("The last three months.")
+        due = TODAY + datetime.timedelta(days=7)
+        await page.locator("#target_date-day").fill(str(due.day))
+        await page.locator("#target_date-month").fill(str(due.month))
+        await page.locator("#target_date-year").fill(str(due.year))
+        await press(page, words["set_it"])
+        await page.wait_for_url(re.compile(f"/caseload/{case['id']}$"))
+        assert words["updated"] in await main_text(page)
+
+        await page.get_by_role("link", name=words["send_message"]).click()
+        await page.wait_for_url(re.compile(r"/send-message$"))
+        await check("officer-send-message")
+        await press(page, words["send_it"])
+        assert words["subject_missing"] in await page.locator("#subject-error").inner_text()
+        await check("officer-send-message-errors")
+        await page.locator("#subject").fill("Your payslips")
+        await page.locator("#body").fill("Please send your last three payslips.")
+        await press(page, words["send_it"])
+        await page.wait_for_url(re.compile(f"/caseload/{case['id']}$"))
+        await context.close()
+
+        tasks = (await cases_api.call("GET", applicant, "/tasks")).json()["items"]
+        assert [(t["title"], t["target_date"]) for t in tasks] == [
+            ("Send your payslips", due.isoformat())
+        ]
+        messages = (await cases_api.call("GET", applicant, "/messages")).json()["items"]
+        assert [m["subject"] for m in messages] == ["Your payslips"]
