@@ -14,7 +14,7 @@ from playwright.async_api import Browser, Page
 from tests.support.browser import axe_violations, keep_screenshot, new_profile
 from tests.support.cases import REFERRAL, Caller, CasesApi
 from tests.support.stack import MintToken
-from tests.support.tasks_and_messages import send_message, set_task
+from tests.support.tasks_and_messages import send_message, set_task, task_change
 from tests.support.web_pages import NewApplicant
 from tests.support.web_sessions import SESSION_COOKIE, demo_session
 
@@ -49,6 +49,15 @@ WORDS = {
         "send_it": "Send the message",
         "subject_missing": "Enter a subject",
         "updated": "The case has been updated.",
+        "case_tasks": "Tasks on this case",
+        "review": "Review",
+        "save_review": "Save the review",
+        "choose": "Select whether to accept the reason or set the task again",
+        "reopen": "Set the task again with a note",
+        "why_again": "Say why the task is set again",
+        "set_again": "The task has been set again",
+        "case_messages": "Messages on this case",
+        "applicant": "Applicant",
     },
     "cy": {
         "my_tasks": "Fy nhasgau",
@@ -76,6 +85,15 @@ WORDS = {
         "send_it": "Anfon y neges",
         "subject_missing": "Rhowch bwnc",
         "updated": "Mae'r achos wedi'i ddiweddaru.",
+        "case_tasks": "Tasgau ar yr achos hwn",
+        "review": "Adolygu",
+        "save_review": "Cadw'r adolygiad",
+        "choose": "Dewiswch a ydych am dderbyn y rheswm neu osod y dasg eto",
+        "reopen": "Gosod y dasg eto gyda nodyn",
+        "why_again": "Dywedwch pam mae'r dasg yn cael ei gosod eto",
+        "set_again": "Mae'r dasg wedi'i gosod eto",
+        "case_messages": "Negeseuon ar yr achos hwn",
+        "applicant": "Ymgeisydd",
     },
 }
 
@@ -269,11 +287,64 @@ class TestTheOfficersForms:
         await page.locator("#body").fill("Please send your last three payslips.")
         await press(page, words["send_it"])
         await page.wait_for_url(re.compile(f"/caseload/{case['id']}$"))
-        await context.close()
-
         tasks = (await cases_api.call("GET", applicant, "/tasks")).json()["items"]
         assert [(t["title"], t["target_date"]) for t in tasks] == [
             ("Send your payslips", due.isoformat())
         ]
-        messages = (await cases_api.call("GET", applicant, "/messages")).json()["items"]
-        assert [m["subject"] for m in messages] == ["Your payslips"]
+
+        # The applicant cannot do the task and answers the message; the officer reviews.
+        [task] = (await cases_api.call("GET", applicant, "/tasks")).json()["items"]
+        told = await task_change(
+            cases_api, applicant, task, "unable-to-complete", {"reason": "I have no payslips"}
+        )
+        assert told.status_code == 200, told.text
+        [message] = (await cases_api.call("GET", applicant, "/messages")).json()["items"]
+        answered = await cases_api.call(
+            "POST",
+            applicant,
+            f"/cases/{case['id']}/messages/{message['id']}/replies",
+            json={"body": "I am self-employed."},
+        )
+        assert answered.status_code == 201, answered.text
+        await page.get_by_role("link", name=words["case_tasks"]).click()
+        await page.wait_for_url(re.compile(r"/tasks$"))
+        assert "I have no payslips" in await main_text(page)
+        await check("officer-case-tasks")
+        await (
+            page.locator("main table").get_by_role("link", name=re.compile(words["review"])).click()
+        )
+        await page.wait_for_url(re.compile(r"/review$"))
+        await check("officer-review")
+        await press(page, words["save_review"])
+        assert words["choose"] in await page.locator(".govuk-error-summary").inner_text()
+        await page.locator("main form").get_by_label(words["reopen"]).check()
+        await press(page, words["save_review"])
+        assert words["why_again"] in await page.locator("#note-error").inner_text()
+        await check("officer-review-errors")
+        await page.locator("#note").fill("Send your bank statements instead.")
+        await press(page, words["save_review"])
+        await page.wait_for_url(re.compile(r"/tasks\?notice=reopen$"))
+        assert words["set_again"] in await main_text(page)
+
+        await page.goto(f"{stack.gateway_url}/kingston/caseload/{case['id']}")
+        await page.get_by_role("link", name=words["case_messages"]).click()
+        await page.wait_for_url(re.compile(r"/messages$"))
+        await check("officer-case-messages")
+        await page.get_by_role("link", name="Your payslips").click()
+        await page.wait_for_url(re.compile(r"/messages/[0-9a-f]{32}$"))
+        text = await main_text(page)
+        assert "I am self-employed." in text
+        assert words["applicant"] in text
+        await check("officer-message")
+        await page.locator("#body").fill("Thank you, noted.")
+        await press(page, words["send_reply"])
+        await page.wait_for_url(re.compile(r"\?replied=yes$"))
+        assert "Thank you, noted." in await main_text(page)
+        await context.close()
+
+        [reopened] = (await cases_api.call("GET", applicant, "/tasks")).json()["items"]
+        assert (reopened["status"], reopened["review_note"]) == (
+            "new",
+            "Send your bank statements instead.",
+        )
+        assert (await cases_api.call("GET", applicant, "/messages/unread")).json()["unread"] == 1

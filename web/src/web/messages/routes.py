@@ -31,23 +31,27 @@ SUBJECT_LIMIT = 120
 PAGE_SIZE = "20"
 
 
-def sender_text(sender: str) -> str:
-    """Who sent a message or reply, as people read it."""
-    texts = {"staff": _("Housing officer"), "applicant": _("You"), "landlord": _("Landlord")}
+def sender_text(sender: str, *, staff: bool = False) -> str:
+    """Who sent a message or reply, as the person (or, `staff`, an officer) reads it."""
+    texts = {
+        "staff": _("Housing officer"),
+        "applicant": _("Applicant") if staff else _("You"),
+        "landlord": _("Landlord"),
+    }
     return texts.get(sender, sender)
 
 
-def shown_message(message: dict[str, Any]) -> dict[str, Any]:
+def shown_message(message: dict[str, Any], *, staff: bool = False) -> dict[str, Any]:
     """A message as a list or its own page shows it."""
     return {
         **message,
         "kind_title": kind_title(str(message.get("case_kind"))),
         "sent": format_moment(str(message.get("sent_at"))),
-        "sender_text": sender_text(str(message.get("sender", "staff"))),
+        "sender_text": sender_text(str(message.get("sender", "staff")), staff=staff),
         "thread": [
             {
                 **reply,
-                "sender_text": sender_text(str(reply.get("sender"))),
+                "sender_text": sender_text(str(reply.get("sender")), staff=staff),
                 "when": format_moment(str(reply.get("at"))),
             }
             for reply in message.get("thread", [])
@@ -78,9 +82,20 @@ async def my_messages(request: Request, person: Reader) -> Response:
     return page(request, "messages/messages.html", context)
 
 
-def _message_context(message: dict[str, Any], body: str, errors: dict[str, str]) -> dict[str, Any]:
+def _message_context(
+    request: Request,
+    message: dict[str, Any],
+    body: str,
+    errors: dict[str, str],
+    *,
+    staff: bool = False,
+) -> dict[str, Any]:
+    case_path = f"{authority_base(request)}/caseload/{message['case_id']}"
     return {
-        "message": shown_message(message),
+        "message": shown_message(message, staff=staff),
+        "back_href": f"{case_path}/messages" if staff else _messages_home(request),
+        "back_text": _("Back to the case's messages") if staff else _("Back to my messages"),
+        "staff": staff,
         "body": body,
         "key": uuid.uuid4().hex,
         "limit": BODY_LIMIT,
@@ -105,7 +120,7 @@ async def read_message(
 ) -> Response:
     """The message in full with its replies; opening it marks it read."""
     message = await _message(person, case_id, message_id)
-    context = _message_context(message, "", {})
+    context = _message_context(request, message, "", {})
     context["replied"] = request.query_params.get("replied") == "yes"
     return page(request, "messages/message.html", context)
 
@@ -115,6 +130,26 @@ async def reply(
     request: Request, person: Reader, case_id: CaseId, message_id: MessageId, form: CheckedForm
 ) -> Response:
     """Send a reply; where the authority takes one reply per message, a second is refused."""
+    return await _reply(request, person, case_id, message_id, form, staff=False)
+
+
+@router.post("/{authority}/caseload/{case_id}/messages/{message_id}")
+async def officer_reply(
+    request: Request, officer: Officer, case_id: CaseId, message_id: MessageId, form: CheckedForm
+) -> Response:
+    """An officer's reply: the person sees it unread."""
+    return await _reply(request, officer, case_id, message_id, form, staff=True)
+
+
+async def _reply(
+    request: Request,
+    person: RoleHolder,
+    case_id: str,
+    message_id: str,
+    form: Any,
+    *,
+    staff: bool,
+) -> Response:
     body = text_of(form, "body")
     key = text_of(form, "key")
     errors: dict[str, str] = {}
@@ -134,7 +169,12 @@ async def reply(
         if answer.status == 404:
             raise NotFound()
         if answer.status == 201:
-            return see_other(f"{_messages_home(request)}/{case_id}/{message_id}?replied=yes")
+            where = (
+                f"{authority_base(request)}/caseload/{case_id}/messages/{message_id}"
+                if staff
+                else f"{_messages_home(request)}/{case_id}/{message_id}"
+            )
+            return see_other(f"{where}?replied=yes")
         if answer.error_code == "already_replied":
             errors["body"] = _("You have already replied to this message")
         else:
@@ -142,9 +182,8 @@ async def reply(
     else:
         errors["body"] = _("Your reply could not be sent. Try again.")
     message = await _message(person, case_id, message_id)
-    return page(
-        request, "messages/message.html", _message_context(message, body, errors), status=400
-    )
+    context = _message_context(request, message, body, errors, staff=staff)
+    return page(request, "messages/message.html", context, status=400)
 
 
 # The officer's form on a case
@@ -210,3 +249,41 @@ async def send_message(
         _send_context(request, case, values, errors),
         status=400,
     )
+
+
+# The officer's view of a case's messages, and of one with its replies
+
+
+@router.get("/{authority}/caseload/{case_id}/messages")
+async def case_messages(request: Request, officer: Officer, case_id: CaseId) -> Response:
+    """Every message on the case, newest first."""
+    case = (await reading.read_case(officer, case_id)).body
+    trail = Trail.of(request)
+    path = f"{authority_base(request)}/caseload/{case_id}/messages"
+    params = {"limit": PAGE_SIZE, **({"cursor": trail.cursor} if trail.cursor else {})}
+    answer = await officer.call("GET", f"/cases/cases/{case_id}/messages", params=params)
+    if answer.status == 400 and trail.cursor:
+        return see_other(path)
+    if answer.status != 200 or not isinstance(answer.body, dict):
+        raise GatewayUnavailable(f"case messages answered {answer.status}")
+    context = {
+        "case": case,
+        "kind_title": kind_title(str(case.get("kind"))),
+        "case_path": f"{authority_base(request)}/caseload/{case_id}",
+        "messages": [
+            shown_message(message, staff=True) for message in answer.body.get("items", [])
+        ],
+        "paging": trail.links(path, answer.body.get("next_cursor")),
+    }
+    return page(request, "messages/case_messages.html", context)
+
+
+@router.get("/{authority}/caseload/{case_id}/messages/{message_id}")
+async def officer_message(
+    request: Request, officer: Officer, case_id: CaseId, message_id: MessageId
+) -> Response:
+    """A message on the case with its replies, and the officer's reply form."""
+    message = await _message(officer, case_id, message_id)
+    context = _message_context(request, message, "", {}, staff=True)
+    context["replied"] = request.query_params.get("replied") == "yes"
+    return page(request, "messages/message.html", context)

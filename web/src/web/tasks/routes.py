@@ -221,3 +221,96 @@ async def set_task(
     return page(
         request, "tasks/set_task.html", _set_context(request, case, values, errors), status=400
     )
+
+
+# The officer's list of a case's tasks, and the review of one its person could not complete
+
+
+def _case_tasks_path(request: Request, case_id: str) -> str:
+    return f"{authority_base(request)}/caseload/{case_id}/tasks"
+
+
+@router.get("/{authority}/caseload/{case_id}/tasks")
+async def case_tasks(request: Request, officer: Officer, case_id: CaseId) -> Response:
+    """Every task of the case, soonest target date first, those to review marked."""
+    case = (await reading.read_case(officer, case_id)).body
+    trail = Trail.of(request)
+    params = {"limit": PAGE_SIZE, **({"cursor": trail.cursor} if trail.cursor else {})}
+    answer = await officer.call("GET", f"/cases/cases/{case_id}/tasks", params=params)
+    if answer.status == 400 and trail.cursor:
+        return see_other(_case_tasks_path(request, case_id))
+    if answer.status != 200 or not isinstance(answer.body, dict):
+        raise GatewayUnavailable(f"case tasks answered {answer.status}")
+    context = {
+        "case": case,
+        "kind_title": kind_title(str(case.get("kind"))),
+        "case_path": f"{authority_base(request)}/caseload/{case_id}",
+        "tasks": [shown_task(task) for task in answer.body.get("items", [])],
+        "notice": request.query_params.get("notice", ""),
+        "paging": trail.links(_case_tasks_path(request, case_id), answer.body.get("next_cursor")),
+    }
+    return page(request, "tasks/case_tasks.html", context)
+
+
+def _review_context(
+    request: Request,
+    task: dict[str, Any],
+    version: str,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    return {
+        "task": shown_task(task),
+        "version": version,
+        "values": values,
+        "tasks_path": _case_tasks_path(request, str(task["case_id"])),
+        "limit": DESCRIPTION_LIMIT,
+        "count_texts": character_count_texts(),
+        "errors": errors,
+        "error_links": {"decision": "#decision"},
+    }
+
+
+@router.get("/{authority}/caseload/{case_id}/tasks/{task_id}/review")
+async def review_page(
+    request: Request, officer: Officer, case_id: CaseId, task_id: TaskId
+) -> Response:
+    """The person's reason; accept it, or set the task again with a note."""
+    task, version = await _task(officer, case_id, task_id)
+    if "accept" not in task.get("actions", []):
+        return see_other(_case_tasks_path(request, case_id))
+    return page(request, "tasks/review.html", _review_context(request, task, version, {}, {}))
+
+
+@router.post("/{authority}/caseload/{case_id}/tasks/{task_id}/review")
+async def review(
+    request: Request, officer: Officer, case_id: CaseId, task_id: TaskId, form: CheckedForm
+) -> Response:
+    """Record the review, as the task was when the page showed it."""
+    values = {name: text_of(form, name) for name in ("decision", "note")}
+    errors: dict[str, str] = {}
+    if values["decision"] not in ("accept", "reopen"):
+        errors["decision"] = _("Select whether to accept the reason or set the task again")
+    elif values["decision"] == "reopen" and not values["note"]:
+        errors["note"] = _("Say why the task is set again")
+    elif len(values["note"]) > DESCRIPTION_LIMIT:
+        errors["note"] = _("The note must be %(count)s characters or fewer") % {
+            "count": DESCRIPTION_LIMIT
+        }
+    else:
+        body: dict[str, Any] = {"decision": values["decision"]}
+        if values["note"]:
+            body["note"] = values["note"]
+        answer = await officer.call(
+            "POST",
+            f"/cases/cases/{case_id}/tasks/{task_id}/review",
+            body=body,
+            if_match=text_of(form, "version") or '""',
+        )
+        if answer.status == 404:
+            raise NotFound()
+        notice = values["decision"] if answer.status == 200 else "stale"
+        return see_other(f"{_case_tasks_path(request, case_id)}?notice={notice}")
+    task, version = await _task(officer, case_id, task_id)
+    context = _review_context(request, task, version, values, errors)
+    return page(request, "tasks/review.html", context, status=400)
