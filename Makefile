@@ -111,6 +111,7 @@ bench: install  ## the gateway against direct calls, the store's load, cases at 
 	@status=0; $(PY) -m bench.gateway_overhead || status=$$?; \
 	$(PY) -m bench.store_load || status=$$?; \
 	$(PY) -m bench.cases_load || status=$$?; \
+	$(PY) -m bench.casework_load || status=$$?; \
 	$(PY) -m bench.page_speed || status=$$?; \
 	$(PY) -m bench.upload_speed || status=$$?; \
 	$(PY) -m portalstack stop --if-started-by-ensure; exit $$status
