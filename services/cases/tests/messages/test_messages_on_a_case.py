@@ -4,6 +4,7 @@ import uuid
 
 from tests.support.bus import heard
 from tests.support.cases import Caller, CasesApi, Json
+from tests.support.documents import DocumentsApi, copy_kept
 from tests.support.tasks_and_messages import complaint, message_body, referral, send_message
 
 from contracts.events.casework_tasks import MessageReplied, MessageSent
@@ -134,10 +135,7 @@ class TestReplies:
             answer = await api.call("POST", work.officer, path, json=body)
             assert answer.status_code == 422, answer.text
             assert field in str(answer.json()["error"]["details"])
-        attached = await send_message(
-            api, work.officer, work.case, attachments=[uuid.uuid4().hex], body="y" * 2000
-        )
-        assert len(attached["attachments"]) == 1
+        attached = await send_message(api, work.officer, work.case, body="y" * 2000)
         too_long = await api.call(
             "POST",
             work.applicant,
@@ -147,6 +145,45 @@ class TestReplies:
         assert too_long.status_code == 422, too_long.text
         bad_cursor = await api.call("GET", work.applicant, "/messages", params={"cursor": "x"})
         assert bad_cursor.status_code == 400, bad_cursor.text
+
+
+class TestAttachments:
+    async def test_only_documents_of_the_case_the_sender_sees_are_attached(
+        self, api: CasesApi, documents_api: DocumentsApi
+    ) -> None:
+        work = await referral(api)
+        other = await referral(api)
+        path = f"/cases/{work.case['id']}/messages"
+        copy = await copy_kept(documents_api, work.officer, work.case["id"])
+        elsewhere = await copy_kept(documents_api, other.officer, other.case["id"])
+        unknown = uuid.uuid4().hex
+        refused = await api.call(
+            "POST",
+            work.officer,
+            path,
+            json=message_body(attachments=[copy["id"], unknown, elsewhere["id"]]),
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["code"] == "attachment_not_found"
+        assert refused.json()["error"]["details"] == {"missing": [unknown, elsewhere["id"]]}
+        attached = await send_message(api, work.officer, work.case, attachments=[copy["id"]])
+        assert attached["attachments"] == [copy["id"]]
+        replies = f"{path}/{attached['id']}/replies"
+        not_theirs = await api.call(
+            "POST",
+            work.applicant,
+            replies,
+            json={"body": "Here it is", "attachments": [elsewhere["id"]]},
+        )
+        assert not_theirs.status_code == 422, not_theirs.text
+        answered = await api.call(
+            "POST",
+            work.applicant,
+            replies,
+            json={"body": "Here it is", "attachments": [copy["id"]]},
+        )
+        assert answered.status_code == 201, answered.text
+        assert answered.json()["thread"][0]["attachments"] == [copy["id"]]
 
 
 class TestLandlords:

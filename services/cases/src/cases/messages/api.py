@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from cases.cases.api import CaseForUser
+from cases.messages.attachments import CaseDocuments
 from cases.messages.errors import MessageNotFound
 from cases.messages.models import MessageRecord
 from cases.messages.repository import Messages
@@ -32,7 +33,11 @@ Cursor = Annotated[str | None, Query(min_length=1, max_length=400)]
 
 
 def message_service(
-    stores: StoresDep, authority: ActiveAuthority, client: Client, principal: CurrentPrincipal
+    request: Request,
+    stores: StoresDep,
+    authority: ActiveAuthority,
+    client: Client,
+    principal: CurrentPrincipal,
 ) -> MessageService:
     """Messages of this request's authority, as its caller works on them."""
     return MessageService(
@@ -43,6 +48,8 @@ def message_service(
         outbox=stores.outbox,
         messages=Messages(stores.mongo),
         history=stores.history,
+        documents=CaseDocuments(stores.settings.documents_url),
+        authorization=request.headers.get("authorization", ""),
     )
 
 
@@ -92,7 +99,8 @@ async def send_message(
     stores: StoresDep,
     service: MessageServiceDep,
 ) -> MessageView | JSONResponse:
-    """Officers only; attachments name documents of the case by id."""
+    """Officers only; attachments name documents of the case by id, each checked with the
+    documents service (one the sender may not see there is a 422)."""
     once = _once(request, stores, principal, body.model_dump(mode="json"))
     return await once.run(lambda: service.send(case, body, once=once))
 

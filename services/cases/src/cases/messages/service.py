@@ -12,6 +12,7 @@ from cases.cases.kinds import KINDS
 from cases.cases.models import CaseRecord
 from cases.cases.repository import CaseHistory
 from cases.errors import DetailsMissing, NotYoursToDo
+from cases.messages.attachments import CaseDocuments
 from cases.messages.errors import AlreadyReplied
 from cases.messages.models import MessageRecord, Reply
 from cases.messages.repository import Messages
@@ -62,6 +63,9 @@ class MessageService(ForAuthority):
     outbox: Outbox
     messages: Messages
     history: CaseHistory
+    documents: CaseDocuments
+    # The sender's own credentials: the documents service tells them which documents they see.
+    authorization: str
 
     @property
     def reply_rule(self) -> ReplyRule:
@@ -109,6 +113,7 @@ class MessageService(ForAuthority):
         if not case.open:
             raise CaseClosedForWork()
         recipient_id = self._recipient_id(case, body.recipient, body.landlord_user_id)
+        await self._attachable(case, body.attachments)
         now = datetime.now(UTC)
         message = MessageRecord(
             id=uuid.uuid4().hex,
@@ -154,6 +159,7 @@ class MessageService(ForAuthority):
         by_person = party != "staff"
         if by_person and not self.may_reply(case, message):
             raise AlreadyReplied()
+        await self._attachable(case, body.attachments)
         now = datetime.now(UTC)
         reply = Reply(
             id=uuid.uuid4().hex,
@@ -190,6 +196,14 @@ class MessageService(ForAuthority):
             return view
 
         return await self.mongo.transaction(create)
+
+    async def _attachable(self, case: CaseRecord, document_ids: list[str]) -> None:
+        await self.documents.check(
+            authority=self.slug,
+            case_id=case.id,
+            document_ids=document_ids,
+            authorization=self.authorization,
+        )
 
     def _recipient_id(self, case: CaseRecord, recipient: str, landlord_user_id: str | None) -> str:
         if recipient == "applicant":
