@@ -25,6 +25,7 @@ TODAY = datetime.datetime.now(ZoneInfo("Europe/London")).date()
 WORDS = {
     "en": {
         "my_tasks": "My tasks",
+        "next_tasks": "Your next tasks",
         "my_messages": "My messages",
         "new": "New",
         "overdue": "Overdue",
@@ -61,6 +62,7 @@ WORDS = {
     },
     "cy": {
         "my_tasks": "Fy nhasgau",
+        "next_tasks": "Eich tasgau nesaf",
         "my_messages": "Fy negeseuon",
         "new": "Newydd",
         "overdue": "Yn hwyr",
@@ -176,6 +178,11 @@ class TestTheApplicantsTasksAndMessages:
         await page.wait_for_url(re.compile(rf"/{COUNCIL}/account/$"))
 
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/{case['id']}")
+        # The case's overview shows the tasks due soonest, the overdue one first.
+        overview = await main_text(page)
+        assert words["next_tasks"] in overview
+        assert overview.index("Call your landlord") < overview.index("Send your payslips")
+        await check("case-next-tasks")
         await page.get_by_role("link", name=words["my_tasks"], exact=True).click()
         await page.wait_for_url(re.compile(r"/tasks$"))
         rows = page.locator("main table tbody tr")

@@ -28,6 +28,7 @@ from web.i18n import current_language, format_moment
 from web.i18n import gettext as _
 from web.paging import Trail
 from web.sessions.dependencies import CheckedForm
+from web.tasks.views import next_tasks
 
 router = APIRouter(include_in_schema=False)
 
@@ -158,6 +159,7 @@ async def case_page(request: Request, applicant: ApplicantDep, case_id: CaseId) 
         "rows": answer_rows(case, questions, base=None),
         "members": members_shown(case),
         "contact": contact_rows(case.get("contact")),
+        "next_tasks": await next_tasks(applicant, case_id),
         "events": events,
         "register": case.get("register_details"),
         "register_dates": {

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from web.cases.applications import day_of
+from web.cases.applications import Applicant, day_of
 from web.cases.words import kind_title
 from web.i18n import gettext as _
 
@@ -51,3 +51,14 @@ def character_count_texts() -> dict[str, Any]:
         "charactersAtLimitText": _("You have 0 characters remaining"),
         "charactersOverLimitText": counted(_("You have %{count} characters too many")),
     }
+
+
+# The case's overview shows the tasks due soonest.
+NEXT_TASKS = "5"
+
+
+async def next_tasks(applicant: Applicant, case_id: str) -> list[dict[str, Any]]:
+    """The applicant's next few tasks on the case, soonest target date first."""
+    answer = await applicant.call("GET", f"/cases/{case_id}/tasks", params={"limit": NEXT_TASKS})
+    items = answer.body.get("items", []) if isinstance(answer.body, dict) else []
+    return [shown_task(task) for task in items if isinstance(task, dict)]
