@@ -5,6 +5,7 @@ pixels, nothing scrolls sideways at 320."""
 
 import datetime
 import re
+import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,9 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page
 from tests.support.browser import axe_violations, keep_screenshot, new_profile
-from tests.support.cases import REFERRAL, Caller, CasesApi
+from tests.support.cases import OMBUDSMAN, REFERRAL, Caller, CasesApi
+from tests.support.casework import complaint_about
+from tests.support.people import identity_api
 from tests.support.stack import MintToken
 from tests.support.tasks_and_messages import send_message, set_task, task_change
 from tests.support.web_pages import NewApplicant
@@ -355,3 +358,47 @@ class TestTheOfficersForms:
             "Send your bank statements instead.",
         )
         assert (await cases_api.call("GET", applicant, "/messages/unread")).json()["unread"] == 1
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+class TestALandlordsTasks:
+    async def test_a_landlord_user_finds_and_completes_their_task_from_the_complaint(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        cases_api: CasesApi,
+        language: str,
+    ) -> None:
+        words = WORDS[language]
+        async with identity_api() as identity:
+            landlord = await identity.demo("landlord_user", OMBUDSMAN)
+            me = (await identity.get(OMBUDSMAN, "/me", person=landlord)).json()
+        case = await complaint_about(cases_api, str(me["organisation_id"]))
+        officer = await cases_api.person("officer", authority=OMBUDSMAN)
+        title = f"Send the repair records {uuid.uuid4().hex[:6]}"
+        await set_task(
+            cases_api,
+            officer,
+            case,
+            title=title,
+            assignee="landlord",
+            landlord_user_id=landlord.user_id,
+        )
+        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
+        session = await demo_session("landlord_user", OMBUDSMAN)
+        await context.add_cookies(
+            [{"name": SESSION_COOKIE, "value": session, "url": stack.gateway_url}]
+        )
+        page = await context.new_page()
+        check = Checker(page, axe_source, screenshots, language)
+        await page.goto(f"{stack.gateway_url}/{OMBUDSMAN}/complaints/{case['id']}?lang={language}")
+        await page.get_by_role("link", name=words["my_tasks"], exact=True).click()
+        await page.wait_for_url(re.compile(r"/tasks$"))
+        row = page.locator("main table tbody tr", has_text=title)
+        assert case["reference"] in await row.inner_text()
+        await check("landlord-tasks")
+        await row.get_by_role("button", name=re.compile(words["complete"])).click()
+        await page.wait_for_url(re.compile(r"/tasks\?notice=completed$"))
+        assert await page.locator("main table tbody tr", has_text=title).count() == 0
