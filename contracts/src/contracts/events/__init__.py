@@ -17,6 +17,13 @@ from contracts.events.cases import (
     DraftExpiring,
     DraftRemoved,
 )
+from contracts.events.casework_meetings import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentChanged,
+    LetterAcknowledged,
+    LetterIssued,
+)
 from contracts.events.documents import (
     DocumentRejected,
     DocumentUploaded,
@@ -74,12 +81,20 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     DocumentWithdrawn,
     RequestCreated,
     RequestFulfilled,
+    AppointmentBooked,
+    AppointmentChanged,
+    AppointmentCancelled,
+    LetterIssued,
+    LetterAcknowledged,
 )
 
 __all__ = [
     "PAYLOADS",
     "AccountDeactivated",
     "AccountReactivated",
+    "AppointmentBooked",
+    "AppointmentCancelled",
+    "AppointmentChanged",
     "AuthorityUpserted",
     "CaseAccepted",
     "CaseAssigned",
@@ -101,6 +116,8 @@ __all__ = [
     "DraftExpiring",
     "DraftRemoved",
     "FactorAdded",
+    "LetterAcknowledged",
+    "LetterIssued",
     "PasswordChanged",
     "PasswordResetRequested",
     "RegistrationAttempted",

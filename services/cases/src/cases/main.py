@@ -2,6 +2,8 @@
 
 import asyncio
 
+from cases.appointments.api import router as appointments_router
+from cases.appointments.repository import INDEXES as APPOINTMENT_INDEXES
 from cases.caseload.api import router as caseload_router
 from cases.cases.api import router as cases_router
 from cases.cases.copies import application_copies_subscription
@@ -58,8 +60,8 @@ app = create_app(
     title="Housing Portal: cases",
     description="Applications of every kind, their lifecycle and the casework on them.",
     parts=ServiceParts(
-        routers=[cases_router, caseload_router],
-        indexes=CASE_INDEXES,
+        routers=[cases_router, caseload_router, appointments_router],
+        indexes=CASE_INDEXES + APPOINTMENT_INDEXES,
         subscriptions=_subscriptions,
         on_start=_start,
     ),
