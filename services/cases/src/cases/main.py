@@ -12,6 +12,8 @@ from cases.cases.drafts import DraftKeeping
 from cases.cases.repository import INDEXES as CASE_INDEXES
 from cases.cases.service import today
 from cases.config import settings
+from cases.letters.api import router as letters_router
+from cases.letters.repository import INDEXES as LETTER_INDEXES
 from cases.wiring import EXTRAS_KEY, CaseStores
 from kit.app import Runtime, ServiceParts, create_app
 from kit.events.consumer import Subscription
@@ -60,8 +62,8 @@ app = create_app(
     title="Housing Portal: cases",
     description="Applications of every kind, their lifecycle and the casework on them.",
     parts=ServiceParts(
-        routers=[cases_router, caseload_router, appointments_router],
-        indexes=CASE_INDEXES + APPOINTMENT_INDEXES,
+        routers=[cases_router, caseload_router, appointments_router, letters_router],
+        indexes=CASE_INDEXES + APPOINTMENT_INDEXES + LETTER_INDEXES,
         subscriptions=_subscriptions,
         on_start=_start,
     ),
