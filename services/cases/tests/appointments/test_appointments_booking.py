@@ -221,6 +221,7 @@ class TestBadInput:
             {"ends_at": "2027-03-29T09:30:00+01:00"},
             {"starts_at": "2027-03-29T10:00:00", "ends_at": "2027-03-29T11:00:00"},
             {"ends_at": "2027-03-30T11:00:00+01:00"},
+            {"starts_at": "0001-01-01T00:00:00+01:00", "ends_at": "0001-01-01T01:00:00+01:00"},
             {"appointment_type": "party"},
             {"how": "carrier pigeon"},
             {"detail": ""},

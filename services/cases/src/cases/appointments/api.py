@@ -57,9 +57,15 @@ def london_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
 
 
-def instants(first: date, last: date) -> tuple[datetime, datetime]:
+def instants(
+    first: date, last: date, *, longest: timedelta | None = LONGEST_RANGE
+) -> tuple[datetime, datetime]:
     """The UTC instants from the start of the first day to the end of the last, in London."""
-    if last < first or last - first > LONGEST_RANGE:
+    if (
+        last < first
+        or (longest is not None and last - first > longest)
+        or not EARLIEST <= first <= last <= LATEST
+    ):
         raise DateRangeNotValid()
     return london_midnight(first), london_midnight(last + timedelta(days=1))
 
@@ -162,14 +168,8 @@ async def case_appointments(
     cursor: Cursor = None,
 ) -> AppointmentList:
     """Officers see every appointment of the case; anyone else those they are met in."""
-    start, end = (
-        instants(first or EARLIEST, last or LATEST)
-        if first or last
-        else (
-            london_midnight(EARLIEST),
-            london_midnight(LATEST),
-        )
-    )
+    # A case has few appointments: its whole list may be asked for at once.
+    start, end = instants(first or EARLIEST, last or LATEST, longest=None)
     query = {"case_id": case.id}
     if audience(principal) != "staff":
         query["person_id"] = principal.user_id

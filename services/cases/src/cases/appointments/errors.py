@@ -18,8 +18,9 @@ class AppointmentCancelled(Conflict):
 
 
 class DateRangeNotValid(AppError):
-    """A range of dates that ends before it starts, or spans too long."""
+    """A range of dates that ends before it starts, or spans too long: the query cannot be
+    used as sent."""
 
-    status = 422
+    status = 400
     code = "date_range_not_valid"
     message = "The last date must be on or after the first, within two years."

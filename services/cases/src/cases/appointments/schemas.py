@@ -11,6 +11,9 @@ from contracts.fields import Language
 
 # The longest an appointment may last: a day's interviews, never a booking across days.
 LONGEST = timedelta(hours=12)
+# The years an appointment may be in: far enough either way for any real one.
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 PersonId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -26,6 +29,8 @@ class _Times(BaseModel):
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
+        if not FIRST_YEAR <= self.starts_at.year <= LAST_YEAR:
+            raise ValueError(f"The appointment must be between {FIRST_YEAR} and {LAST_YEAR}")
         if not self.starts_at < self.ends_at <= self.starts_at + LONGEST:
             raise ValueError("The appointment must end after it starts, within 12 hours")
         return self
