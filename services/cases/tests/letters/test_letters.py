@@ -74,6 +74,7 @@ class TestIssuing:
             "We have placed you in band 2.",
             "You can ask for a review within 21 days.",
             "Watford",
+            "01923 226400",
             case["reference"],
             "Julia Jules",
             "1 High Street",
