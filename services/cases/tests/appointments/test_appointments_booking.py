@@ -168,6 +168,34 @@ class TestMovingAndCancelling:
         assert [item["status"] for item in listed.json()["items"]] == ["cancelled"]
 
 
+class TestClosedCases:
+    async def test_a_closed_case_takes_no_new_or_moved_appointment_but_cancels_one(
+        self, api: CasesApi
+    ) -> None:
+        applicant = await api.person("applicant")
+        officer = await api.person("officer")
+        case = await referral(api, applicant)
+        booked = await book(api, officer, case)
+        case = await api.read(officer, case["id"])
+        await api.change(
+            "POST", officer, case, "/actions", {"action": "close", "reason": "Rehoused"}
+        )
+        refused = await book(api, officer, case, status=409)
+        assert refused["error"]["code"] == "transition_not_allowed"
+        moved = await change_appointment(
+            api,
+            officer,
+            booked,
+            body={"starts_at": "2027-04-01T14:00:00+01:00", "ends_at": "2027-04-01T15:00:00Z"},
+            status=409,
+        )
+        assert moved["error"]["code"] == "transition_not_allowed"
+        cancelled = await change_appointment(
+            api, officer, booked, "/cancellation", {}, method="POST"
+        )
+        assert cancelled["status"] == "cancelled"
+
+
 class TestHistoryAndEvents:
     async def test_each_action_is_in_the_history_and_on_the_broker(
         self, api: CasesApi, stack: Stack

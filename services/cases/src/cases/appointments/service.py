@@ -16,9 +16,10 @@ from cases.appointments.schemas import (
     AppointmentView,
     Cancellation,
 )
+from cases.cases.kinds import ENDED
 from cases.cases.models import CaseRecord
 from cases.cases.repository import CaseHistory
-from cases.errors import NotYoursToDo
+from cases.errors import NotYoursToDo, TransitionNotAllowed
 from contracts.events.casework_meetings import (
     AppointmentBooked,
     AppointmentChanged,
@@ -80,6 +81,7 @@ class AppointmentService(ForAuthority):
         """Book an appointment on the case."""
         if not may_arrange(self.principal, case):
             raise NotYoursToDo()
+        self._still_open(case)
         now = datetime.now(UTC)
         appointment = AppointmentRecord(
             id=uuid.uuid4().hex,
@@ -115,6 +117,7 @@ class AppointmentService(ForAuthority):
     ) -> AppointmentView:
         """Move an appointment (and change how, where or with whom); its sequence grows."""
         self._changeable(case, appointment)
+        self._still_open(case)
         now = datetime.now(UTC)
         updates = change.model_dump(exclude_none=True, exclude={"starts_at", "ends_at"})
         moved = appointment.model_copy(
@@ -177,6 +180,12 @@ class AppointmentService(ForAuthority):
 
         await self.mongo.transaction(work)
         return appointment_view(cancelled)
+
+    @staticmethod
+    def _still_open(case: CaseRecord) -> None:
+        # A closed case's appointments can still be cancelled, never made or moved.
+        if case.status in ENDED:
+            raise TransitionNotAllowed("The case is closed: no appointment can be made on it.")
 
     def _changeable(self, case: CaseRecord, appointment: AppointmentRecord) -> None:
         if not may_arrange(self.principal, case):
