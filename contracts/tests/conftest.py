@@ -23,6 +23,13 @@ from contracts.events.cases import (
     DraftExpiring,
     DraftRemoved,
 )
+from contracts.events.casework_meetings import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentChanged,
+    LetterAcknowledged,
+    LetterIssued,
+)
 from contracts.events.casework_tasks import (
     MessageReplied,
     MessageSent,
@@ -87,6 +94,19 @@ TASK = {
     "target_date": NOW.date(),
 }
 MESSAGE = {**ON_CASE, "message_id": "m355", "subject": "Your tenancy", "sender_id": "7e2d3b"}
+
+
+MEETING_CASE = {"case_id": "9a8b7c6d5e4f", "reference": "1000001", "person_id": "u-123"}
+APPOINTMENT = {
+    **MEETING_CASE,
+    "appointment_id": "a990e1",
+    "officer_id": "officer-1",
+    "appointment_type": "interview",
+    "how": "in_person",
+    "starts_at": NOW + timedelta(days=3),
+    "ends_at": NOW + timedelta(days=3, hours=1),
+    "sequence": 0,
+}
 
 
 @pytest.fixture
@@ -189,5 +209,16 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
         DocumentWithdrawn(**DOCUMENT),
         RequestCreated(**REQUEST, due_on=NOW.date(), requested_by="officer-1"),
         RequestFulfilled(**REQUEST, document_id="d0c"),
+        AppointmentBooked(**APPOINTMENT),
+        AppointmentChanged(**APPOINTMENT, previous_starts_at=NOW + timedelta(days=1)),
+        AppointmentCancelled(**APPOINTMENT),
+        LetterIssued(
+            **MEETING_CASE,
+            letter_id="1e77e4",
+            template="decision",
+            created_by="officer-1",
+            document_id="d0c",
+        ),
+        LetterAcknowledged(**MEETING_CASE, letter_id="1e77e4", acknowledged_at=NOW),
     ]
     return {type(example): example for example in examples}

@@ -193,6 +193,31 @@ generated_document = Names(
     }
 )
 
+# What an appointment is for, how it is held, and what a letter is.
+appointment_type = Names(
+    {
+        "interview": N_("Interview"),
+        "assessment": N_("Assessment"),
+        "viewing": N_("Property viewing"),
+        "review": N_("Review"),
+    }
+)
+appointment_how = Names(
+    {
+        "in_person": N_("In person"),
+        "phone": N_("By phone"),
+        "video": N_("By video call"),
+    }
+)
+letter_template = Names(
+    {
+        "decision": N_("Decision"),
+        "general_advice": N_("General advice"),
+        "appointment": N_("Appointment"),
+        "request_for_information": N_("Request for information"),
+    }
+)
+
 QUESTIONS = {
     "reason_for_approach": N_("Detail the reason for approaching for assistance today"),
     "steps_taken": N_(
@@ -261,6 +286,12 @@ HISTORY = {
     "task_reopened": N_("Task set again"),
     "message_sent": N_("Message sent"),
     "message_replied": N_("Message replied to"),
+    "appointment_booked": N_("Appointment booked"),
+    "appointment_moved": N_("Appointment changed"),
+    "appointment_cancelled": N_("Appointment cancelled"),
+    "letter_issued": N_("Letter sent"),
+    "letter_viewed": N_("Letter opened"),
+    "letter_acknowledged": N_("Letter acknowledged"),
 }
 
 

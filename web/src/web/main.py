@@ -20,6 +20,8 @@ from web.account import (
     sessions_list,
 )
 from web.account import routes as account_routes
+from web.appointments import casework as appointments_casework
+from web.appointments import routes as appointments_routes
 from web.authorities import AuthorityCache
 from web.cases import circumstances, contact, household, journey
 from web.cases import routes as cases_routes
@@ -30,6 +32,8 @@ from web.config import settings
 from web.documents import routes as documents_routes
 from web.errors import PageFailures, install_page_errors
 from web.gateway import GatewayClient
+from web.letters import casework as letters_casework
+from web.letters import routes as letters_routes
 from web.messages import routes as messages_routes
 from web.organisation import routes as organisation_routes
 from web.page_context import PageContext
@@ -81,6 +85,8 @@ app = create_app(
             password_reset.router,
             invitation.router,
             staff_routes.router,
+            appointments_casework.router,
+            letters_casework.router,
             casework_documents.router,
             tasks_routes.router,
             messages_routes.router,
@@ -95,6 +101,8 @@ app = create_app(
             idle.router,
             cases_routes.router,
             documents_routes.router,
+            appointments_routes.router,
+            letters_routes.router,
             journey.router,
             household.router,
             contact.router,

@@ -17,6 +17,13 @@ from contracts.events.cases import (
     DraftExpiring,
     DraftRemoved,
 )
+from contracts.events.casework_meetings import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentChanged,
+    LetterAcknowledged,
+    LetterIssued,
+)
 from contracts.events.casework_tasks import (
     MessageReplied,
     MessageSent,
@@ -88,12 +95,20 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     DocumentWithdrawn,
     RequestCreated,
     RequestFulfilled,
+    AppointmentBooked,
+    AppointmentChanged,
+    AppointmentCancelled,
+    LetterIssued,
+    LetterAcknowledged,
 )
 
 __all__ = [
     "PAYLOADS",
     "AccountDeactivated",
     "AccountReactivated",
+    "AppointmentBooked",
+    "AppointmentCancelled",
+    "AppointmentChanged",
     "AuthorityUpserted",
     "CaseAccepted",
     "CaseAssigned",
@@ -115,6 +130,8 @@ __all__ = [
     "DraftExpiring",
     "DraftRemoved",
     "FactorAdded",
+    "LetterAcknowledged",
+    "LetterIssued",
     "MessageReplied",
     "MessageSent",
     "PasswordChanged",

@@ -2,6 +2,8 @@
 
 import asyncio
 
+from cases.appointments.api import router as appointments_router
+from cases.appointments.repository import INDEXES as APPOINTMENT_INDEXES
 from cases.caseload.api import router as caseload_router
 from cases.cases.api import router as cases_router
 from cases.cases.copies import application_copies_subscription
@@ -10,6 +12,8 @@ from cases.cases.drafts import DraftKeeping
 from cases.cases.repository import INDEXES as CASE_INDEXES
 from cases.cases.service import today
 from cases.config import settings
+from cases.letters.api import router as letters_router
+from cases.letters.repository import INDEXES as LETTER_INDEXES
 from cases.messages.api import router as messages_router
 from cases.messages.repository import INDEXES as MESSAGE_INDEXES
 from cases.tasks.api import router as tasks_router
@@ -62,8 +66,21 @@ app = create_app(
     title="Housing Portal: cases",
     description="Applications of every kind, their lifecycle and the casework on them.",
     parts=ServiceParts(
-        routers=[cases_router, caseload_router, tasks_router, messages_router],
-        indexes=[*CASE_INDEXES, *TASK_INDEXES, *MESSAGE_INDEXES],
+        routers=[
+            cases_router,
+            caseload_router,
+            tasks_router,
+            messages_router,
+            appointments_router,
+            letters_router,
+        ],
+        indexes=[
+            *CASE_INDEXES,
+            *TASK_INDEXES,
+            *MESSAGE_INDEXES,
+            *APPOINTMENT_INDEXES,
+            *LETTER_INDEXES,
+        ],
         subscriptions=_subscriptions,
         on_start=_start,
     ),

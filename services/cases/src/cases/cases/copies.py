@@ -10,11 +10,10 @@ the event. The event's id is the Idempotency-Key, so a redelivered event stores 
 
 from datetime import date
 
-import httpx
-
 from cases.cases.pdf import application_pdf
 from cases.cases.repository import Cases
 from cases.cases.views import case_view
+from cases.generated_documents import DocumentNotKept, GeneratedDocuments
 from contracts.envelope import Envelope
 from contracts.events.cases import CaseSubmitted
 from contracts.payload import EventPayload
@@ -27,10 +26,9 @@ from kit.mongo import Mongo, Session
 log = logs.get_logger("cases.copies")
 
 APPLICATION_COPIES = "application-copies"
-INTERNAL_KEY_HEADER = "X-Internal-Key"
 
 
-class CopyNotKept(RuntimeError):
+class CopyNotKept(DocumentNotKept):
     """The documents service did not keep the copy (away, or refused it): tried again later."""
 
 
@@ -53,7 +51,7 @@ def application_copies_subscription(
     """Keep a PDF copy of each submitted application with the case's documents."""
     cases = Cases(mongo)
     authorities = AuthorityCopy(mongo)
-    http = httpx.AsyncClient(base_url=documents_url.rstrip("/"), timeout=30.0)
+    documents = GeneratedDocuments(documents_url, internal_key=internal_key)
 
     async def keep_copy(envelope: Envelope, payload: EventPayload, session: Session) -> None:
         assert isinstance(payload, CaseSubmitted)
@@ -65,26 +63,18 @@ def application_copies_subscription(
         applicant = applicant_of(case.authority, case.applicant_id)
         view = case_view(case, principal=applicant, today=date.today())
         pdf = await application_pdf(view, authority_name=authority.name, language=case.language)
-        answer = await http.post(
-            f"/internal/cases/{case.id}/documents",
-            content=pdf,
-            params={
-                "kind": "application",
-                "file_name": f"application-{case.reference}.pdf",
-                "description": f"{view.title} {case.reference}",
-            },
-            headers={
-                INTERNAL_KEY_HEADER: internal_key,
-                "X-Authority": envelope.authority,
-                "Content-Type": "application/pdf",
-                "Idempotency-Key": f"application-copy-{envelope.id}",
-            },
+        document_id = await documents.keep(
+            pdf,
+            authority=envelope.authority,
+            case_id=case.id,
+            kind="application",
+            file_name=f"application-{case.reference}.pdf",
+            description=f"{view.title} {case.reference}",
+            idempotency_key=f"application-copy-{envelope.id}",
         )
-        if answer.status_code != 201:
-            raise CopyNotKept(f"documents answered {answer.status_code}: {answer.text[:200]}")
         log.info(
             "application copy kept",
-            extra={"case_id": case.id, "document_id": answer.json().get("id")},
+            extra={"case_id": case.id, "document_id": document_id},
         )
 
     return Subscription(

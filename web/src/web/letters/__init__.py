@@ -1,0 +1,1 @@
+"""The applicant's letters: listed NEW until opened, opened as PDFs, acknowledged."""
