@@ -1,10 +1,14 @@
 """What the browser tests share beyond their fixtures: checks made on a page, and its picture."""
 
+import re
 from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Error, Page
+from tests.support.portal import Person
 from tests.support.stack import client_address
+
+from portalstack.endpoints import Stack
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # Chromium sometimes cannot capture a full page while a loaded machine is still laying it out;
@@ -61,3 +65,63 @@ async def keep_screenshot(page: Page, path: Path) -> None:
             if attempt == SCREENSHOT_TRIES:
                 raise
             await page.wait_for_timeout(200 * attempt)
+
+
+class PageChecker:
+    """Checks each page of a journey in one language, and keeps its pictures (named
+    `{prefix}-{page}-{language}[-320].png`)."""
+
+    def __init__(
+        self, page: Page, axe_source: str, screenshots: Path, language: str, *, prefix: str
+    ) -> None:
+        self.page = page
+        self.axe_source = axe_source
+        self.screenshots = screenshots
+        self.language = language
+        self.prefix = prefix
+        self.complaints: list[str] = []
+        page.on("console", lambda message: self.complaints.append(message.text))
+
+    async def __call__(self, name: str) -> None:
+        """In the page's language, axe finds nothing at 1024 wide, nothing scrolls sideways
+        at 320 wide, and the Content Security Policy blocked nothing."""
+        page = self.page
+        await page.wait_for_load_state()
+        assert await page.get_attribute("html", "lang") == self.language
+        assert await axe_violations(page, self.axe_source) == [], name
+        assert [text for text in self.complaints if "Content Security Policy" in text] == []
+        picture = self.screenshots / f"{self.prefix}-{name}-{self.language}"
+        await keep_screenshot(page, picture.with_name(picture.name + ".png"))
+        await page.set_viewport_size({"width": 320, "height": 900})
+        await page.wait_for_function("document.documentElement.clientWidth === 320")
+        overflow = await page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, name
+        await keep_screenshot(page, picture.with_name(picture.name + "-320.png"))
+        await page.set_viewport_size({"width": 1024, "height": 768})
+        await page.wait_for_function("document.documentElement.clientWidth === 1024")
+
+
+async def press(page: Page, name: str) -> None:
+    """Press the button of this name in the page's form and wait for the next page."""
+    await page.locator("main form").get_by_role("button", name=name, exact=True).click()
+    await page.wait_for_load_state()
+
+
+async def sign_in(
+    page: Page,
+    stack: Stack,
+    person: Person,
+    language: str | None = None,
+    *,
+    password: str | None = None,
+) -> None:
+    """Sign in from the sign-in page of the person's authority (in a language, if named);
+    their account page follows."""
+    asked = f"?lang={language}" if language else ""
+    await page.goto(f"{stack.gateway_url}/{person.authority}/account/sign-in{asked}")
+    await page.locator("#email").fill(person.email)
+    await page.locator("#password").fill(password or person.password)
+    await page.locator("main form button[type=submit]").click()
+    await page.wait_for_url(re.compile(rf"/{person.authority}/account/$"))

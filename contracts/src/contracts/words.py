@@ -286,6 +286,7 @@ HISTORY = {
     "task_reopened": N_("Task set again"),
     "message_sent": N_("Message sent"),
     "message_replied": N_("Message replied to"),
+    "message_read": N_("Message read"),
     "appointment_booked": N_("Appointment booked"),
     "appointment_moved": N_("Appointment changed"),
     "appointment_cancelled": N_("Appointment cancelled"),

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from pymongo.errors import DuplicateKeyError
 
+from kit.concurrency import set_etag
 from kit.errors import AppError, Conflict
 from kit.mongo import Document, Index, Mongo, Session
 
@@ -160,3 +161,26 @@ class Once:
                 "This was changed by another request at the same moment. Try again.",
                 code="concurrent_change",
             ) from None
+
+
+async def create_once(
+    request: Request,
+    store: IdempotencyStore,
+    *,
+    caller: str,
+    authority: str,
+    body: Any,
+    create: Callable[[Once], Awaitable[Answer]],
+    response: Response | None = None,
+) -> Answer | JSONResponse:
+    """Make something once per Idempotency-Key, answered 201; a repeat gets the first answer.
+
+    `create` saves with `once.remember` in its transaction. With `response`, the new thing's
+    `version` is sent as its ETag, so that the client can change it next.
+    """
+    once = Once.of(request, store, caller=caller, authority=authority, body=body, status=201)
+    made = await once.run(lambda: create(once))
+    version = getattr(made, "version", None)
+    if response is not None and isinstance(version, int) and not isinstance(made, JSONResponse):
+        set_etag(response, version)
+    return made

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page
-from tests.support.browser import axe_violations, new_profile
-from tests.support.portal import Person
+from tests.support.browser import axe_violations, new_profile, sign_in
 from tests.support.web_pages import NewApplicant
 
 from kit.mongo import Mongo
@@ -64,15 +63,6 @@ async def seen_ago(page: Page, web_store: Mongo) -> datetime.timedelta:
     assert found is not None
     seen_at: datetime.datetime = found["seen_at"].replace(tzinfo=datetime.UTC)
     return datetime.datetime.now(datetime.UTC) - seen_at
-
-
-async def sign_in(page: Page, stack: Stack, person: Person, *, password: str | None = None) -> None:
-    """Sign in from the sign-in page; the account page follows."""
-    await page.goto(f"{stack.gateway_url}/kingston/account/sign-in")
-    await page.locator("#email").fill(person.email)
-    await page.locator("#password").fill(password or person.password)
-    await page.locator("main form button[type=submit]").click()
-    await page.wait_for_url(re.compile(r"/kingston/account/$"))
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])

@@ -10,10 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.async_api import Browser, FilePayload, Page
-from tests.support.browser import axe_violations, keep_screenshot, new_profile
+from tests.support.browser import PageChecker, new_profile, press, sign_in
 from tests.support.cases import Caller, CasesApi
 from tests.support.documents import DocumentsApi, pdf, png, program, submitted_case
-from tests.support.portal import Person
 from tests.support.stack import MintToken
 from tests.support.web_pages import NewApplicant
 
@@ -107,53 +106,6 @@ async def cases_api(gateway: httpx.AsyncClient, mint_token: MintToken) -> CasesA
     return CasesApi(gateway, mint_token)
 
 
-class Checker:
-    """Checks each page of a journey, and keeps its pictures."""
-
-    def __init__(self, page: Page, axe_source: str, screenshots: Path, language: str) -> None:
-        self.page = page
-        self.axe_source = axe_source
-        self.screenshots = screenshots
-        self.language = language
-        self.complaints: list[str] = []
-        page.on("console", lambda message: self.complaints.append(message.text))
-
-    async def __call__(self, name: str) -> None:
-        """axe finds nothing at 1024 wide; nothing scrolls sideways at 320; nothing blocked."""
-        page = self.page
-        await page.wait_for_load_state()
-        assert await page.get_attribute("html", "lang") == self.language
-        assert await axe_violations(page, self.axe_source) == [], name
-        assert [text for text in self.complaints if "Content Security Policy" in text] == []
-        await keep_screenshot(page, self.screenshots / f"applications-{name}-{self.language}.png")
-        await page.set_viewport_size({"width": 320, "height": 900})
-        await page.wait_for_function("document.documentElement.clientWidth === 320")
-        overflow = await page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, name
-        await keep_screenshot(
-            page, self.screenshots / f"applications-{name}-{self.language}-320.png"
-        )
-        await page.set_viewport_size({"width": 1024, "height": 768})
-        await page.wait_for_function("document.documentElement.clientWidth === 1024")
-
-
-async def sign_in(page: Page, stack: Stack, person: Person, language: str) -> None:
-    """Sign in from the sign-in page, in the language; the account page follows."""
-    await page.goto(f"{stack.gateway_url}/{COUNCIL}/account/sign-in?lang={language}")
-    await page.locator("#email").fill(person.email)
-    await page.locator("#password").fill(person.password)
-    await page.locator("main form button[type=submit]").click()
-    await page.wait_for_url(re.compile(rf"/{COUNCIL}/account/$"))
-
-
-async def press(page: Page, name: str) -> None:
-    """Press a button of the page's own form and wait for the next page."""
-    await page.locator("main form").get_by_role("button", name=name, exact=True).click()
-    await page.wait_for_load_state()
-
-
 async def answer_text(page: Page, text: str, words: dict[str, str]) -> None:
     """Answer the question in words and go on."""
     await page.locator("main form textarea, main form input[name=answer]").fill(text)
@@ -187,7 +139,7 @@ class TestTheHomelessnessReferral:
             ),
         )
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="applications")
         person = await new_applicant(COUNCIL)
         await sign_in(page, stack, person, language)
 
@@ -288,7 +240,7 @@ class TestTheRegisterApplication:
         words = WORDS[language]
         context = await new_profile(browser, viewport={"width": 1024, "height": 768})
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="applications")
         person = await new_applicant(COUNCIL)
         await sign_in(page, stack, person, language)
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/start")
@@ -418,7 +370,7 @@ class TestTheDocuments:
         await documents_api.request(officer, str(case["id"]), person="Julia Jules")
         context = await new_profile(browser, viewport={"width": 1024, "height": 768})
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="applications")
         await sign_in(page, stack, person, language)
 
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/{case['id']}")

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import icalendar
 import pytest
-from playwright.async_api import Browser, Page
-from tests.support.browser import axe_violations, keep_screenshot, new_profile
+from playwright.async_api import Browser
+from tests.support.browser import PageChecker, new_profile, sign_in
 from tests.support.cases import HOUSEHOLD, REFERRAL, Caller, CasesApi, Json
 from tests.support.meetings import book, issue
 from tests.support.portal import Person
@@ -65,45 +65,6 @@ WORDS = {
 async def cases_api(gateway: httpx.AsyncClient, mint_token: MintToken) -> CasesApi:
     """The cases API, for the officers who book and write."""
     return CasesApi(gateway, mint_token)
-
-
-class Checker:
-    """Checks each page, and keeps its pictures."""
-
-    def __init__(self, page: Page, axe_source: str, screenshots: Path, language: str) -> None:
-        self.page = page
-        self.axe_source = axe_source
-        self.screenshots = screenshots
-        self.language = language
-        self.complaints: list[str] = []
-        page.on("console", lambda message: self.complaints.append(message.text))
-
-    async def __call__(self, name: str) -> None:
-        """axe finds nothing at 1024 wide; nothing scrolls sideways at 320; nothing blocked."""
-        page = self.page
-        await page.wait_for_load_state()
-        assert await page.get_attribute("html", "lang") == self.language
-        assert await axe_violations(page, self.axe_source) == [], name
-        assert [text for text in self.complaints if "Content Security Policy" in text] == []
-        await keep_screenshot(page, self.screenshots / f"meetings-{name}-{self.language}.png")
-        await page.set_viewport_size({"width": 320, "height": 900})
-        await page.wait_for_function("document.documentElement.clientWidth === 320")
-        overflow = await page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, name
-        await keep_screenshot(page, self.screenshots / f"meetings-{name}-{self.language}-320.png")
-        await page.set_viewport_size({"width": 1024, "height": 768})
-        await page.wait_for_function("document.documentElement.clientWidth === 1024")
-
-
-async def sign_in(page: Page, stack: Stack, person: Person, language: str) -> None:
-    """Sign in from the sign-in page, in the language."""
-    await page.goto(f"{stack.gateway_url}/{COUNCIL}/account/sign-in?lang={language}")
-    await page.locator("#email").fill(person.email)
-    await page.locator("#password").fill(person.password)
-    await page.locator("main form button[type=submit]").click()
-    await page.wait_for_url(re.compile(rf"/{COUNCIL}/account/$"))
 
 
 def at(day: datetime.date, hour: int) -> str:
@@ -169,7 +130,7 @@ class TestAppointmentsAndLetters:
         _, coming, past, _ = await case_with_meetings(cases_api, person, language)
         context = await new_profile(browser, viewport={"width": 1024, "height": 768})
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="meetings")
         await sign_in(page, stack, person, language)
 
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/")
@@ -247,7 +208,7 @@ class TestAppointmentsAndLetters:
         await case_with_meetings(cases_api, person, language)
         context = await new_profile(browser, viewport={"width": 1024, "height": 768})
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="meetings")
         await sign_in(page, stack, person, language)
 
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page
-from tests.support.browser import axe_violations, keep_screenshot, new_profile
+from playwright.async_api import Browser, BrowserContext
+from tests.support.browser import PageChecker, new_profile, press
 from tests.support.cases import CasesApi
 from tests.support.casework import referral
 from tests.support.stack import MintToken, client_address
@@ -84,37 +84,6 @@ async def as_demo_officer(context: BrowserContext, base: str) -> None:
     await context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": base}])
 
 
-class Checker:
-    """axe finds nothing at 1024 wide; nothing scrolls sideways at 320; a picture is kept."""
-
-    def __init__(self, page: Page, axe_source: str, screenshots: Path, language: str) -> None:
-        self.page = page
-        self.axe_source = axe_source
-        self.screenshots = screenshots
-        self.language = language
-
-    async def __call__(self, name: str) -> None:
-        page = self.page
-        await page.wait_for_load_state()
-        assert await page.get_attribute("html", "lang") == self.language
-        assert await axe_violations(page, self.axe_source) == [], name
-        await keep_screenshot(page, self.screenshots / f"casework-{name}-{self.language}.png")
-        await page.set_viewport_size({"width": 320, "height": 900})
-        await page.wait_for_function("document.documentElement.clientWidth === 320")
-        overflow = await page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, name
-        await page.set_viewport_size({"width": 1024, "height": 900})
-        await page.wait_for_function("document.documentElement.clientWidth === 1024")
-
-
-async def press(page: Page, name: str) -> None:
-    """Press a button of the page's form and wait for the next page."""
-    await page.locator("main form").get_by_role("button", name=name, exact=True).click()
-    await page.wait_for_load_state()
-
-
 @pytest.mark.parametrize("language", ["en", "cy"])
 class TestAnOfficerArrangesAndWrites:
     async def test_book_move_and_cancel_an_appointment_then_write_a_letter(
@@ -131,7 +100,7 @@ class TestAnOfficerArrangesAndWrites:
         context = await new_profile(browser, viewport={"width": 1024, "height": 900})
         await as_demo_officer(context, stack.gateway_url)
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="casework")
         await page.goto(f"{stack.gateway_url}/{KINGSTON}/caseload/{case['id']}?lang={language}")
         main = page.locator("main")
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from playwright.async_api import Browser, Page
-from tests.support.browser import axe_violations, keep_screenshot, new_profile
+from tests.support.browser import PageChecker, new_profile, press
 from tests.support.cases import OMBUDSMAN, REFERRAL, Caller, CasesApi
 from tests.support.casework import complaint_about
 from tests.support.people import identity_api
@@ -109,38 +109,6 @@ async def cases_api(gateway: httpx.AsyncClient, mint_token: MintToken) -> CasesA
     return CasesApi(gateway, mint_token)
 
 
-class Checker:
-    """Checks each page of a journey, and keeps its pictures."""
-
-    def __init__(self, page: Page, axe_source: str, screenshots: Path, language: str) -> None:
-        self.page = page
-        self.axe_source = axe_source
-        self.screenshots = screenshots
-        self.language = language
-
-    async def __call__(self, name: str) -> None:
-        """axe finds nothing at 1024 wide; nothing scrolls sideways at 320."""
-        page = self.page
-        await page.wait_for_load_state()
-        assert await page.get_attribute("html", "lang") == self.language
-        assert await axe_violations(page, self.axe_source) == [], name
-        await keep_screenshot(page, self.screenshots / f"tasks-{name}-{self.language}.png")
-        await page.set_viewport_size({"width": 320, "height": 900})
-        await page.wait_for_function("document.documentElement.clientWidth === 320")
-        overflow = await page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, name
-        await page.set_viewport_size({"width": 1024, "height": 768})
-        await page.wait_for_function("document.documentElement.clientWidth === 1024")
-
-
-async def press(page: Page, name: str) -> None:
-    """Press a button of the page's own form and wait for the next page."""
-    await page.locator("main form").get_by_role("button", name=name, exact=True).click()
-    await page.wait_for_load_state()
-
-
 async def main_text(page: Page) -> str:
     return await page.locator("main").inner_text()
 
@@ -173,7 +141,7 @@ class TestTheApplicantsTasksAndMessages:
         await send_message(cases_api, officer, case, subject="Your payslips")
         context = await new_profile(browser, viewport={"width": 1024, "height": 768})
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="tasks")
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/account/sign-in?lang={language}")
         await page.locator("#email").fill(person.email)
         await page.locator("#password").fill(person.password)
@@ -269,7 +237,7 @@ class TestTheOfficersForms:
             [{"name": SESSION_COOKIE, "value": session, "url": stack.gateway_url}]
         )
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="tasks")
         await page.goto(f"{stack.gateway_url}/kingston/caseload/{case['id']}?lang={language}")
         await page.get_by_role("link", name=words["set_task"]).click()
         await page.wait_for_url(re.compile(r"/set-task$"))
@@ -392,7 +360,7 @@ class TestALandlordsTasks:
             [{"name": SESSION_COOKIE, "value": session, "url": stack.gateway_url}]
         )
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="tasks")
         await page.goto(f"{stack.gateway_url}/{OMBUDSMAN}/complaints/{case['id']}?lang={language}")
         await page.get_by_role("link", name=words["my_tasks"], exact=True).click()
         await page.wait_for_url(re.compile(r"/tasks$"))

@@ -264,13 +264,19 @@ class TestHistoryAndEvents:
             ]
 
         subject = "Your tenancy agreement"
+        opened = f"/cases/{work.case['id']}/messages/{message['id']}"
+        # Opened by its sender, then twice by its person: read once.
+        for caller in (work.officer, work.applicant, work.applicant):
+            assert (await api.call("GET", caller, opened)).status_code == 200
         assert await actions(work.officer) == [
             ("message_sent", subject),
             ("message_sent", "Repair records"),
             ("message_replied", subject),
+            ("message_read", subject),
         ]
         assert await actions(work.applicant) == [
             ("message_sent", subject),
             ("message_replied", subject),
+            ("message_read", subject),
         ]
         assert await actions(work.landlord) == [("message_sent", "Repair records")]

@@ -115,6 +115,8 @@ async def start(request: Request, applicant: ApplicantDep, form_data: CheckedFor
 
 # The case page
 
+LATEST_HISTORY = {"order": "newest", "limit": "100"}
+
 
 def latest_of_runs(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The history with each run of the same thing done in the same status (a draft's
@@ -138,7 +140,10 @@ async def case_page(request: Request, applicant: ApplicantDep, case_id: CaseId) 
     if case["status"] == DRAFT:
         return see_other(f"{applications_home(request)}/{case_id}/tasks")
     questions = await applicant.questions(case["kind"])
-    history = (await applicant.call("GET", f"/cases/{case_id}/history")).body or {}
+    # The latest entries of a long history, shown oldest first.
+    history = (
+        await applicant.call("GET", f"/cases/{case_id}/history", params=LATEST_HISTORY)
+    ).body or {}
     clocks = [
         {**clock, "text": clock_label(str(clock["name"])), "due": day_of(clock["due_on"])}
         for clock in case.get("clocks", [])
@@ -150,7 +155,7 @@ async def case_page(request: Request, applicant: ApplicantDep, case_id: CaseId) 
             "status": status_label(str(entry["to_status"])),
             "reason": entry.get("reason"),
         }
-        for entry in latest_of_runs(history.get("items", []))
+        for entry in latest_of_runs(history.get("items", [])[::-1])
     ]
     context = {
         **journey(case),

@@ -42,11 +42,13 @@ def transition_of(kind: dict[str, Any], action: str) -> dict[str, Any]:
 
 
 async def history_of(holder: RoleHolder, case_id: str) -> list[dict[str, Any]]:
-    """What happened to the case, oldest first."""
-    answer = await holder.call("GET", f"/cases/cases/{case_id}/history")
+    """What happened to the case lately (its latest entries), oldest first."""
+    answer = await holder.call(
+        "GET", f"/cases/cases/{case_id}/history", params={"order": "newest", "limit": "200"}
+    )
     if answer.status != 200 or not isinstance(answer.body, dict):
         return []
-    return [entry for entry in answer.body.get("items", []) if isinstance(entry, dict)]
+    return [entry for entry in answer.body.get("items", [])[::-1] if isinstance(entry, dict)]
 
 
 async def staff_names(holder: RoleHolder) -> dict[str, str]:

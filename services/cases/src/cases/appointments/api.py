@@ -28,7 +28,7 @@ from kit.auth import CurrentPrincipal
 from kit.authorities import ActiveAuthority
 from kit.clients import Client
 from kit.concurrency import IF_MATCH, require_match, set_etag
-from kit.idempotency import Once
+from kit.idempotency import create_once
 from kit.pagination import Position
 from kit.responses import AUTHORITY_SCOPED, declared
 
@@ -138,18 +138,15 @@ async def book(
     service: ServiceDep,
 ) -> AppointmentView | JSONResponse:
     """Officers book; the applicant (or on a complaint a landlord's user) is the person met."""
-    once = Once.of(
+    return await create_once(
         request,
         stores.idempotency,
         caller=principal.user_id,
         authority=case.authority,
         body={"case_id": case.id, **body.model_dump(mode="json")},
-        status=status.HTTP_201_CREATED,
+        create=lambda once: service.book(case, body, once=once),
+        response=response,
     )
-    booked = await once.run(lambda: service.book(case, body, once=once))
-    if isinstance(booked, AppointmentView):
-        set_etag(response, booked.version)
-    return booked
 
 
 @router.get(

@@ -1,6 +1,7 @@
 """Routes for cases: kinds offered, applications, casework, lists and history."""
 
-from typing import Annotated
+from datetime import timedelta
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -211,16 +212,31 @@ async def case_pdf(
 @router.get(
     "/cases/{case_id}/history",
     response_model=HistoryList,
-    summary="What happened to the case, oldest first",
-    responses=declared(401, 404),
+    summary="What happened to the case, a page at a time, oldest or newest first",
+    responses=declared(400, 401, 404),
 )
 async def case_history(
-    case: CaseForUser, stores: StoresDep, principal: CurrentPrincipal
+    case: CaseForUser,
+    stores: StoresDep,
+    principal: CurrentPrincipal,
+    order: Annotated[Literal["oldest", "newest"], Query()] = "oldest",
+    limit: Annotated[int, Query(ge=1, le=200)] = 100,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None,
 ) -> HistoryList:
-    """Who did what, when, from which status to which, and why."""
-    entries = await stores.history.of_case(case.authority, case.id)
+    """Who did what, when, from which status to which, and why: the entries the caller may
+    see, a page at a time, oldest first or newest first."""
+    page = await stores.history.timeline(
+        case.authority,
+        case.id,
+        # Entries are made with the case or after it; the margin allows for clocks.
+        since=case.created_at - timedelta(minutes=1),
+        newest=order == "newest",
+        limit=limit,
+        after=Position.decode(cursor) if cursor else None,
+        shown=lambda entry: shown_to(principal, entry),
+    )
     return HistoryList(
-        items=[history_view(entry) for entry in entries if shown_to(principal, entry)]
+        items=[history_view(entry) for entry in page.items], next_cursor=page.next_cursor
     )
 
 

@@ -7,7 +7,7 @@ widening windows of time and stops once a page is full.
 """
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -26,6 +26,8 @@ FIRST_REFERENCE = 1_000_001
 # The first window looked at for a page of a caseload when nothing better is known, doubled
 # until the page is full.
 FIRST_WINDOW = timedelta(hours=6)
+# The first window of time read for a page of a case's history, doubled while short.
+HISTORY_WINDOW = timedelta(days=2)
 # Cases made in the same instant as the cursor's, read again and skipped.
 TIES = 50
 # The most cases one read of those due soon returns; the next read goes on from the last.
@@ -252,6 +254,14 @@ class Cases(AuthorityRepository):
         return found is not None
 
 
+@dataclass(frozen=True)
+class HistoryPage:
+    """Some entries of a case's history and the cursor of the next page, if there is one."""
+
+    items: list[HistoryEntry]
+    next_cursor: str | None
+
+
 def _matches(document: Mapping[str, Any], equalities: Mapping[str, Any]) -> bool:
     return all(document.get(name) == value for name, value in equalities.items())
 
@@ -302,10 +312,67 @@ class CaseHistory(AuthorityRepository):
             session=session,
         )
 
-    async def of_case(self, authority: str, case_id: str) -> list[HistoryEntry]:
-        """Every entry of a case, oldest first."""
-        found = await self.find_many(authority, {"case_id": case_id}, sort=[("at", 1)], limit=1000)
-        return [HistoryEntry.model_validate(item) for item in found]
+    async def timeline(
+        self,
+        authority: str,
+        case_id: str,
+        *,
+        since: datetime,
+        newest: bool,
+        limit: int,
+        after: Position | None,
+        shown: Callable[[HistoryEntry], bool],
+    ) -> HistoryPage:
+        """A page of the entries of a case that the caller is shown, oldest (or newest) first
+        by (at, _id), between `since` (the case's beginning) and now.
+
+        A case may gather hundreds of entries, all under one equality prefix: so they are read
+        a window of time at a time, widening while windows come back short, each read asking
+        only for what the page still needs (the next goes on from the last entry read). The
+        store then fetches the entries of one window, however many the case has.
+        """
+        now = datetime.now(UTC) + timedelta(minutes=1)
+        order = [("at", -1), ("_id", -1)] if newest else [("at", 1), ("_id", 1)]
+        # The edge of what has been read, and whether an entry exactly on it is still unread.
+        edge, edge_unread = (now, False) if newest else (since, True)
+        same_instant = after
+        if after is not None:
+            edge, edge_unread = after.at, False
+        window = HISTORY_WINDOW
+        items: list[HistoryEntry] = []
+        while len(items) <= limit:
+            wanted = limit + 1 - len(items)
+            if same_instant is not None:
+                # The rest of the entries made in the same instant as the last one read.
+                beyond = "$lt" if newest else "$gt"
+                query: Document = {"at": same_instant.at, "_id": {beyond: same_instant.id}}
+                far = None
+            elif (edge <= since) if newest else (edge >= now):
+                break
+            else:
+                far = max(edge - window, since) if newest else min(edge + window, now)
+                query = {
+                    "at": {"$gte": far, "$lt": edge}
+                    if newest
+                    else {"$gte" if edge_unread else "$gt": edge, "$lt": far}
+                }
+            found = await self.find_many(
+                authority, {"case_id": case_id, **query}, sort=order, limit=wanted
+            )
+            entries = [HistoryEntry.model_validate(item) for item in found]
+            items += [entry for entry in entries if shown(entry)]
+            if len(entries) == wanted:
+                # The page may end here; if not, go on from the last entry read.
+                same_instant = Position(entries[-1].at, entries[-1].id)
+                edge, edge_unread = entries[-1].at, False
+            elif far is not None:
+                edge, edge_unread, window = far, not newest, window * 2
+            else:
+                same_instant = None
+        if len(items) <= limit:
+            return HistoryPage(items, None)
+        kept = items[:limit]
+        return HistoryPage(kept, Position(kept[-1].at, kept[-1].id).encode())
 
 
 class References(AuthorityRepository):

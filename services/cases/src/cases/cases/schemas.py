@@ -239,6 +239,7 @@ class HistoryView(BaseModel):
 
 
 class HistoryList(BaseModel):
-    """A case's history, oldest first."""
+    """A page of a case's history, in the order asked for."""
 
     items: list[HistoryView]
+    next_cursor: str | None = None

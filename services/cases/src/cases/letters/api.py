@@ -19,7 +19,7 @@ from kit.auth import CurrentPrincipal
 from kit.authorities import ActiveAuthority
 from kit.clients import Client
 from kit.concurrency import set_etag
-from kit.idempotency import Once
+from kit.idempotency import create_once
 from kit.pagination import Position
 from kit.responses import AUTHORITY_SCOPED, declared
 
@@ -104,18 +104,15 @@ async def issue(
     service: ServiceDep,
 ) -> LetterView | JSONResponse:
     """Rendered in the applicant's language as a tagged PDF, kept with the case's documents."""
-    once = Once.of(
+    return await create_once(
         request,
         stores.idempotency,
         caller=principal.user_id,
         authority=case.authority,
         body={"case_id": case.id, **body.model_dump(mode="json")},
-        status=status.HTTP_201_CREATED,
+        create=lambda once: service.issue(case, body, once=once),
+        response=response,
     )
-    issued = await once.run(lambda: service.issue(case, body, once=once))
-    if isinstance(issued, LetterView):
-        set_etag(response, issued.version)
-    return issued
 
 
 @router.get(

@@ -22,7 +22,7 @@ from cases.wiring import StoresDep
 from kit.auth import CurrentPrincipal
 from kit.authorities import ActiveAuthority
 from kit.clients import Client
-from kit.idempotency import Once
+from kit.idempotency import create_once
 from kit.pagination import Position
 from kit.responses import AUTHORITY_SCOPED, declared
 
@@ -73,17 +73,6 @@ async def message_for_user(
 MessageForUser = Annotated[MessageRecord, Depends(message_for_user)]
 
 
-def _once(request: Request, stores: StoresDep, principal: CurrentPrincipal, body: object) -> Once:
-    return Once.of(
-        request,
-        stores.idempotency,
-        caller=principal.user_id,
-        authority=principal.authority,
-        body=body,
-        status=status.HTTP_201_CREATED,
-    )
-
-
 @router.post(
     "/cases/{case_id}/messages",
     response_model=MessageView,
@@ -101,8 +90,14 @@ async def send_message(
 ) -> MessageView | JSONResponse:
     """Officers only; attachments name documents of the case by id, each checked with the
     documents service (one the sender may not see there is a 422)."""
-    once = _once(request, stores, principal, body.model_dump(mode="json"))
-    return await once.run(lambda: service.send(case, body, once=once))
+    return await create_once(
+        request,
+        stores.idempotency,
+        caller=principal.user_id,
+        authority=principal.authority,
+        body=body.model_dump(mode="json"),
+        create=lambda once: service.send(case, body, once=once),
+    )
 
 
 @router.get(
@@ -199,5 +194,11 @@ async def reply_to_message(
     service: MessageServiceDep,
 ) -> MessageView | JSONResponse:
     """Where the authority takes one reply per message, a second one is a 409."""
-    once = _once(request, stores, principal, body.model_dump(mode="json"))
-    return await once.run(lambda: service.reply(case, message, body, once=once))
+    return await create_once(
+        request,
+        stores.idempotency,
+        caller=principal.user_id,
+        authority=principal.authority,
+        body=body.model_dump(mode="json"),
+        create=lambda once: service.reply(case, message, body, once=once),
+    )

@@ -85,14 +85,17 @@ class Messages(AuthorityRepository):
         )
         return MessageRecord.of(found) if found is not None else None
 
-    async def mark_read(self, message: MessageRecord, *, at: datetime) -> MessageRecord:
-        """Note that its person has read the message."""
+    async def mark_read(
+        self, message: MessageRecord, *, at: datetime, session: Session
+    ) -> MessageRecord | None:
+        """Note that its person has read the message; None if they already had."""
         found = await self.update_one(
             message.authority,
-            {"_id": message.id},
+            {"_id": message.id, "unread": True},
             {"$set": {"unread": False, "read_at": at}},
+            session=session,
         )
-        return MessageRecord.of(found) if found is not None else message
+        return MessageRecord.of(found) if found is not None else None
 
     async def of_person(
         self, authority: str, recipient_id: str, *, limit: int, after: Position | None

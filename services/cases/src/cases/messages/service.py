@@ -11,7 +11,7 @@ from typing import Any
 from cases.cases.kinds import KINDS
 from cases.cases.models import CaseRecord
 from cases.cases.repository import CaseHistory
-from cases.errors import DetailsMissing, NotYoursToDo
+from cases.errors import NotYoursToDo
 from cases.messages.attachments import CaseDocuments
 from cases.messages.errors import AlreadyReplied
 from cases.messages.models import MessageRecord, Reply
@@ -23,8 +23,7 @@ from cases.messages.schemas import (
     ReplyRequest,
     ReplyView,
 )
-from cases.tasks.errors import CaseClosedForWork
-from cases.tasks.policy import Party, party_of, sees_part
+from cases.parties import Party, party_of, person_on_side, sees_part, start_work
 from contracts.events.authority import ReplyRule
 from contracts.events.casework_tasks import MessageReplied, MessageSent
 from contracts.payload import EventPayload
@@ -103,16 +102,24 @@ class MessageService(ForAuthority):
     async def open(self, case: CaseRecord, message: MessageRecord) -> MessageView:
         """The message as its caller opens it: read, once its person opens it."""
         if message.unread and message.recipient_id == self.principal.user_id:
-            message = await self.messages.mark_read(message, at=datetime.now(UTC))
+            now = datetime.now(UTC)
+
+            async def read(session: Session) -> MessageRecord | None:
+                marked = await self.messages.mark_read(message, at=now, session=session)
+                if marked is not None:
+                    await self._record(session, case, marked, action="message_read", at=now)
+                return marked
+
+            marked = await self.mongo.transaction(read)
+            message = marked if marked is not None else message
         return self.view(case, message)
 
     async def send(self, case: CaseRecord, body: MessageRequest, *, once: Once) -> MessageView:
         """An officer writes on an open case to its applicant or a user of its landlord."""
-        if self.party(case) != "staff":
-            raise NotYoursToDo("Only the authority's officers start messages.")
-        if not case.open:
-            raise CaseClosedForWork()
-        recipient_id = self._recipient_id(case, body.recipient, body.landlord_user_id)
+        start_work(self.party(case), case, what="start messages")
+        recipient_id = person_on_side(
+            case, body.recipient, body.landlord_user_id, thing="message", to="to write to"
+        )
         await self._attachable(case, body.attachments)
         now = datetime.now(UTC)
         message = MessageRecord(
@@ -204,23 +211,6 @@ class MessageService(ForAuthority):
             document_ids=document_ids,
             authorization=self.authorization,
         )
-
-    def _recipient_id(self, case: CaseRecord, recipient: str, landlord_user_id: str | None) -> str:
-        if recipient == "applicant":
-            if landlord_user_id is not None:
-                raise DetailsMissing(
-                    "A message for the applicant names no landlord user.",
-                    details={"unexpected": ["landlord_user_id"]},
-                )
-            return case.applicant_id
-        if case.kind != "complaint" or case.organisation_id is None:
-            raise NotYoursToDo("Only a complaint about a landlord has landlord users to write to.")
-        if landlord_user_id is None:
-            raise DetailsMissing(
-                "Say which of the landlord's users the message is for.",
-                details={"missing": ["landlord_user_id"]},
-            )
-        return landlord_user_id
 
     async def _record(
         self,

@@ -17,7 +17,7 @@ from kit.auth import CurrentPrincipal
 from kit.authorities import ActiveAuthority
 from kit.clients import Client
 from kit.concurrency import IF_MATCH, require_match, set_etag
-from kit.idempotency import Once
+from kit.idempotency import create_once
 from kit.responses import AUTHORITY_SCOPED, declared
 
 router = APIRouter(tags=["tasks"], dependencies=AUTHORITY_SCOPED)
@@ -82,18 +82,15 @@ async def set_task(
     service: TaskServiceDep,
 ) -> TaskView | JSONResponse:
     """Officers only; the case must be open."""
-    once = Once.of(
+    return await create_once(
         request,
         stores.idempotency,
         caller=principal.user_id,
         authority=service.slug,
         body=body.model_dump(mode="json"),
-        status=status.HTTP_201_CREATED,
+        create=lambda once: service.set(case, body, once=once),
+        response=response,
     )
-    created = await once.run(lambda: service.set(case, body, once=once))
-    if isinstance(created, TaskView):
-        set_etag(response, created.version)
-    return created
 
 
 @router.get(

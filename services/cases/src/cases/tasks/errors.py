@@ -15,10 +15,3 @@ class TaskNotOpen(Conflict):
 
     code = "task_not_open"
     message = "This task cannot be changed as it stands."
-
-
-class CaseClosedForWork(Conflict):
-    """New tasks or messages on a case that is not open."""
-
-    code = "case_not_open"
-    message = "This case is not open: nothing new can be added to it."

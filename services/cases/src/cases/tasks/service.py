@@ -12,9 +12,9 @@ from cases.cases.models import CaseRecord
 from cases.cases.repository import CaseHistory
 from cases.cases.service import today
 from cases.errors import DetailsMissing, NotYoursToDo
-from cases.tasks.errors import CaseClosedForWork, TaskNotOpen
+from cases.parties import Party, party_of, person_on_side, sees_part, start_work
+from cases.tasks.errors import TaskNotOpen
 from cases.tasks.models import TaskRecord
-from cases.tasks.policy import Party, party_of, sees_part
 from cases.tasks.repository import Tasks
 from cases.tasks.schemas import ShownStatus, TaskAction, TaskRequest, TaskReview, TaskView
 from contracts.events.casework_tasks import (
@@ -83,11 +83,10 @@ class TaskService(ForAuthority):
 
     async def set(self, case: CaseRecord, body: TaskRequest, *, once: Once) -> TaskView:
         """Set a task on an open case for its applicant or a user of its landlord."""
-        if self.party(case) != "staff":
-            raise NotYoursToDo("Only the authority's officers set tasks.")
-        if not case.open:
-            raise CaseClosedForWork()
-        assignee_id = self._assignee_id(case, body.assignee, body.landlord_user_id)
+        start_work(self.party(case), case, what="set tasks")
+        assignee_id = person_on_side(
+            case, body.assignee, body.landlord_user_id, thing="task", to="to set tasks for"
+        )
         now = datetime.now(UTC)
         task = TaskRecord(
             id=uuid.uuid4().hex,
@@ -185,25 +184,6 @@ class TaskService(ForAuthority):
             extra={"reopened_by": self.principal.user_id},
             reason=body.note,
         )
-
-    def _assignee_id(self, case: CaseRecord, assignee: str, landlord_user_id: str | None) -> str:
-        if assignee == "applicant":
-            if landlord_user_id is not None:
-                raise DetailsMissing(
-                    "A task for the applicant names no landlord user.",
-                    details={"unexpected": ["landlord_user_id"]},
-                )
-            return case.applicant_id
-        if case.kind != "complaint" or case.organisation_id is None:
-            raise NotYoursToDo(
-                "Only a complaint about a landlord has landlord users to set tasks for."
-            )
-        if landlord_user_id is None:
-            raise DetailsMissing(
-                "Say which of the landlord's users the task is for.",
-                details={"missing": ["landlord_user_id"]},
-            )
-        return landlord_user_id
 
     def _by_its_person(self, case: CaseRecord, task: TaskRecord) -> None:
         if self.party(case) != task.assignee:
