@@ -23,11 +23,12 @@ from web.account import routes as account_routes
 from web.appointments import casework as appointments_casework
 from web.appointments import routes as appointments_routes
 from web.authorities import AuthorityCache
-from web.cases import circumstances, contact, household, journey
+from web.cases import circumstances, contact, household, journey, timeline
 from web.cases import routes as cases_routes
 from web.cases.rendering import EXIT_SCRIPT
 from web.casework import documents as casework_documents
 from web.casework import routes as casework_routes
+from web.casework import timeline as casework_timeline
 from web.config import settings
 from web.documents import routes as documents_routes
 from web.errors import PageFailures, install_page_errors
@@ -90,6 +91,7 @@ app = create_app(
             casework_documents.router,
             tasks_routes.router,
             messages_routes.router,
+            casework_timeline.router,
             casework_routes.router,
             organisation_routes.router,
             platform_routes.router,
@@ -99,6 +101,7 @@ app = create_app(
             security_events.router,
             memberships.router,
             idle.router,
+            timeline.router,
             cases_routes.router,
             documents_routes.router,
             appointments_routes.router,

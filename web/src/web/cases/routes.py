@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from web.cases import timeline
 from web.cases.applications import (
     DRAFT,
     ApplicantDep,
@@ -23,8 +24,8 @@ from web.cases.rendering import (
     page,
     see_other,
 )
-from web.cases.words import clock_label, history_label, kind_title, status_label
-from web.i18n import current_language, format_moment
+from web.cases.words import clock_label, kind_title
+from web.i18n import current_language
 from web.i18n import gettext as _
 from web.paging import Trail
 from web.sessions.dependencies import CheckedForm
@@ -115,23 +116,6 @@ async def start(request: Request, applicant: ApplicantDep, form_data: CheckedFor
 
 # The case page
 
-LATEST_HISTORY = {"order": "newest", "limit": "100"}
-
-
-def latest_of_runs(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The history with each run of the same thing done in the same status (a draft's
-    answers, one question at a time) shown once, as its latest."""
-    kept: list[dict[str, Any]] = []
-    for entry in entries:
-        if kept and (kept[-1]["action"], kept[-1]["to_status"]) == (
-            entry["action"],
-            entry["to_status"],
-        ):
-            kept[-1] = entry
-        else:
-            kept.append(entry)
-    return kept
-
 
 @router.get("/{authority}/applications/{case_id}")
 async def case_page(request: Request, applicant: ApplicantDep, case_id: CaseId) -> Response:
@@ -140,22 +124,10 @@ async def case_page(request: Request, applicant: ApplicantDep, case_id: CaseId) 
     if case["status"] == DRAFT:
         return see_other(f"{applications_home(request)}/{case_id}/tasks")
     questions = await applicant.questions(case["kind"])
-    # The latest entries of a long history, shown oldest first.
-    history = (
-        await applicant.call("GET", f"/cases/{case_id}/history", params=LATEST_HISTORY)
-    ).body or {}
+    history, more_history = await timeline.history_of(applicant, case_id, limit=timeline.LATEST)
     clocks = [
         {**clock, "text": clock_label(str(clock["name"])), "due": day_of(clock["due_on"])}
         for clock in case.get("clocks", [])
-    ]
-    events = [
-        {
-            "when": format_moment(str(entry["at"])),
-            "what": history_label(str(entry["action"])),
-            "status": status_label(str(entry["to_status"])),
-            "reason": entry.get("reason"),
-        }
-        for entry in latest_of_runs(history.get("items", [])[::-1])
     ]
     context = {
         **journey(case),
@@ -165,7 +137,8 @@ async def case_page(request: Request, applicant: ApplicantDep, case_id: CaseId) 
         "members": members_shown(case),
         "contact": contact_rows(case.get("contact")),
         "next_tasks": await next_tasks(applicant, case_id),
-        "events": events,
+        "events": timeline.shown(history),
+        "more_history": more_history is not None,
         "register": case.get("register_details"),
         "register_dates": {
             "registration": day_of((case.get("register_details") or {}).get("registration_date")),

@@ -41,14 +41,19 @@ def transition_of(kind: dict[str, Any], action: str) -> dict[str, Any]:
     return next(found, {})
 
 
-async def history_of(holder: RoleHolder, case_id: str) -> list[dict[str, Any]]:
-    """What happened to the case lately (its latest entries), oldest first."""
-    answer = await holder.call(
-        "GET", f"/cases/cases/{case_id}/history", params={"order": "newest", "limit": "200"}
-    )
+async def history_of(
+    holder: RoleHolder, case_id: str, *, limit: int, cursor: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of what happened to the case, newest first, and the next page's cursor."""
+    params = {"order": "newest", "limit": str(limit), **({"cursor": cursor} if cursor else {})}
+    answer = await holder.call("GET", f"/cases/cases/{case_id}/history", params=params)
+    if answer.status == 400 and cursor:
+        return await history_of(holder, case_id, limit=limit)
     if answer.status != 200 or not isinstance(answer.body, dict):
-        return []
-    return [entry for entry in answer.body.get("items", [])[::-1] if isinstance(entry, dict)]
+        return [], None
+    following = answer.body.get("next_cursor")
+    items = [entry for entry in answer.body.get("items", []) if isinstance(entry, dict)]
+    return items, following if isinstance(following, str) else None
 
 
 async def staff_names(holder: RoleHolder) -> dict[str, str]:

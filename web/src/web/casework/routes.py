@@ -40,6 +40,8 @@ FILTERS = ("status", "kind", "owner", "due_within")
 NOTICE = "casework:"
 # Moves that need nothing but the press of a button, made from the case's own page.
 AT_ONCE = frozenset({"accept", "assess", "start_advice", "investigate", VERIFY})
+# The case's page shows its latest history; its history page all of it, a page at a time.
+LATEST_HISTORY = 10
 NOBODY = "unassigned"
 ME = "me"
 
@@ -205,7 +207,7 @@ async def _case_page(
 ) -> HTMLResponse:
     answer = await reading.read_case(holder, case_id)
     case: dict[str, Any] = answer.body
-    history = await reading.history_of(holder, case_id)
+    history, more = await reading.history_of(holder, case_id, limit=LATEST_HISTORY)
     names = await reading.staff_names(holder) if desk.staff else {}
     notice = await session_service(request).take_notice(holder.person.session)
     moves = moves_open(desk, case)
@@ -238,6 +240,7 @@ async def _case_page(
         "change_household": views.household_rows(change.get("household")) if change else [],
         "change_submitted": views.moment(change.get("submitted_at")) if change else "",
         "history": views.history_rows(history, me=holder.user_id),
+        "more_history": more is not None,
         "at_once": [m for m in moves if m in AT_ONCE],
         "with_form": [m for m in moves if m not in AT_ONCE],
         "take_it": ASSIGN in moves and case.get("owner_id") != holder.user_id,

@@ -168,7 +168,7 @@ def change_status(status: str) -> str:
 
 
 def history_rows(entries: Any, *, me: str) -> list[dict[str, str]]:
-    """What happened to the case, newest first, by whom."""
+    """What happened to the case (entries newest first), by whom."""
     actors = {
         "applicant": _("The applicant"),
         "staff": _("An officer"),
@@ -176,7 +176,7 @@ def history_rows(entries: Any, *, me: str) -> list[dict[str, str]]:
         "system": _("The portal"),
     }
     rows = []
-    for entry in reversed(entries if isinstance(entries, list) else []):
+    for entry in entries if isinstance(entries, list) else []:
         before, after = entry.get("from_status"), entry.get("to_status")
         rows.append(
             {

@@ -26,8 +26,10 @@ FIRST_REFERENCE = 1_000_001
 # The first window looked at for a page of a caseload when nothing better is known, doubled
 # until the page is full.
 FIRST_WINDOW = timedelta(hours=6)
-# The first window of time read for a page of a case's history, doubled while short.
-HISTORY_WINDOW = timedelta(days=2)
+# The first window of time read for a page of a case's history, four times wider each time it
+# comes back short: a year is four reads.
+HISTORY_WINDOW = timedelta(days=7)
+HISTORY_WIDENING = 4
 # Cases made in the same instant as the cursor's, read again and skipped.
 TIES = 50
 # The most cases one read of those due soon returns; the next read goes on from the last.
@@ -366,7 +368,7 @@ class CaseHistory(AuthorityRepository):
                 same_instant = Position(entries[-1].at, entries[-1].id)
                 edge, edge_unread = entries[-1].at, False
             elif far is not None:
-                edge, edge_unread, window = far, not newest, window * 2
+                edge, edge_unread, window = far, not newest, window * HISTORY_WIDENING
             else:
                 same_instant = None
         if len(items) <= limit:

@@ -5,8 +5,9 @@ person's open or done ones) and pages by ranges on (target_date, _id), never an 
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pymongo import ReturnDocument
 
@@ -16,6 +17,11 @@ from kit.pagination import InvalidCursor, decode_cursor, encode_cursor
 from kit.repository import AuthorityRepository, scoped
 
 TASKS = "case_tasks"
+LONDON = ZoneInfo("Europe/London")
+# A page of tasks reads those passed or due within this many days first, and only when that
+# does not fill it, those due later: a person with many tasks has the store fetch only the
+# first window's, and one with few tasks pays one read more.
+MONTH_DAYS = 30
 
 INDEXES = [
     Index(
@@ -132,6 +138,9 @@ class Tasks(AuthorityRepository):
         limit: int,
         after: TaskPosition | None,
     ) -> TaskPage:
+        """Soonest target first, read a window of target dates at a time until the page is
+        full: the store then fetches the tasks of a window, not every task the query's prefix
+        names."""
         order = [("target_date", 1), ("_id", 1)]
         wanted = limit + 1
         found: list[Document] = []
@@ -142,15 +151,38 @@ class Tasks(AuthorityRepository):
                 sort=order,
                 limit=wanted,
             )
-            bounds: Document = {"target_date": {"$gt": after.target_date}}
-        else:
-            bounds = {}
-        if len(found) < wanted:
+        for low, high in _windows(today()):
+            if len(found) >= wanted:
+                break
+            if after is not None and high is not None and high <= after.target_date:
+                continue  # wholly before the cursor
+            bounds: Document = {}
+            if after is not None and (low is None or low <= after.target_date):
+                bounds["$gt"] = after.target_date
+            elif low is not None:
+                bounds["$gte"] = low
+            if high is not None:
+                bounds["$lt"] = high
             found += await self.find_many(
-                authority, {**query, **bounds}, sort=order, limit=wanted - len(found)
+                authority,
+                {**query, "target_date": bounds},
+                sort=order,
+                limit=wanted - len(found),
             )
         items = [TaskRecord.of(document) for document in found]
         if len(items) <= limit:
             return TaskPage(items, None)
         shown = items[:limit]
         return TaskPage(shown, TaskPosition(shown[-1].target_date, shown[-1].id).encode())
+
+
+def today() -> date:
+    """Today in England and Wales, where target dates are days."""
+    return datetime.now(LONDON).date()
+
+
+def _windows(day: date) -> list[tuple[str | None, str | None]]:
+    """Spans of target dates, soonest first, each [low, high) as ISO days (None: unbounded):
+    those passed or due within the month, then those after."""
+    month = (day + timedelta(days=MONTH_DAYS)).isoformat()
+    return [(None, month), (month, None)]
