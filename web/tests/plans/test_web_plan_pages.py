@@ -6,7 +6,7 @@ import html
 import re
 
 import httpx
-from tests.support.cases import HOUSEHOLD, REFERRAL
+from tests.support.cases import ADVICE, HOUSEHOLD, REFERRAL
 from tests.support.plan_pages import APPLICANT_ACTION, OFFICER_ACTION, PlanMaker
 from tests.support.portal import Person
 from tests.support.web_sessions import send_form
@@ -166,7 +166,7 @@ class TestTheApplicantsPlan:
             {"version": version_on(opened), "progress": "in_progress", "notes": "Applied online"},
         )
         assert updated.status_code == 303, updated.text
-        after = text_of(await applicant_browser.get(home))
+        after = text_of(await applicant_browser.get(updated.headers["location"]))
         assert "The action has been updated" in after
         assert "Applied online" in after
 
@@ -192,7 +192,8 @@ class TestTheApplicantsPlan:
             },
         )
         assert added.status_code == 303, added.text
-        after = text_of(await applicant_browser.get(home))
+        after = text_of(await applicant_browser.get(added.headers["location"]))
+        assert "Your action has been added to the plan" in after
         assert "Ask the bank about a deposit loan" in after
         assert "0 of 3 actions complete" in after
 
@@ -202,7 +203,8 @@ class TestTheApplicantsPlan:
             applicant_browser, f"{home}/submit", {"version": version_on(confirm)}
         )
         assert submitted.status_code == 303, submitted.text
-        reviewing = text_of(await applicant_browser.get(home))
+        reviewing = text_of(await applicant_browser.get(submitted.headers["location"]))
+        assert "You submitted your plan for review" in reviewing
         assert "Your caseworker is reviewing your plan" in reviewing
         assert "Update progress" not in reviewing
         assert 'name="agrees"' not in reviewing
@@ -319,7 +321,7 @@ class TestTheOfficersPlan:
             officer_browser, f"{home}/issue", {"version": version_on(plan_page)}, page=home
         )
         assert issued.status_code == 303, issued.text
-        after = await officer_browser.get(home)
+        after = await officer_browser.get(issued.headers["location"])
         assert "The plan has been issued to the applicant" in text_of(after)
         assert f'href="{home}/versions/1"' in after.text
         version = await officer_browser.get(f"{home}/versions/1")
@@ -384,7 +386,7 @@ class TestTheOfficersPlan:
             applicant,
             {
                 "kind": "housing_advice",
-                "answers": {"topic": "repairs", "details": "Damp"},
+                "answers": ADVICE,
                 "submit": True,
             },
             status=201,

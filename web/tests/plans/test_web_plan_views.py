@@ -237,10 +237,15 @@ class TestTheActionForms:
         assert list(assessment.errors) == ["support_needs"]
         body = AssessmentForm().read(form(circumstances=" Notice served "))
         assert body == {
-            "assessment": {
-                "circumstances": "Notice served",
-                "housing_needs": "",
-                "housing_wishes": "",
-                "support_needs": "",
-            }
+            "circumstances": "Notice served",
+            "housing_needs": "",
+            "housing_wishes": "",
+            "support_needs": "",
         }
+
+    def test_an_action_date_out_of_the_years_the_api_takes_is_refused(self) -> None:
+        action = ActionForm(officer=False)
+        action.read(
+            form(**{"action_date-day": "1", "action_date-month": "1", "action_date-year": "1999"})
+        )
+        assert "from 2000 to 2099" in action.errors["action_date"]

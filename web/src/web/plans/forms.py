@@ -18,6 +18,9 @@ TEXT_MAX = 500
 NOTES_MAX = 1000
 REASON_MAX = 1000
 DAYS_MAX = 365
+# The years an action's date may fall in, as the API takes them.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2099
 # Where each field's error links to when the field is not a single input.
 ERROR_LINKS = {
     "category": "#category",
@@ -70,7 +73,7 @@ class AssessmentForm(PlanForm):
             self.sections[name] = value.strip() if isinstance(value, str) else ""
             if len(self.sections[name]) > SECTION_MAX:
                 self.errors[name] = _too_long(SECTION_MAX)
-        return None if self.errors else {"assessment": dict(self.sections)}
+        return None if self.errors else dict(self.sections)
 
     def fields(self) -> list[dict[str, str]]:
         """Each section's name, heading and text, in order."""
@@ -155,6 +158,11 @@ class ActionForm(PlanForm):
             self.errors["action_date"] = _(
                 "Enter the action date as a real date, for example 27 3 2026"
             )
+        elif not EARLIEST_YEAR <= action_date.year <= LATEST_YEAR:
+            self.errors["action_date"] = _(
+                "The action date must be in a year from %(first)s to %(last)s"
+            ) % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+            action_date = None
         self.required = text_of(form, "required")
         if self.required not in ("yes", "no"):
             self.errors["required"] = _("Select whether the action is required")
