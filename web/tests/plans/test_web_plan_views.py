@@ -83,7 +83,7 @@ class TestThePlanAsShown:
         assert first["within_text"] == ("5 days" if english else "5 diwrnod")
         assert first["target_date_text"] == ("29 April 2018" if english else "29 Ebrill 2018")
         assert first["review_date_text"] == ("13 May 2018" if english else "13 Mai 2018")
-        assert first["required_text"] == ("Required" if english else "Gofynnol")
+        assert first["required_text"] == ("Yes" if english else "Ie")
         assert first["by_whom_text"] == ("Officer" if english else "Swyddog")
         assert first["progress_colour"] == "blue"
 

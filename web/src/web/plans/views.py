@@ -43,7 +43,7 @@ def shown_action(action: dict[str, Any], *, number: int, officer: bool) -> dict[
         "action_date_text": day(action.get("action_date")),
         "target_date_text": day(action.get("target_date")),
         "review_date_text": day(action.get("review_date")),
-        "required_text": _("Required") if action.get("required") else _("Optional"),
+        "required_text": _("Yes") if action.get("required") else _("No"),
         "progress_text": words.action_progress(progress),
         "progress_colour": PROGRESS_COLOURS.get(progress, "grey"),
         "notes": str(action.get("notes") or ""),
