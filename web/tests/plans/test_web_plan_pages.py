@@ -219,6 +219,55 @@ class TestTheApplicantsPlan:
         assert late.status_code == 400
         assert "Your caseworker is reviewing your plan" in text_of(late)
 
+    async def test_the_applicant_removes_an_action_they_added_and_only_that(
+        self, plans: PlanMaker, applicant: Person, applicant_browser: httpx.AsyncClient
+    ) -> None:
+        on = await plans.case_of(applicant)
+        plan = await plans.issued(on)
+        plan = await plans.call(
+            "POST",
+            on.applicant,
+            on.case,
+            "/actions",
+            {**APPLICANT_ACTION, "text": "Ring the landlord"},
+            version=plan["version"],
+            status=201,
+        )
+        home = f"/{COUNCIL}/plans/{on.case['id']}"
+        added = next(a for a in plan["actions"] if a["added_by"] == "applicant")
+        set_for_them = next(
+            a for a in plan["actions"] if a["by_whom"] == "applicant" and a["added_by"] == "officer"
+        )
+        assert (
+            await applicant_browser.get(f"{home}/actions/{set_for_them['id']}/remove")
+        ).status_code == 404
+        confirm = await applicant_browser.get(f"{home}/actions/{added['id']}/remove")
+        assert "Are you sure you want to remove this action?" in text_of(confirm)
+        assert "Ring the landlord" in text_of(confirm)
+        removed = await send_form(
+            applicant_browser,
+            f"{home}/actions/{added['id']}/remove",
+            {"version": version_on(confirm)},
+        )
+        assert removed.status_code == 303, removed.text
+        after = text_of(await applicant_browser.get(removed.headers["location"]))
+        assert "Your action has been removed from the plan" in after
+        assert "Ring the landlord" not in after
+
+    async def test_someone_with_two_plans_chooses_from_a_list(
+        self, plans: PlanMaker, applicant: Person, applicant_browser: httpx.AsyncClient
+    ) -> None:
+        first = await plans.case_of(applicant)
+        second = await plans.case_of(applicant)
+        await plans.issued(first)
+        await plans.issued(second)
+        listing = await applicant_browser.get(f"/{COUNCIL}/plans")
+        assert listing.status_code == 200
+        for on in (first, second):
+            assert f'href="/{COUNCIL}/plans/{on.case["id"]}"' in listing.text
+            assert on.case["reference"] in listing.text
+        assert text_of(listing).count("0 of 2 actions complete") == 2
+
     async def test_the_pdf_is_passed_on_as_a_pdf(
         self, plans: PlanMaker, applicant: Person, applicant_browser: httpx.AsyncClient
     ) -> None:
