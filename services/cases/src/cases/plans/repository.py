@@ -23,11 +23,7 @@ INDEXES = [
         [("authority", 1), ("reader_id", 1), ("listed_at", -1), ("_id", -1)],
         name="plans_of_reader",
     ),
-    Index(
-        VERSIONS,
-        [("authority", 1), ("case_id", 1), ("issued_at", -1), ("_id", -1)],
-        name="plan_versions_of_case",
-    ),
+    # One case's issues: one by its number, or all of them newest first (a handful).
     Index(
         VERSIONS,
         [("authority", 1), ("case_id", 1), ("issue_number", 1)],

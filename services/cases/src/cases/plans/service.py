@@ -37,7 +37,7 @@ from cases.plans.models import (
     VersionRecord,
 )
 from cases.plans.policy import APPLICANT_FIELDS, Part, part_of
-from cases.plans.repository import Plans, PlanVersions
+from cases.plans.repository import PLANS, Plans, PlanVersions
 from cases.plans.schemas import (
     ActionChange,
     ActionRequest,
@@ -206,8 +206,10 @@ class PlanService(ForAuthority):
 
         try:
             return await self.mongo.transaction(create)
-        except DuplicateKeyError:
-            if await self.plans.of_case(self.slug, case.id) is not None:
+        except DuplicateKeyError as exc:
+            # Another plan started on the case a moment ago (not a repeat of this request,
+            # which its Idempotency-Key answers).
+            if PLANS in str(exc) and await self.plans.of_case(self.slug, case.id) is not None:
                 raise PlanExists() from None
             raise
 
