@@ -427,6 +427,28 @@ class TestTheOfficersPlan:
         assert "Negotiate with the landlord" not in after
         assert "Issue the plan again" in after
 
+    async def test_a_closed_cases_plan_is_read_only_and_a_late_change_is_told(
+        self, plans: PlanMaker, applicant: Person, officer_browser: httpx.AsyncClient
+    ) -> None:
+        on = await plans.case_of(applicant)
+        await plans.issued(on)
+        home = f"/{COUNCIL}/caseload/{on.case['id']}/plan"
+        form = await officer_browser.get(f"{home}/assessment")
+        case = await plans.api.act(on.officer, on.case, "accept")
+        await plans.api.act(on.officer, case, "close", reason="Accommodation secured")
+        late = await send_form(
+            officer_browser,
+            f"{home}/assessment",
+            {"version": version_on(form), "circumstances": "Changed"},
+            page=home,
+        )
+        assert late.status_code == 400
+        assert "The case is closed: its plan can no longer be changed" in error_summary(late)
+        page = text_of(await officer_browser.get(home))
+        assert OFFICER_ACTION["text"] in page
+        for offered in ("Add an action", "Change the assessment", ">Change<", "Issue the plan"):
+            assert offered not in page, offered
+
     async def test_a_case_that_is_not_homelessness_has_no_plan_to_start(
         self, plans: PlanMaker, officer_browser: httpx.AsyncClient
     ) -> None:

@@ -124,10 +124,12 @@ def refusal(answer: ApiAnswer) -> str | None:
         return stale_message()
     if code == "plan_not_open_to_you":
         return reviewing_message()
-    if code == "case_closed":
+    if code in ("case_not_open", "case_closed"):
         return _("The case is closed: its plan can no longer be changed")
     if code == "plan_incomplete":
         return _("Add at least one action before you issue the plan")
+    if code == "plan_full":
+        return _("The plan has as many actions as it can hold: remove one before adding another")
     if code == "plan_exists":
         return _("The case already has a plan")
     if code == "plan_not_for_this_case":
