@@ -47,6 +47,10 @@ WORDS = {
         "pdf": "Download your plan as a PDF",
         "progress": "Plan progress:",
         "issue_2": "Issue 2",
+        "plans": "Your Personal Housing Plans",
+        "not_yet": "Your caseworker has not issued your plan yet",
+        "view": "View plan",
+        "version_1": "Personal Housing Plan, issue 1",
     },
     "cy": {
         "plan_link": (
@@ -74,6 +78,10 @@ WORDS = {
         "pdf": "Lawrlwytho eich cynllun fel PDF",
         "progress": "Cynnydd y cynllun:",
         "issue_2": "Fersiwn 2",
+        "plans": "Eich Cynlluniau Tai Personol",
+        "not_yet": "Nid yw eich gweithiwr achos wedi cyhoeddi eich cynllun eto",
+        "view": "Gweld y cynllun",
+        "version_1": "Cynllun Tai Personol, fersiwn 1",
     },
 }
 REASON = "The flats offered are too far from my children's school."
@@ -297,4 +305,58 @@ class TestThePlanJourney:
             == 2
         )
         await context.close()
+        await officer_context.close()
+
+    async def test_the_list_of_plans_a_plan_not_issued_yet_and_an_earlier_issue(
+        self,
+        browser: Browser,
+        stack: Stack,
+        axe_source: str,
+        screenshots: Path,
+        new_applicant: NewApplicant,
+        plans: PlanMaker,
+        language: str,
+    ) -> None:
+        words = WORDS[language]
+        person = await new_applicant(COUNCIL)
+        first = await plans.case_of(person, language=language)
+        second = await plans.case_of(person, language=language)
+        waiting = await plans.case_of(person, language=language)
+        await plans.issued(first)
+        await plans.issued(second)
+        await plans.started(waiting)
+        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
+        page = await context.new_page()
+        check = Checker(page, axe_source, screenshots, language)
+        await sign_in(page, stack, person, language)
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/plans")
+        assert words["plans"] in await page.locator("h1").inner_text()
+        assert await page.locator("main .govuk-summary-card").count() == 2
+        await check("applicant-plans")
+        await page.locator("main").get_by_role("link", name=words["view"]).first.click()
+        await page.wait_for_url(re.compile(r"/plans/[0-9a-f]{32}$"))
+        assert words["progress"] in await main_text(page)
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/plans/{waiting.case['id']}")
+        assert words["not_yet"] in await main_text(page)
+        await check("applicant-no-plan")
+        await context.close()
+
+        officer_context = await new_profile(browser, viewport={"width": 1024, "height": 768})
+        await officer_context.add_cookies(
+            [
+                {
+                    "name": SESSION_COOKIE,
+                    "value": await demo_session("officer", COUNCIL),
+                    "url": stack.gateway_url,
+                }
+            ]
+        )
+        officer = await officer_context.new_page()
+        check_officer = Checker(officer, axe_source, screenshots, language)
+        await officer.goto(
+            f"{stack.gateway_url}/{COUNCIL}/caseload/{first.case['id']}/plan/versions/1"
+            f"?lang={language}"
+        )
+        assert words["version_1"] in await officer.locator("h1").inner_text()
+        await check_officer("officer-version")
         await officer_context.close()
