@@ -2,6 +2,7 @@
 applicant reads it, agrees or not, works on their actions, adds their own and asks for a
 review; the officer issues it again, and every issue is kept."""
 
+import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -361,6 +362,20 @@ class TestConcurrencyAndRepeats:
         another = await api.call("POST", work.officer, work.path, json=body)
         assert another.status_code == 409, another.text
         assert another.json()["error"]["code"] == "plan_exists"
+
+    async def test_two_officers_starting_at_once_make_one_plan(self, api: CasesApi) -> None:
+        work = await referral_with_people(api)
+        answers = await asyncio.gather(
+            *(
+                api.call("POST", caller, work.path, json={})
+                for caller in (work.officer, work.manager)
+            )
+        )
+        assert sorted(answer.status_code for answer in answers) == [201, 409], [
+            answer.text for answer in answers
+        ]
+        [refused] = [answer for answer in answers if answer.status_code == 409]
+        assert refused.json()["error"]["code"] in ("plan_exists", "concurrent_change")
 
 
 class TestEvents:

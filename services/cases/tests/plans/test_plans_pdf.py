@@ -74,7 +74,7 @@ class TestThePlanAsAPdf:
         expected = [
             "Personal Housing Plan",
             "Watford",
-            work.case["reference"],
+            f"Our reference {work.case['reference']}",
             "Plan progress: 8 of 56 days (14%)",
             "Asked to leave by a friend after six months on the sofa.",
             "Near Watford General Hospital.",

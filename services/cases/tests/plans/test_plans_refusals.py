@@ -76,6 +76,8 @@ class TestBadInput:
             ({"action_date": 1767225600}, "action_date"),
             ({"notes": "x" * 1001}, "notes"),
             ({"required": "perhaps"}, "required"),
+            ({"required": 0}, "required"),
+            ({"complete_within_days": "14"}, "complete_within_days"),
             ({"colour": "red"}, "colour"),
         ]
         for changes, field in bad:
@@ -113,6 +115,7 @@ class TestBadInput:
             {"agrees": "yes please"},
             {"agrees": False, "reason": "x" * 1001},
             {"agrees": True, "extra": 1},
+            {"agrees": 1},
         ):
             response = await plan_call(api, work.applicant, work, "POST", "/agreement", plan, body)
             assert response.status_code == 422, (body, response.text)
@@ -127,6 +130,10 @@ class TestBadInput:
             assert mine.status_code in (400, 422), mine.text
         not_a_case = await api.call("GET", work.officer, "/cases/nonsense/plan")
         assert not_a_case.status_code == 404, not_a_case.text
+        # The body is checked before the version it was made from.
+        for path in ("/agreement", "/actions"):
+            stale = await plan_call(api, work.applicant, work, "POST", path, {"version": 0})
+            assert stale.status_code == 422, stale.text
         wrong_etag = await plan_call(
             api, work.officer, work, "POST", "/issue", {"version": "nonsense"}
         )

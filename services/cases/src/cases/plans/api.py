@@ -69,13 +69,11 @@ async def visible_plan(case: CaseForUser, service: ServiceDep) -> PlanRecord:
 VisiblePlan = Annotated[PlanRecord, Depends(visible_plan)]
 
 
-async def changing_plan(request: Request, plan: VisiblePlan) -> PlanRecord:
-    """The case's plan, if the change was made from its current version (If-Match)."""
+def _changing(request: Request, plan: PlanRecord) -> PlanRecord:
+    """The plan, if the change was made from its current version (If-Match); checked in the
+    route, once the body is known to be valid."""
     require_match(request, plan.version)
     return plan
-
-
-ChangingPlan = Annotated[PlanRecord, Depends(changing_plan)]
 
 
 def _answer(response: Response, view: PlanView) -> PlanView:
@@ -139,12 +137,13 @@ async def read_plan(
 async def replace_assessment(
     body: AssessmentBody,
     case: CaseForUser,
-    plan: ChangingPlan,
+    plan: VisiblePlan,
+    request: Request,
     response: Response,
     service: ServiceDep,
 ) -> PlanView:
     """Officers only; the plan is a draft until it is issued again."""
-    return _answer(response, await service.change_assessment(case, plan, body))
+    return _answer(response, await service.change_assessment(case, _changing(request, plan), body))
 
 
 @router.post(
@@ -158,13 +157,14 @@ async def replace_assessment(
 async def add_action(
     body: ActionRequest,
     case: CaseForUser,
-    plan: ChangingPlan,
+    plan: VisiblePlan,
+    request: Request,
     response: Response,
     service: ServiceDep,
 ) -> PlanView:
     """Officers add any action (the plan becomes a draft); the applicant one of their own to
     an issued plan."""
-    return _answer(response, await service.add_action(case, plan, body))
+    return _answer(response, await service.add_action(case, _changing(request, plan), body))
 
 
 @router.patch(
@@ -178,13 +178,16 @@ async def change_action(
     action_id: ActionId,
     body: ActionChange,
     case: CaseForUser,
-    plan: ChangingPlan,
+    plan: VisiblePlan,
+    request: Request,
     response: Response,
     service: ServiceDep,
 ) -> PlanView:
     """Officers change any field (the plan becomes a draft); the applicant the progress and
     notes of their own actions while the plan is issued."""
-    return _answer(response, await service.change_action(case, plan, action_id, body))
+    return _answer(
+        response, await service.change_action(case, _changing(request, plan), action_id, body)
+    )
 
 
 @router.delete(
@@ -197,12 +200,13 @@ async def change_action(
 async def remove_action(
     action_id: ActionId,
     case: CaseForUser,
-    plan: ChangingPlan,
+    plan: VisiblePlan,
+    request: Request,
     response: Response,
     service: ServiceDep,
 ) -> PlanView:
     """Officers remove any action (the plan becomes a draft); the applicant one they added."""
-    return _answer(response, await service.remove_action(case, plan, action_id))
+    return _answer(response, await service.remove_action(case, _changing(request, plan), action_id))
 
 
 @router.post(
@@ -213,10 +217,10 @@ async def remove_action(
     openapi_extra=IF_MATCH,
 )
 async def issue_plan(
-    case: CaseForUser, plan: ChangingPlan, response: Response, service: ServiceDep
+    case: CaseForUser, plan: VisiblePlan, request: Request, response: Response, service: ServiceDep
 ) -> PlanView:
     """Officers only; the plan needs an action. Each issue is kept as a version."""
-    return _answer(response, await service.issue(case, plan))
+    return _answer(response, await service.issue(case, _changing(request, plan)))
 
 
 @router.post(
@@ -229,12 +233,13 @@ async def issue_plan(
 async def agree_to_plan(
     body: AgreementRequest,
     case: CaseForUser,
-    plan: ChangingPlan,
+    plan: VisiblePlan,
+    request: Request,
     response: Response,
     service: ServiceDep,
 ) -> PlanView:
     """The applicant only, while the plan is issued; a reason is needed to disagree."""
-    return _answer(response, await service.agree(case, plan, body))
+    return _answer(response, await service.agree(case, _changing(request, plan), body))
 
 
 @router.post(
@@ -245,10 +250,10 @@ async def agree_to_plan(
     openapi_extra=IF_MATCH,
 )
 async def ask_for_review(
-    case: CaseForUser, plan: ChangingPlan, response: Response, service: ServiceDep
+    case: CaseForUser, plan: VisiblePlan, request: Request, response: Response, service: ServiceDep
 ) -> PlanView:
     """The applicant only, while the plan is issued."""
-    return _answer(response, await service.ask_for_review(case, plan))
+    return _answer(response, await service.ask_for_review(case, _changing(request, plan)))
 
 
 @router.get(

@@ -13,7 +13,9 @@ Section = Annotated[str, StringConstraints(strip_whitespace=True, max_length=400
 ActionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
-Days = Annotated[int, Field(ge=1, le=365)]
+Days = Annotated[int, Field(strict=True, ge=1, le=365)]
+# Only true or false: not 0, 1, "yes" or "no", which the document does not allow either.
+Flag = Annotated[bool, Field(strict=True)]
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
@@ -63,7 +65,7 @@ class ActionRequest(_Strict):
     action_date: ActionDate | None = Field(
         default=None, description="When it starts; today (Europe/London) when not given."
     )
-    required: bool
+    required: Flag
     notes: Notes = ""
 
 
@@ -76,7 +78,7 @@ class ActionChange(_Strict):
     by_whom: ByWhom | None = None
     complete_within_days: Days | None = None
     action_date: ActionDate | None = None
-    required: bool | None = None
+    required: Flag | None = None
     progress: ActionProgress | None = None
     notes: Notes | None = None
 
@@ -88,7 +90,7 @@ class ActionChange(_Strict):
 class AgreementRequest(_Strict):
     """The applicant agrees to the plan as issued, or says why not."""
 
-    agrees: bool
+    agrees: Flag
     reason: Reason | None = Field(
         default=None, description="Why not: needed (1 to 1000 characters) when agrees is false."
     )
