@@ -30,6 +30,13 @@ from contracts.events.casework_meetings import (
     LetterAcknowledged,
     LetterIssued,
 )
+from contracts.events.casework_plans import (
+    PlanActionAssigned,
+    PlanAgreed,
+    PlanDisagreed,
+    PlanIssued,
+    PlanSubmittedForReview,
+)
 from contracts.events.casework_tasks import (
     MessageReplied,
     MessageSent,
@@ -97,6 +104,7 @@ MESSAGE = {**ON_CASE, "message_id": "m355", "subject": "Your tenancy", "sender_i
 
 
 MEETING_CASE = {"case_id": "9a8b7c6d5e4f", "reference": "1000001", "person_id": "u-123"}
+PLAN = {**MEETING_CASE, "owner_id": "officer-1", "plan_id": "p1a2", "issue_number": 1}
 APPOINTMENT = {
     **MEETING_CASE,
     "appointment_id": "a990e1",
@@ -220,5 +228,23 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
             document_id="d0c",
         ),
         LetterAcknowledged(**MEETING_CASE, letter_id="1e77e4", acknowledged_at=NOW),
+        PlanIssued(
+            **PLAN,
+            issued_by="officer-1",
+            issued_at=NOW,
+            actions_total=3,
+            applicant_actions=2,
+        ),
+        PlanActionAssigned(
+            **PLAN,
+            action_id="ac710",
+            category="financial",
+            required=True,
+            target_date=NOW.date() + timedelta(days=14),
+            review_date=NOW.date() + timedelta(days=28),
+        ),
+        PlanAgreed(**PLAN),
+        PlanDisagreed(**PLAN),
+        PlanSubmittedForReview(**PLAN, submitted_at=NOW),
     ]
     return {type(example): example for example in examples}

@@ -22,6 +22,10 @@ DESIGN_SYSTEM_EXCEPTIONS = [
     # chosen, Choose files or drop files"); axe's label-content-name-mismatch rule does not
     # find the visible text, which has no comma, in that name. The component's own markup.
     ("label-content-name-mismatch", "button.govuk-file-upload-button"),
+    # GOV.UK Frontend's radios with a conditionally revealed field ("No" revealing "why not")
+    # mark the radio aria-expanded as the field shows and hides; ARIA 1.2 does not list that
+    # attribute for a radio, so axe's aria-allowed-attr names it. The component's own script.
+    ("aria-allowed-attr", "input.govuk-radios__input[aria-controls][aria-expanded]"),
 ]
 
 

@@ -218,6 +218,41 @@ letter_template = Names(
     }
 )
 
+# A Personal Housing Plan: what each action is about, how far it has gone, who does it, and
+# where the plan stands.
+plan_action_category = Names(
+    {
+        "generic": N_("General"),
+        "financial": N_("Money and finances"),
+        "loss_of_rented_accommodation": N_("Loss of rented accommodation"),
+        "family_or_friends": N_("Family or friends"),
+        "domestic_abuse": N_("Domestic abuse"),
+        "health_and_support": N_("Health and support"),
+        "employment_and_training": N_("Employment and training"),
+        "ad_hoc": N_("Other action"),
+    }
+)
+plan_action_progress = Names(
+    {
+        "open": N_("Not started"),
+        "in_progress": N_("In progress"),
+        "complete": N_("Complete"),
+    }
+)
+plan_action_by_whom = Names(
+    {
+        "applicant": N_("You"),
+        "officer": N_("Your caseworker"),
+    }
+)
+plan_status = Names(
+    {
+        "draft": N_("Being written"),
+        "issued": N_("Issued"),
+        "in_review": N_("Being reviewed"),
+    }
+)
+
 QUESTIONS = {
     "reason_for_approach": N_("Detail the reason for approaching for assistance today"),
     "steps_taken": N_(
@@ -293,6 +328,15 @@ HISTORY = {
     "letter_issued": N_("Letter sent"),
     "letter_viewed": N_("Letter opened"),
     "letter_acknowledged": N_("Letter acknowledged"),
+    "plan_started": N_("Personal Housing Plan started"),
+    "plan_assessment_changed": N_("Personal Housing Plan assessment changed"),
+    "plan_issued": N_("Personal Housing Plan issued"),
+    "plan_action_added": N_("Action added to the Personal Housing Plan"),
+    "plan_action_updated": N_("Personal Housing Plan action updated"),
+    "plan_action_removed": N_("Action removed from the Personal Housing Plan"),
+    "plan_agreed": N_("Personal Housing Plan agreed"),
+    "plan_disagreed": N_("Personal Housing Plan not agreed"),
+    "plan_submitted_for_review": N_("Personal Housing Plan sent for review"),
 }
 
 

@@ -38,6 +38,8 @@ from web.letters import routes as letters_routes
 from web.messages import routes as messages_routes
 from web.organisation import routes as organisation_routes
 from web.page_context import PageContext
+from web.plans import casework as plans_casework
+from web.plans import routes as plans_routes
 from web.platform import routes as platform_routes
 from web.portal import routes as portal_routes
 from web.security import SecurityHeaders
@@ -88,6 +90,7 @@ app = create_app(
             staff_routes.router,
             appointments_casework.router,
             letters_casework.router,
+            plans_casework.router,
             casework_documents.router,
             tasks_routes.router,
             messages_routes.router,
@@ -106,6 +109,7 @@ app = create_app(
             documents_routes.router,
             appointments_routes.router,
             letters_routes.router,
+            plans_routes.router,
             journey.router,
             household.router,
             contact.router,

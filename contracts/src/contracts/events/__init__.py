@@ -24,6 +24,13 @@ from contracts.events.casework_meetings import (
     LetterAcknowledged,
     LetterIssued,
 )
+from contracts.events.casework_plans import (
+    PlanActionAssigned,
+    PlanAgreed,
+    PlanDisagreed,
+    PlanIssued,
+    PlanSubmittedForReview,
+)
 from contracts.events.casework_tasks import (
     MessageReplied,
     MessageSent,
@@ -100,6 +107,11 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     AppointmentCancelled,
     LetterIssued,
     LetterAcknowledged,
+    PlanIssued,
+    PlanActionAssigned,
+    PlanAgreed,
+    PlanDisagreed,
+    PlanSubmittedForReview,
 )
 
 __all__ = [
@@ -136,6 +148,11 @@ __all__ = [
     "MessageSent",
     "PasswordChanged",
     "PasswordResetRequested",
+    "PlanActionAssigned",
+    "PlanAgreed",
+    "PlanDisagreed",
+    "PlanIssued",
+    "PlanSubmittedForReview",
     "RegistrationAttempted",
     "RequestCreated",
     "RequestFulfilled",

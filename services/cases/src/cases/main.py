@@ -16,6 +16,8 @@ from cases.letters.api import router as letters_router
 from cases.letters.repository import INDEXES as LETTER_INDEXES
 from cases.messages.api import router as messages_router
 from cases.messages.repository import INDEXES as MESSAGE_INDEXES
+from cases.plans.api import router as plans_router
+from cases.plans.repository import INDEXES as PLAN_INDEXES
 from cases.tasks.api import router as tasks_router
 from cases.tasks.repository import INDEXES as TASK_INDEXES
 from cases.wiring import EXTRAS_KEY, CaseStores
@@ -73,6 +75,7 @@ app = create_app(
             messages_router,
             appointments_router,
             letters_router,
+            plans_router,
         ],
         indexes=[
             *CASE_INDEXES,
@@ -80,6 +83,7 @@ app = create_app(
             *MESSAGE_INDEXES,
             *APPOINTMENT_INDEXES,
             *LETTER_INDEXES,
+            *PLAN_INDEXES,
         ],
         subscriptions=_subscriptions,
         on_start=_start,
