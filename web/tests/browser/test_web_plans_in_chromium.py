@@ -11,10 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.async_api import Browser, Page
-from tests.support.browser import axe_violations, keep_screenshot, new_profile
+from tests.support.browser import (
+    PageChecker,
+    new_profile,
+    press,
+    sign_in,
+)
 from tests.support.cases import CasesApi
 from tests.support.plan_pages import PlanMaker
-from tests.support.portal import Person
 from tests.support.stack import MintToken
 from tests.support.web_pages import NewApplicant
 from tests.support.web_sessions import SESSION_COOKIE, demo_session
@@ -93,39 +97,6 @@ async def plans(gateway: httpx.AsyncClient, mint_token: MintToken) -> PlanMaker:
     return PlanMaker(CasesApi(gateway, mint_token))
 
 
-class Checker:
-    """Checks each page of the journey, and keeps its pictures at both widths."""
-
-    def __init__(self, page: Page, axe_source: str, screenshots: Path, language: str) -> None:
-        self.page = page
-        self.axe_source = axe_source
-        self.screenshots = screenshots
-        self.language = language
-
-    async def __call__(self, name: str) -> None:
-        """axe finds nothing at 1024 wide; nothing scrolls sideways at 320."""
-        page = self.page
-        await page.wait_for_load_state()
-        assert await page.get_attribute("html", "lang") == self.language
-        assert await axe_violations(page, self.axe_source) == [], name
-        await keep_screenshot(page, self.screenshots / f"plans-{name}-{self.language}.png")
-        await page.set_viewport_size({"width": 320, "height": 900})
-        await page.wait_for_function("document.documentElement.clientWidth === 320")
-        overflow = await page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, name
-        await keep_screenshot(page, self.screenshots / f"plans-{name}-{self.language}-320.png")
-        await page.set_viewport_size({"width": 1024, "height": 768})
-        await page.wait_for_function("document.documentElement.clientWidth === 1024")
-
-
-async def press(page: Page, name: str) -> None:
-    """Press a button of one of the page's forms and wait for the next page."""
-    await page.locator("main form").get_by_role("button", name=name, exact=True).click()
-    await page.wait_for_load_state()
-
-
 async def follow(page: Page, name: str, *, exact: bool = True) -> None:
     """Follow a link (or a link drawn as a button) in the page's main part."""
     link = page.locator("main").get_by_role("link", name=name, exact=exact)
@@ -137,15 +108,6 @@ async def follow(page: Page, name: str, *, exact: bool = True) -> None:
 
 async def main_text(page: Page) -> str:
     return await page.locator("main").inner_text()
-
-
-async def sign_in(page: Page, stack: Stack, person: Person, language: str) -> None:
-    """Sign in from the sign-in page, in the language."""
-    await page.goto(f"{stack.gateway_url}/{COUNCIL}/account/sign-in?lang={language}")
-    await page.locator("#email").fill(person.email)
-    await page.locator("#password").fill(person.password)
-    await page.locator("main form button[type=submit]").click()
-    await page.wait_for_url(re.compile(rf"/{COUNCIL}/account/$"))
 
 
 async def fill_action(page: Page, *, category: str, text: str, days: str) -> None:
@@ -187,7 +149,7 @@ class TestThePlanJourney:
             ]
         )
         officer = await officer_context.new_page()
-        check_officer = Checker(officer, axe_source, screenshots, language)
+        check_officer = PageChecker(officer, axe_source, screenshots, language, prefix="plans")
         await officer.goto(f"{stack.gateway_url}/{COUNCIL}/caseload/{case_id}?lang={language}")
         await follow(officer, words["plan_link"])
         await officer.wait_for_url(re.compile(r"/plan$"))
@@ -225,7 +187,7 @@ class TestThePlanJourney:
         # The applicant finds the plan, and is told a disagreement needs its reason.
         context = await new_profile(browser, viewport={"width": 1024, "height": 768})
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="plans")
         await sign_in(page, stack, person, language)
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/")
         await follow(page, words["my_plan"])
@@ -327,7 +289,7 @@ class TestThePlanJourney:
         await plans.started(waiting)
         context = await new_profile(browser, viewport={"width": 1024, "height": 768})
         page = await context.new_page()
-        check = Checker(page, axe_source, screenshots, language)
+        check = PageChecker(page, axe_source, screenshots, language, prefix="plans")
         await sign_in(page, stack, person, language)
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/plans")
         assert words["plans"] in await page.locator("h1").inner_text()
@@ -352,7 +314,7 @@ class TestThePlanJourney:
             ]
         )
         officer = await officer_context.new_page()
-        check_officer = Checker(officer, axe_source, screenshots, language)
+        check_officer = PageChecker(officer, axe_source, screenshots, language, prefix="plans")
         await officer.goto(
             f"{stack.gateway_url}/{COUNCIL}/caseload/{first.case['id']}/plan/versions/1"
             f"?lang={language}"

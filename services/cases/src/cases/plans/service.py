@@ -17,6 +17,7 @@ from cases.cases.models import CaseRecord
 from cases.cases.repository import CaseHistory
 from cases.cases.service import today
 from cases.errors import DetailsMissing, NotYoursToDo
+from cases.parties import CaseClosedForWork
 from cases.plans.errors import (
     ActionNotFound,
     FieldMissing,
@@ -51,7 +52,6 @@ from cases.plans.schemas import (
     Progress,
     StartRequest,
 )
-from cases.tasks.errors import CaseClosedForWork
 from contracts.events.casework_plans import (
     PlanActionAssigned,
     PlanAgreed,
