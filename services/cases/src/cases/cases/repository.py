@@ -6,6 +6,7 @@ applicant's cases, one case's history) or walks the newest cases (or those due s
 widening windows of time and stops once a page is full.
 """
 
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -256,6 +257,12 @@ class Cases(AuthorityRepository):
         return found is not None
 
 
+def entry_id() -> str:
+    """A new history entry's id, 32 hex digits that sort in the order the entries were made:
+    entries of one change share its instant, and are read in (at, id) order."""
+    return f"{time.time_ns():016x}{uuid.uuid4().hex[:16]}"
+
+
 @dataclass(frozen=True)
 class HistoryPage:
     """Some entries of a case's history and the cursor of the next page, if there is one."""
@@ -300,7 +307,7 @@ class CaseHistory(AuthorityRepository):
         await self.insert(
             authority,
             {
-                "_id": uuid.uuid4().hex,
+                "_id": entry_id(),
                 "case_id": case_id,
                 "at": at,
                 "actor_id": actor_id,
