@@ -13,7 +13,7 @@ from tests.support.cases import Caller, CasesApi
 from tests.support.polling import eventually
 
 from contracts.envelope import Envelope
-from contracts.events.cases import CaseAssigned, CaseSubmitted
+from contracts.events.cases import CaseAssigned, CaseSubmitted, DraftRemoved
 from contracts.events.casework_meetings import (
     AppointmentBooked,
     AppointmentCancelled,
@@ -43,7 +43,7 @@ from contracts.payload import EventPayload
 from kit.mongo import Mongo
 from notifications.inbox.activity import NOTICE_KINDS, notices_for
 from notifications.inbox.consumers import known_case, notice_email
-from notifications.inbox.documents import document_notices
+from notifications.inbox.documents import CASE_COPIES, document_notices
 from notifications.inbox.models import NOTIFICATIONS
 from portalstack.endpoints import Stack
 
@@ -779,3 +779,31 @@ class TestOverTheBroker:
         )
         for person in who.everyone():
             assert await notices(gateway, person) == []
+
+    async def test_a_removed_case_is_forgotten(
+        self,
+        cases_api: CasesApi,
+        gateway: httpx.AsyncClient,
+        publish: Publish,
+        service_mongo: Mongo,
+    ) -> None:
+        who = await people(cases_api)
+        case_id = uuid.uuid4().hex
+        await publish(submitted(case_id, who), actor=who.applicant.user_id)
+        await notice_of(gateway, who.applicant, "application_received")
+        copy = {"_id": f"watford:{case_id}"}
+        assert await service_mongo.db[CASE_COPIES].count_documents(copy) == 1
+        await publish(
+            DraftRemoved(
+                case_id=case_id,
+                reference=REFERENCE,
+                kind="homelessness",
+                status="draft",
+                applicant_id=who.applicant.user_id,
+            )
+        )
+
+        async def forgotten() -> bool:
+            return await service_mongo.db[CASE_COPIES].count_documents(copy) == 0
+
+        await eventually(forgotten, within=20, what="the removed case's copy dropped")

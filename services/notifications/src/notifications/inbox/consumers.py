@@ -85,6 +85,7 @@ def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -
         if isinstance(payload, DraftRemoved):
             # Nobody can see the case any more: its notices would lead nowhere.
             await notifications.forget_case(envelope.authority, payload.case_id, session=session)
+            await copies.forget(envelope.authority, payload.case_id, session=session)
             return
         if isinstance(payload, CaseEvent):
             await copies.remember(

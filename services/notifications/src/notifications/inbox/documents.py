@@ -83,6 +83,12 @@ class CaseCopies(AuthorityRepository):
             session=session,
         )
 
+    async def forget(self, authority: str, case_id: str, *, session: Session) -> None:
+        """Drop the copy of a case that no longer exists."""
+        await self.collection.delete_one(
+            scoped(authority, {"_id": f"{authority}:{case_id}"}), session=session
+        )
+
     async def get(self, authority: str, case_id: str, *, session: Session) -> KnownCase | None:
         """The case's people, if any case event named them."""
         found: Document | None = await self.collection.find_one(
