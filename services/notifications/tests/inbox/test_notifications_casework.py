@@ -9,8 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.support.cases import Caller, CasesApi
+from tests.support.cases import REFERRAL, Caller, CasesApi
 from tests.support.polling import eventually
+from tests.support.tasks_and_messages import send_message, set_task, task_change
 
 from contracts.envelope import Envelope
 from contracts.events.cases import CaseAssigned, CaseSubmitted, DraftRemoved
@@ -807,3 +808,59 @@ class TestOverTheBroker:
             return await service_mongo.db[CASE_COPIES].count_documents(copy) == 0
 
         await eventually(forgotten, within=20, what="the removed case's copy dropped")
+
+
+class TestARealCase:
+    """Tasks and messages made through the cases API reach the right people."""
+
+    async def test_tasks_and_messages_between_applicant_and_owner(
+        self, cases_api: CasesApi, gateway: httpx.AsyncClient
+    ) -> None:
+        applicant = await cases_api.person("applicant")
+        owner = await cases_api.person("officer")
+        other_officer = await cases_api.person("officer")
+        case = await cases_api.create(
+            applicant,
+            {"kind": "homelessness", "answers": REFERRAL, "submit": True, "language": "cy"},
+        )
+        case = await cases_api.act(owner, case, "accept")
+        await cases_api.change("PUT", owner, case, "/owner", {"owner_id": owner.user_id})
+        reference = case["reference"]
+
+        task = await set_task(cases_api, owner, case, title=SECRET)
+        notice = await notice_of(gateway, applicant, "task_assigned")
+        assert notice["activity"] == f"Mae gennych dasg newydd ar achos {reference}"
+        assert notice["link"] == "/watford/tasks"
+
+        answer = await task_change(
+            cases_api, applicant, task, "unable-to-complete", {"reason": "I am in hospital"}
+        )
+        assert answer.status_code == 200, answer.text
+        notice = await notice_of(gateway, owner, "task_unable_to_complete")
+        assert notice["activity"] == (
+            f"A task on case {reference} could not be completed and needs your review"
+        )
+        assert notice["link"] == f"/watford/caseload/{case['id']}/tasks/{task['id']}/review"
+
+        message = await send_message(cases_api, owner, case, subject=SECRET)
+        notice = await notice_of(gateway, applicant, "message_received")
+        assert notice["activity"] == f"Mae gennych neges newydd ar achos {reference}"
+        assert notice["link"] == f"/watford/messages/{case['id']}/{message['id']}"
+
+        answer = await cases_api.call(
+            "POST",
+            applicant,
+            f"/cases/{case['id']}/messages/{message['id']}/replies",
+            json={"body": "Sent it today."},
+        )
+        assert answer.status_code == 201, answer.text
+        notice = await notice_of(gateway, owner, "reply_received")
+        assert notice["link"] == f"/watford/caseload/{case['id']}/messages/{message['id']}"
+
+        # Nobody hears of what they did themselves, and other officers hear nothing.
+        assert {item["kind"] for item in await notices(gateway, owner)} == {
+            "task_unable_to_complete",
+            "reply_received",
+        }
+        assert "reply_received" not in [i["kind"] for i in await notices(gateway, applicant)]
+        assert await notices(gateway, other_officer) == []
