@@ -42,6 +42,7 @@ from contracts.events.documents import (
 )
 from contracts.payload import EventPayload
 from kit.mongo import Mongo
+from notifications.emails.models import DELIVERIES
 from notifications.inbox.activity import NOTICE_KINDS, notices_for
 from notifications.inbox.consumers import known_case, notice_email
 from notifications.inbox.documents import CASE_COPIES, document_notices
@@ -49,6 +50,7 @@ from notifications.inbox.models import NOTIFICATIONS
 from portalstack.endpoints import Stack
 
 Publish = Callable[..., Awaitable[Envelope]]
+ReadMail = Callable[..., Awaitable[list[dict[str, Any]]]]
 Json = dict[str, Any]
 
 API = "/watford/api/notifications"
@@ -123,6 +125,19 @@ def meeting(case_id: str, who: People) -> dict[str, Any]:
         "starts_at": starts,
         "ends_at": starts + timedelta(hours=1),
         "sequence": 0,
+    }
+
+
+def letter(case_id: str, who: People) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "reference": REFERENCE,
+        "person_id": who.applicant.user_id,
+        "language": "cy",
+        "letter_id": "letter-1",
+        "template": "decision",
+        "created_by": who.owner.user_id,
+        "document_id": "document-1",
     }
 
 
@@ -320,16 +335,7 @@ CASEWORK: list[Told] = [
     ),
     Told(
         "letter issued",
-        lambda case, who: LetterIssued(
-            case_id=case,
-            reference=REFERENCE,
-            person_id=who.applicant.user_id,
-            language="cy",
-            letter_id="letter-1",
-            template="decision",
-            created_by=who.owner.user_id,
-            document_id="document-1",
-        ),
+        lambda case, who: LetterIssued(**letter(case, who)),
         _owner,
         _applicant,
         "letter_issued",
@@ -864,3 +870,75 @@ class TestARealCase:
         }
         assert "reply_received" not in [i["kind"] for i in await notices(gateway, applicant)]
         assert await notices(gateway, other_officer) == []
+
+
+class TestEmail:
+    """An applicant who said they may be emailed hears of casework by email too, at the
+    address the case's own events gave, with only what the notice says."""
+
+    async def test_welsh_email_of_a_task(
+        self,
+        cases_api: CasesApi,
+        gateway: httpx.AsyncClient,
+        publish: Publish,
+        read_mail: ReadMail,
+        service_mongo: Mongo,
+        stack: Stack,
+    ) -> None:
+        who = await people(cases_api)
+        case_id = uuid.uuid4().hex
+        to = f"applicant-{uuid.uuid4().hex[:12]}@example.org"
+        await publish(
+            submitted(case_id, who).model_copy(update={"email": to}),
+            actor=who.applicant.user_id,
+        )
+        await notice_of(gateway, who.applicant, "application_received")
+        await publish_twice(
+            publish,
+            stack,
+            TaskAssigned(**task(case_id, who), set_by=who.owner.user_id),
+            actor=who.owner.user_id,
+        )
+        await notice_of(gateway, who.applicant, "task_assigned")
+        envelope = await publish_twice(
+            publish,
+            stack,
+            TaskUnableToComplete(**task(case_id, who), told_by=who.applicant.user_id),
+            actor=who.applicant.user_id,
+        )
+        await notice_of(gateway, who.owner, "task_unable_to_complete")
+
+        messages = await read_mail(to, count=2)
+        [email] = [m for m in messages if "dasg" in m["subject"]]
+        assert email["subject"] == (
+            f"Watford Borough Council: Mae gennych dasg newydd ar achos {REFERENCE}"
+        )
+        for body in (email["text"], email["html"]):
+            assert f"Mae gennych dasg newydd ar achos {REFERENCE}." in body
+            assert "/watford/tasks" in body
+            assert SECRET not in body
+        # Officers are told in the portal only; the same event twice was emailed once.
+        assert (
+            await service_mongo.db[DELIVERIES].count_documents({"event_id": str(envelope.id)}) == 0
+        )
+        assert await service_mongo.db[DELIVERIES].count_documents({"to": to}) == 2
+
+    async def test_no_email_without_an_address_allowed(
+        self,
+        cases_api: CasesApi,
+        gateway: httpx.AsyncClient,
+        publish: Publish,
+        service_mongo: Mongo,
+        stack: Stack,
+    ) -> None:
+        who = await people(cases_api)
+        case_id = uuid.uuid4().hex
+        await publish(submitted(case_id, who), actor=who.applicant.user_id)
+        await notice_of(gateway, who.applicant, "application_received")
+        envelope = await publish_twice(
+            publish, stack, LetterIssued(**letter(case_id, who)), actor=who.owner.user_id
+        )
+        await notice_of(gateway, who.applicant, "letter_issued")
+        assert (
+            await service_mongo.db[DELIVERIES].count_documents({"event_id": str(envelope.id)}) == 0
+        )

@@ -1,6 +1,8 @@
 """The consumer that tells people of events: a notice in the portal, and an email where the
 person allows one."""
 
+from dataclasses import replace
+
 from contracts.envelope import Envelope
 from contracts.events.cases import DraftRemoved
 from contracts.payload import EventPayload
@@ -17,6 +19,7 @@ from notifications.inbox.documents import (
     KnownCase,
     document_notices,
 )
+from notifications.inbox.notice import CASEWORK_KINDS
 from notifications.inbox.repository import NotificationRepository, PreferenceRepository
 
 log = logs.get_logger("notifications.inbox.consumers")
@@ -26,7 +29,21 @@ CASE_NOTICES = "notices"
 
 def email_template(notice: Notice) -> str:
     """The email template of a notice's kind."""
-    return f"case_{notice.kind}"
+    return "case_news" if notice.kind in CASEWORK_KINDS else f"case_{notice.kind}"
+
+
+def emailed_at_the_cases_address(notice: Notice, case: KnownCase | None) -> Notice:
+    """A casework notice to the case's applicant, emailed at the address the case's events
+    last gave, when they said it is OK; anyone else's notice as it is."""
+    if (
+        notice.kind not in CASEWORK_KINDS
+        or notice.audience != "applicant"
+        or case is None
+        or case.applicant_id != notice.user_id
+        or case.email is None
+    ):
+        return notice
+    return replace(notice, email_to=case.email, email_facts={"news": notice.activity})
 
 
 def notice_email(notice: Notice, *, portal_url: str) -> AccountEmail | None:
@@ -57,6 +74,7 @@ def known_case(payload: CaseEvent) -> KnownCase:
         applicant_id=payload.applicant_id,
         owner_id=payload.owner_id,
         language=payload.language,
+        email=payload.email,
     )
 
 
@@ -74,12 +92,20 @@ def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -
         envelope: Envelope, payload: EventPayload, session: Session
     ) -> list[Notice]:
         if not isinstance(payload, DocumentEvent):
-            return notices_for(envelope, payload)
+            notices = notices_for(envelope, payload)
+            cases = [n.case_id for n in notices if n.kind in CASEWORK_KINDS and n.case_id]
+            if not cases:
+                return notices
+            case = await copies.get(envelope.authority, cases[0], session=session)
+            return [emailed_at_the_cases_address(notice, case) for notice in notices]
         case = await copies.get(envelope.authority, payload.case_id, session=session)
         if case is None:
             log.info("document event of a case not heard of", extra={"event_id": str(envelope.id)})
             return []
-        return document_notices(envelope, payload, case)
+        return [
+            emailed_at_the_cases_address(notice, case)
+            for notice in document_notices(envelope, payload, case)
+        ]
 
     async def tell(envelope: Envelope, payload: EventPayload, session: Session) -> None:
         if isinstance(payload, DraftRemoved):

@@ -30,6 +30,7 @@ CASE_COPIES = "case_copies"
 # A case copy document, one per case:
 #   _id           "{authority}:{case_id}"
 #   authority, case_id, reference, kind, applicant_id, owner_id, language
+#   email         the applicant's address, only when they said it is OK to email them
 #   at            when the event it was copied from happened: an older event never
 #                 overwrites a newer one's copy
 
@@ -52,6 +53,8 @@ class KnownCase:
     applicant_id: str
     owner_id: str | None
     language: Language
+    # The applicant's address, only when they said it is OK to email them.
+    email: str | None = None
 
 
 class CaseCopies(AuthorityRepository):
@@ -77,6 +80,7 @@ class CaseCopies(AuthorityRepository):
                 "applicant_id": case.applicant_id,
                 "owner_id": case.owner_id,
                 "language": case.language,
+                "email": case.email,
                 "at": at,
             },
             upsert=True,
@@ -103,6 +107,7 @@ class CaseCopies(AuthorityRepository):
             applicant_id=found["applicant_id"],
             owner_id=found["owner_id"],
             language=found["language"],
+            email=found.get("email"),
         )
 
 
