@@ -741,6 +741,48 @@ class TestOverTheBroker:
         await notice_of(gateway, who.other_officer, "document_uploaded")
         assert "document_uploaded" not in [i["kind"] for i in await notices(gateway, who.owner)]
 
+    async def test_an_older_case_event_does_not_undo_a_newer(
+        self,
+        cases_api: CasesApi,
+        gateway: httpx.AsyncClient,
+        publish: Publish,
+        stack: Stack,
+    ) -> None:
+        who = await people(cases_api)
+        case_id = uuid.uuid4().hex
+        now = datetime.now(UTC)
+        reassigned = CaseAssigned.model_validate(
+            {
+                **submitted(case_id, who).model_dump(exclude={"submitted_at"}),
+                "status": "approach",
+                "owner_id": who.other_officer.user_id,
+            }
+        )
+        await publish(
+            reassigned,
+            envelope=Envelope.for_event(
+                reassigned, authority="watford", actor="manager-1", occurred_at=now
+            ),
+        )
+        await notice_of(gateway, who.other_officer, "case_assigned")
+        # The submission, an hour older, arrives late and names the first owner.
+        late = submitted(case_id, who)
+        await publish(
+            late,
+            envelope=Envelope.for_event(
+                late,
+                authority="watford",
+                actor=who.applicant.user_id,
+                occurred_at=now - timedelta(hours=1),
+            ),
+        )
+        await notice_of(gateway, who.applicant, "application_received")
+        await publish_twice(
+            publish, stack, uploaded(case_id, who.applicant), actor=who.applicant.user_id
+        )
+        await notice_of(gateway, who.other_officer, "document_uploaded")
+        assert "document_uploaded" not in [i["kind"] for i in await notices(gateway, who.owner)]
+
     async def test_a_case_not_heard_of_tells_nobody(
         self,
         cases_api: CasesApi,

@@ -2,8 +2,10 @@
 
 Each rule takes an event and answers the notices it leads to: who hears of it, the activity
 text in their language, where it links to, and whether the person may be emailed about it.
-A new kind of event (documents, casework) plugs in by adding its payload and a rule to RULES
-and its kind to NOTICE_KINDS; the consumer, the API and the preferences follow from those.
+A new kind of event plugs in by adding its payload and a rule to RULES and its kind to
+NOTICE_KINDS; the consumer, the API and the preferences follow from those. The rules of
+tasks, messages, appointments, letters and plans are in `casework`; document events name only
+their case, so theirs are in `documents`, with the copy of each case's people they need.
 """
 
 from collections.abc import Callable
