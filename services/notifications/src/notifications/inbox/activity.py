@@ -2,13 +2,13 @@
 
 Each rule takes an event and answers the notices it leads to: who hears of it, the activity
 text in their language, where it links to, and whether the person may be emailed about it.
-A new kind of event (documents, casework) plugs in by adding its payload and a rule to RULES
-and its kind to NOTICE_KINDS; the consumer, the API and the preferences follow from those.
+A new kind of event plugs in by adding its payload and a rule to RULES and its kind to
+NOTICE_KINDS; the consumer, the API and the preferences follow from those. The rules of
+tasks, messages, appointments, letters and plans are in `casework`; document events name only
+their case, so theirs are in `documents`, with the copy of each case's people they need.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal, get_args
 from urllib.parse import quote
 
 from contracts.envelope import Envelope
@@ -23,28 +23,45 @@ from contracts.events.cases import (
     CircumstancesSubmitted,
     CircumstancesVerified,
 )
+from contracts.events.casework_meetings import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentChanged,
+    LetterIssued,
+)
+from contracts.events.casework_plans import (
+    PlanActionAssigned,
+    PlanDisagreed,
+    PlanIssued,
+    PlanSubmittedForReview,
+)
+from contracts.events.casework_tasks import (
+    MessageReplied,
+    MessageSent,
+    TaskAssigned,
+    TaskReopened,
+    TaskUnableToComplete,
+)
 from contracts.fields import Language
 from contracts.payload import EventPayload
 from notifications.emails.cases import kind_title
 from notifications.emails.rendering import CATALOGUES
+from notifications.inbox.casework import (
+    meeting_notices,
+    message_notices,
+    plan_notices,
+    task_notices,
+)
+from notifications.inbox.notice import (
+    NOTICE_KINDS,
+    STAFF_LANGUAGE,
+    Audience,
+    Notice,
+    NoticeKind,
+)
 
-Audience = Literal["applicant", "staff"]
-NoticeKind = Literal[
-    "application_received",
-    "application_accepted",
-    "status_changed",
-    "change_verified",
-    "change_rejected",
-    "case_closed",
-    "change_submitted",
-    "details_changed",
-    "case_withdrawn",
-    "case_assigned",
-]
-# Every kind a person may hear of, in the order the preferences list them.
-NOTICE_KINDS: tuple[NoticeKind, ...] = get_args(NoticeKind)
-# Officers are told in English: the portal holds no language of theirs yet.
-STAFF_LANGUAGE: Language = "en"
+__all__ = ["NOTICE_KINDS", "RULES", "Audience", "Notice", "NoticeKind", "notices_for"]
+
 # Status changes that another event of their own already tells the applicant of.
 TOLD_BY_ANOTHER_EVENT = frozenset({"submit", "accept", "suspend", "reinstate"})
 ENDED_STATUSES = frozenset({"closed", "cancelled"})
@@ -60,25 +77,6 @@ CaseEvent = (
     | CircumstancesVerified
     | CircumstancesRejected
 )
-
-
-@dataclass(frozen=True)
-class Notice:
-    """What one person is told of one event."""
-
-    kind: NoticeKind
-    user_id: str
-    audience: Audience
-    language: Language
-    activity: str
-    # The portal page about the thing, as a path under the portal's address.
-    link: str
-    case_id: str | None
-    # Where the person may be emailed about it, when the event gives an address they said
-    # is OK to email; None: in-app only.
-    email_to: str | None
-    # What the email may show: never the case's content, only that there is something new.
-    email_facts: dict[str, str]
 
 
 def _applicant_page(envelope: Envelope, case_id: str) -> str:
@@ -212,6 +210,19 @@ RULES: dict[type[EventPayload], Rule] = {
     CircumstancesSubmitted: case_notices,
     CaseAssigned: case_notices,
     CaseDetailsChanged: case_notices,
+    TaskAssigned: task_notices,
+    TaskReopened: task_notices,
+    TaskUnableToComplete: task_notices,
+    MessageSent: message_notices,
+    MessageReplied: message_notices,
+    AppointmentBooked: meeting_notices,
+    AppointmentChanged: meeting_notices,
+    AppointmentCancelled: meeting_notices,
+    LetterIssued: meeting_notices,
+    PlanIssued: plan_notices,
+    PlanActionAssigned: plan_notices,
+    PlanDisagreed: plan_notices,
+    PlanSubmittedForReview: plan_notices,
 }
 
 

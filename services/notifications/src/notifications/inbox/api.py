@@ -24,6 +24,7 @@ from notifications.inbox.schemas import (
 )
 
 STAFF_ROLES = ("officer", "manager")
+LANDLORD_ROLES = ("landlord_user", "landlord_admin")
 
 
 def notification_repository(runtime: RuntimeDep) -> NotificationRepository:
@@ -44,6 +45,8 @@ def audiences(principal: CurrentPrincipal) -> tuple[Audience, ...]:
         shown.append("applicant")
     if principal.has_any(*STAFF_ROLES):
         shown.append("staff")
+    if principal.has_any(*LANDLORD_ROLES):
+        shown.append("landlord")
     return tuple(shown)
 
 

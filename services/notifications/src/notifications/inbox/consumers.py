@@ -1,6 +1,8 @@
 """The consumer that tells people of events: a notice in the portal, and an email where the
 person allows one."""
 
+from dataclasses import replace
+
 from contracts.envelope import Envelope
 from contracts.events.cases import DraftRemoved
 from contracts.payload import EventPayload
@@ -9,7 +11,15 @@ from kit.events.consumer import Subscription
 from kit.mongo import Mongo, Session
 from notifications.emails.account import AccountEmail
 from notifications.emails.consumers import EmailQueue
-from notifications.inbox.activity import RULES, Notice, notices_for
+from notifications.inbox.activity import RULES, CaseEvent, Notice, notices_for
+from notifications.inbox.documents import (
+    DOCUMENT_EVENTS,
+    CaseCopies,
+    DocumentEvent,
+    KnownCase,
+    document_notices,
+)
+from notifications.inbox.notice import CASEWORK_KINDS
 from notifications.inbox.repository import NotificationRepository, PreferenceRepository
 
 log = logs.get_logger("notifications.inbox.consumers")
@@ -19,7 +29,21 @@ CASE_NOTICES = "notices"
 
 def email_template(notice: Notice) -> str:
     """The email template of a notice's kind."""
-    return f"case_{notice.kind}"
+    return "case_news" if notice.kind in CASEWORK_KINDS else f"case_{notice.kind}"
+
+
+def emailed_at_the_cases_address(notice: Notice, case: KnownCase | None) -> Notice:
+    """A casework notice to the case's applicant, emailed at the address the case's events
+    last gave, when they said it is OK; anyone else's notice as it is."""
+    if (
+        notice.kind not in CASEWORK_KINDS
+        or notice.audience != "applicant"
+        or case is None
+        or case.applicant_id != notice.user_id
+        or case.email is None
+    ):
+        return notice
+    return replace(notice, email_to=case.email, email_facts={"news": notice.activity})
 
 
 def notice_email(notice: Notice, *, portal_url: str) -> AccountEmail | None:
@@ -41,21 +65,59 @@ def notice_email(notice: Notice, *, portal_url: str) -> AccountEmail | None:
     )
 
 
+def known_case(payload: CaseEvent) -> KnownCase:
+    """The case's people as a case event names them."""
+    return KnownCase(
+        case_id=payload.case_id,
+        reference=payload.reference,
+        kind=payload.kind,
+        applicant_id=payload.applicant_id,
+        owner_id=payload.owner_id,
+        language=payload.language,
+        email=payload.email,
+    )
+
+
 def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -> Subscription:
     """Record each event's notices and queue their emails, in the consumer's transaction."""
     notifications = NotificationRepository(mongo)
     preferences = PreferenceRepository(mongo)
+    copies = CaseCopies(mongo)
 
     async def wants_email(authority: str, notice: Notice, session: Session) -> bool:
         chosen = await preferences.get(authority, notice.user_id, session=session)
         return chosen is None or notice.kind not in chosen.get("email_off", [])
 
+    async def notices_of(
+        envelope: Envelope, payload: EventPayload, session: Session
+    ) -> list[Notice]:
+        if not isinstance(payload, DocumentEvent):
+            notices = notices_for(envelope, payload)
+            cases = [n.case_id for n in notices if n.kind in CASEWORK_KINDS and n.case_id]
+            if not cases:
+                return notices
+            case = await copies.get(envelope.authority, cases[0], session=session)
+            return [emailed_at_the_cases_address(notice, case) for notice in notices]
+        case = await copies.get(envelope.authority, payload.case_id, session=session)
+        if case is None:
+            log.info("document event of a case not heard of", extra={"event_id": str(envelope.id)})
+            return []
+        return [
+            emailed_at_the_cases_address(notice, case)
+            for notice in document_notices(envelope, payload, case)
+        ]
+
     async def tell(envelope: Envelope, payload: EventPayload, session: Session) -> None:
         if isinstance(payload, DraftRemoved):
             # Nobody can see the case any more: its notices would lead nowhere.
             await notifications.forget_case(envelope.authority, payload.case_id, session=session)
+            await copies.forget(envelope.authority, payload.case_id, session=session)
             return
-        for notice in notices_for(envelope, payload):
+        if isinstance(payload, CaseEvent):
+            await copies.remember(
+                envelope.authority, known_case(payload), at=envelope.occurred_at, session=session
+            )
+        for notice in await notices_of(envelope, payload, session):
             if await notifications.told(
                 envelope.authority, event_id=str(envelope.id), notice=notice, session=session
             ):
@@ -77,6 +139,9 @@ def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -
 
     return Subscription(
         purpose=CASE_NOTICES,
-        bindings=[*(model.event_type for model in RULES), DraftRemoved.event_type],
+        bindings=[
+            *(model.event_type for model in (*RULES, *DOCUMENT_EVENTS)),
+            DraftRemoved.event_type,
+        ],
         handler=tell,
     )

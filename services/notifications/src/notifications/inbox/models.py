@@ -9,7 +9,7 @@ PREFERENCES = "preferences"
 #   _id           the notification id (uuid hex)
 #   authority     the authority it belongs to; every query names it
 #   user_id       the person it is for; every request-side query names them too
-#   audience      "applicant" or "staff": staff notices are shown only to staff
+#   audience      "applicant", "staff" or "landlord": each shown only to holders of its roles
 #   kind          which kind of event it tells of (`application_accepted`, ...)
 #   event_id      the envelope id of the event (with user_id and kind: unique)
 #   event_type    that event's type

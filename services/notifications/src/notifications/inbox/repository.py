@@ -12,8 +12,8 @@ from kit.errors import PreconditionFailed
 from kit.mongo import Document, Session
 from kit.pagination import Position, newest_first
 from kit.repository import AuthorityRepository, scoped
-from notifications.inbox.activity import Audience, Notice, NoticeKind
 from notifications.inbox.models import NOTIFICATIONS, PREFERENCES
+from notifications.inbox.notice import AUDIENCES, Audience, Notice, NoticeKind
 
 
 class NotificationRepository(AuthorityRepository):
@@ -132,13 +132,16 @@ class NotificationRepository(AuthorityRepository):
 
 def _shown(audiences: Sequence[Audience]) -> Document | None:
     """The filter for the notices of these audiences; None when none may be shown. One
-    audience is an equality and both need none: the store's planner serves an `$in` from an
-    index only when no range follows it."""
+    audience is an equality and all need none: the store's planner serves an `$in` from an
+    index only when no range follows it, so only a person holding some but not all of the
+    roles needs one."""
     distinct = set(audiences)
     if not distinct:
         return None
-    if len(distinct) > 1:
+    if distinct == set(AUDIENCES):
         return {}
+    if len(distinct) > 1:
+        return {"audience": {"$in": sorted(distinct)}}
     return {"audience": distinct.pop()}
 
 

@@ -1,0 +1,67 @@
+"""What one person is told of one event, and the kinds of thing people are told of."""
+
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+from contracts.fields import Language
+
+# Who a notice is shown to: staff notices only to staff, a landlord's user's only to
+# landlords' users, so that nobody sees what they were told in a role they no longer hold.
+Audience = Literal["applicant", "staff", "landlord"]
+AUDIENCES: tuple[Audience, ...] = get_args(Audience)
+NoticeKind = Literal[
+    "application_received",
+    "application_accepted",
+    "status_changed",
+    "change_verified",
+    "change_rejected",
+    "case_closed",
+    "change_submitted",
+    "details_changed",
+    "case_withdrawn",
+    "case_assigned",
+    "task_assigned",
+    "task_reopened",
+    "task_unable_to_complete",
+    "message_received",
+    "reply_received",
+    "appointment_booked",
+    "appointment_changed",
+    "appointment_cancelled",
+    "letter_issued",
+    "plan_issued",
+    "plan_action_assigned",
+    "plan_disagreed",
+    "plan_submitted_for_review",
+    "document_requested",
+    "document_verified",
+    "document_rejected",
+    "document_uploaded",
+]
+# Every kind a person may hear of, in the order the preferences list them.
+NOTICE_KINDS: tuple[NoticeKind, ...] = get_args(NoticeKind)
+# The kinds of casework and documents: their events name no email address, so an applicant is
+# emailed of them at the address the case's own events last gave, in one plain email that
+# says only what the notice says.
+CASEWORK_KINDS = frozenset(NOTICE_KINDS[NOTICE_KINDS.index("task_assigned") :])
+# Officers and landlords' users are told in English: the portal holds no language of theirs yet.
+STAFF_LANGUAGE: Language = "en"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one person is told of one event."""
+
+    kind: NoticeKind
+    user_id: str
+    audience: Audience
+    language: Language
+    activity: str
+    # The portal page about the thing, as a path under the portal's address.
+    link: str
+    case_id: str | None
+    # Where the person may be emailed about it, when the event gives an address they said
+    # is OK to email; None: in-app only.
+    email_to: str | None = None
+    # What the email may show: never the case's content, only that there is something new.
+    email_facts: dict[str, str] = field(default_factory=dict)
