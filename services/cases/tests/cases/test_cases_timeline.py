@@ -82,7 +82,8 @@ class TestALongHistory:
         # What the case's own steps wrote (begun, submitted) comes after the seeded entries.
         oldest, pages = await every_page(api, officer, case, order="oldest", limit=7)
         assert numbered(oldest) == order
-        assert [item["at"] for item in oldest] == sorted(item["at"] for item in oldest)
+        moments = [datetime.fromisoformat(item["at"]) for item in oldest]
+        assert moments == sorted(moments)
         assert len(oldest) > ENTRIES
         assert pages == -(-len(oldest) // 7)
         newest, _ = await every_page(api, officer, case, order="newest", limit=13)
