@@ -89,7 +89,7 @@ test: install browser  ## reuse a running stack or start one, run every test, st
 	exit $$status
 
 test-parallel:
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not serial" --durations=30 $(PYTEST_ARGS)
 
 test-serial:  ## tests that restart servers run alone (pytest exits 5 when none are selected)
 	$(PY) -m pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
