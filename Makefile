@@ -85,6 +85,7 @@ test: install browser  ## reuse a running stack or start one, run every test, st
 	@status=0; \
 	$(MAKE) --no-print-directory test-serial || status=$$?; \
 	$(MAKE) --no-print-directory test-parallel || status=$$?; \
+	if [ $$status -ne 0 ]; then $(PY) -m portalstack incidents; fi; \
 	$(PY) -m portalstack stop --if-started-by-ensure; \
 	exit $$status
 

@@ -1,4 +1,5 @@
-"""Command line: `python -m portalstack up|start|stop|status|infra|ensure|restart-service`."""
+"""Command line: `python -m portalstack up|start|stop|status|infra|ensure|incidents|
+restart-service`."""
 
 from __future__ import annotations
 
@@ -111,6 +112,13 @@ def cmd_status(stack: Stack, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_incidents(stack: Stack, args: argparse.Namespace) -> int:
+    """Print what went wrong with the processes (for a failed test run's output)."""
+    for line in stack.incidents() or ["no process died or was killed"]:
+        say(line)
+    return 0
+
+
 def cmd_restart(stack: Stack, args: argparse.Namespace) -> int:
     """Stop and start one component, waiting until it is ready again."""
     with stack.locked():
@@ -138,6 +146,7 @@ def parser() -> argparse.ArgumentParser:
         help="stop only what `ensure` started; do nothing if it reused a running stack",
     )
     commands.add_parser("status", help="show every component's state")
+    commands.add_parser("incidents", help="show the processes that died, and why if logged")
     restart = commands.add_parser("restart-service", help="stop and start one component")
     restart.add_argument("name", metavar="NAME", choices=ALL, help=", ".join(ALL))
     return root
@@ -150,6 +159,7 @@ COMMANDS = {
     "ensure": cmd_ensure,
     "stop": cmd_stop,
     "status": cmd_status,
+    "incidents": cmd_incidents,
     "restart-service": cmd_restart,
 }
 

@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import textwrap
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,6 +21,12 @@ ALL = (*INFRA, *SERVICES)
 INFRA_TIMEOUT = 90.0
 SERVICES_TIMEOUT = 120.0
 DEMO_ACCOUNTS_WAIT = 15.0
+# What gunicorn logs when a worker or the server itself goes down unasked.
+INCIDENT = re.compile(
+    r"WORKER TIMEOUT|was sent SIG(?!TERM)|exited with code|failed to boot|Reason:|"
+    r"Unhandled exception in main loop|Exception in worker process"
+)
+INCIDENT_LINES = 20
 
 
 class Stack:
@@ -138,6 +145,22 @@ class Stack:
     def status(self) -> list[str]:
         """One line per component."""
         return [f"{name:<14} {component.state()}" for name, component in self.components.items()]
+
+    def incidents(self) -> list[str]:
+        """What went wrong with the processes since they started: the log lines telling of a
+        worker or server that died, and the end of the log of a service no longer running."""
+        lines: list[str] = []
+        for name, component in self.components.items():
+            path = component.log_path
+            if not path.exists():
+                continue
+            with path.open(errors="replace") as log:
+                found = [line.rstrip() for line in log if INCIDENT.search(line)]
+            lines += [f"{name}: {line}" for line in found[-INCIDENT_LINES:]]
+            if name in SERVICES and not component.state().startswith("running"):
+                lines.append(f"{name} is not running; the end of {path}:")
+                lines += [f"    {line}" for line in tail(path).splitlines()]
+        return lines
 
     def gateway_ready(self) -> bool:
         """Whether a gateway already answers /readyz with 200."""
