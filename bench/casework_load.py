@@ -1,5 +1,5 @@
 """Tasks and messages at volume: a person's "my tasks", "my messages" and unread count, and one
-case's tasks, with 1,000 and 50,000 tasks and messages for one authority.
+case's tasks, with 1,000 and 100,000 tasks and messages for one authority.
 
 The records are written straight into the store (as the service stores them) for the
 benchmark's own authority, `bench-cases`, emptied of them first; requests then go one at a time
@@ -10,7 +10,6 @@ volume. Results are printed and written to bench/results/ as JSON.
 """
 
 import argparse
-import asyncio
 import random
 import sys
 import time
@@ -20,8 +19,7 @@ from typing import Any
 
 import httpx
 from bench.cases_load import AUTHORITY, case_document, ensure_authority, p99_of, tokens
-from bench.results import record
-from pymongo import AsyncMongoClient
+from bench.volume import Store, compared, emptied_store, run
 
 from cases.cases.repository import CASES
 from cases.config import Settings as CasesSettings
@@ -91,7 +89,7 @@ def message_document(
 
 
 async def seed(
-    store: AsyncMongoClient[dict[str, Any]],
+    store: Store,
     *,
     count: int,
     person: str,
@@ -118,7 +116,7 @@ async def seed(
             tasks, messages = [], []
 
 
-async def empty(store: AsyncMongoClient[dict[str, Any]]) -> None:
+async def empty(store: Store) -> None:
     """Remove the benchmark authority's tasks and messages, and the measured case."""
     db = store[CasesSettings().mongo_db]
     for collection in (TASKS, MESSAGES):
@@ -143,8 +141,6 @@ async def lists(
 
 async def measure(arguments: argparse.Namespace) -> dict[str, Any]:
     """Seed, measure, print, and return the results."""
-    stack = current_stack()
-    store: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url, tz_aware=True)
     rng = random.Random(20261203)  # noqa: S311 (repeatable test data, no secret)
     person = f"bench-applicant-{uuid.uuid4().hex[:8]}"
     signed = await tokens([(person, ("applicant",)), ("bench-officer-1", ("officer",))])
@@ -156,50 +152,28 @@ async def measure(arguments: argparse.Namespace) -> dict[str, Any]:
         "answers": {"topic": "repairs", "question": "The boiler is broken."},
     }
     results: dict[str, Any] = {"authority": AUTHORITY, "requests": arguments.requests}
-    try:
-        async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60.0) as http:
-            await ensure_authority(http)
-            await empty(store)
-            await store[CasesSettings().mongo_db][CASES].insert_one(case)
-            await seed(store, count=1000, person=person, case=case, rng=rng, own=True)
-            small = await lists(http, signed, person, case["_id"], arguments.requests)
-            print(f"1,000: {small}")
-            began = time.monotonic()
-            await seed(
-                store, count=arguments.records - 1000, person=person, case=case, rng=rng, own=False
-            )
-            print(f"seeded {arguments.records:,} in {time.monotonic() - began:.0f} s")
-            large = await lists(http, signed, person, case["_id"], arguments.requests)
-            print(f"{arguments.records:,}: {large}")
-            ratios = {
-                name: round(large[name]["p50_ms"] / small[name]["p50_ms"], 2) for name in small
-            }
-            print(f"median ratios (target <= {RATIO}): {ratios}")
-            results |= {
-                "records": arguments.records,
-                "at_1000": small,
-                "at_volume": large,
-                "median_ratios": ratios,
-                "within_target": all(ratio <= RATIO for ratio in ratios.values()),
-            }
-    finally:
-        if not arguments.keep:
-            await empty(store)
-        await store.close()
-    return results
-
-
-def main() -> int:
-    """Measure, print and record; fail when a target is missed."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--records", type=int, default=50_000)
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--keep", action="store_true", help="leave the seeded records in place")
-    arguments = parser.parse_args()
-    results = asyncio.run(measure(arguments))
-    record("casework_load", results)
-    return 0 if results["within_target"] else 1
+    async with (
+        emptied_store(empty, keep=arguments.keep) as store,
+        httpx.AsyncClient(base_url=current_stack().gateway_url, timeout=60.0) as http,
+    ):
+        await ensure_authority(http)
+        await store[CasesSettings().mongo_db][CASES].insert_one(case)
+        await seed(store, count=1000, person=person, case=case, rng=rng, own=True)
+        small = await lists(http, signed, person, case["_id"], arguments.requests)
+        print(f"1,000: {small}")
+        began = time.monotonic()
+        await seed(
+            store, count=arguments.volume - 1000, person=person, case=case, rng=rng, own=False
+        )
+        print(f"seeded {arguments.volume:,} in {time.monotonic() - began:.0f} s")
+        large = await lists(http, signed, person, case["_id"], arguments.requests)
+        print(f"{arguments.volume:,}: {large}")
+        return (
+            results
+            | {"volume": arguments.volume}
+            | compared(small, large, statistic="p50_ms", target=RATIO)
+        )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run("casework_load", measure, description=__doc__, volume=100_000))

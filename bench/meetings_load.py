@@ -10,7 +10,6 @@ bench/results/ as JSON.
 """
 
 import argparse
-import asyncio
 import random
 import sys
 import uuid
@@ -19,8 +18,7 @@ from typing import Any
 
 import httpx
 from bench.cases_load import AUTHORITY, case_document, ensure_authority, p99_of, tokens
-from bench.results import record
-from pymongo import AsyncMongoClient
+from bench.volume import Store, compared, emptied_store, run
 
 from cases.appointments.repository import APPOINTMENTS
 from cases.cases.repository import CASES
@@ -83,7 +81,7 @@ def letter(person: str, case_id: str, at: datetime) -> dict[str, Any]:
 
 
 async def seed(
-    store: AsyncMongoClient[dict[str, Any]],
+    store: Store,
     *,
     start: int,
     count: int,
@@ -112,7 +110,7 @@ async def seed(
         await db[LETTERS].insert_many(letters, ordered=False)
 
 
-async def empty(store: AsyncMongoClient[dict[str, Any]]) -> None:
+async def empty(store: Store) -> None:
     """Remove the benchmark authority's appointments, letters and cases."""
     db = store[CasesSettings().mongo_db]
     for collection in (APPOINTMENTS, LETTERS, CASES):
@@ -144,56 +142,32 @@ async def lists(
 
 async def measure(arguments: argparse.Namespace) -> dict[str, Any]:
     """Seed, measure, print, and return the results."""
-    stack = current_stack()
-    store: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo_url, tz_aware=True)
     rng = random.Random(20261203)  # noqa: S311 (repeatable test data, no secret)
     person = f"bench-person-{uuid.uuid4().hex[:8]}"
     signed = await tokens([(person, ("applicant",)), ("bench-officer-3", ("officer",))])
     results: dict[str, Any] = {"authority": AUTHORITY, "requests": arguments.requests}
-    try:
-        async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60.0) as http:
-            await ensure_authority(http)
-            await empty(store)
-            case = case_document(0, applicant=person, created_at=datetime.now(UTC), rng=rng)
-            case |= {"kind": "housing_advice", "status": "submitted", "open": True}
-            case |= {"closed_at": None, "next_deadline": None, "answers": {}}
-            await store[CasesSettings().mongo_db][CASES].insert_one(case)
-            measured = (person, str(case["_id"]))
-            await seed(store, start=0, count=1000, measured=measured, rng=rng)
-            small = await lists(http, signed, person, measured[1], arguments.requests)
-            print(f"1,000 of each: {small}")
-            await seed(store, start=1000, count=arguments.volume - 1000, measured=measured, rng=rng)
-            large = await lists(http, signed, person, measured[1], arguments.requests)
-            print(f"{arguments.volume:,} of each: {large}")
-            ratios = {
-                name: round(large[name]["p99_ms"] / small[name]["p99_ms"], 2) for name in small
-            }
-            print(f"p99 ratios (target <= {RATIO}): {ratios}")
-            results |= {
-                "volume": arguments.volume,
-                "at_1000": small,
-                "at_volume": large,
-                "median_ratios": ratios,
-                "within_target": all(ratio <= RATIO for ratio in ratios.values()),
-            }
-    finally:
-        if not arguments.keep:
-            await empty(store)
-        await store.close()
-    return results
-
-
-def main() -> int:
-    """Measure, print and record; fail when a target is missed."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--volume", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--keep", action="store_true", help="leave the seeded records in place")
-    arguments = parser.parse_args()
-    results = asyncio.run(measure(arguments))
-    record("meetings_load", results)
-    return 0 if results["within_target"] else 1
+    async with (
+        emptied_store(empty, keep=arguments.keep) as store,
+        httpx.AsyncClient(base_url=current_stack().gateway_url, timeout=60.0) as http,
+    ):
+        await ensure_authority(http)
+        case = case_document(0, applicant=person, created_at=datetime.now(UTC), rng=rng)
+        case |= {"kind": "housing_advice", "status": "submitted", "open": True}
+        case |= {"closed_at": None, "next_deadline": None, "answers": {}}
+        await store[CasesSettings().mongo_db][CASES].insert_one(case)
+        measured = (person, str(case["_id"]))
+        await seed(store, start=0, count=1000, measured=measured, rng=rng)
+        small = await lists(http, signed, person, measured[1], arguments.requests)
+        print(f"1,000 of each: {small}")
+        await seed(store, start=1000, count=arguments.volume - 1000, measured=measured, rng=rng)
+        large = await lists(http, signed, person, measured[1], arguments.requests)
+        print(f"{arguments.volume:,} of each: {large}")
+        return (
+            results
+            | {"volume": arguments.volume}
+            | compared(small, large, statistic="p99_ms", target=RATIO)
+        )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run("meetings_load", measure, description=__doc__, volume=100_000))
