@@ -107,7 +107,7 @@ format: install
 contracts: install  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(PY) -m contracts.generate
 
-bench: install  ## the gateway against direct calls, the store's load, cases, appointments and letters at volume, my tasks and a timeline as they grow, pages against their calls, uploads and downloads against raw S3; results in bench/results/
+bench: install  ## the gateway against direct calls, the store's load, cases, appointments and letters at volume, my tasks and a timeline as they grow, pages against their calls, uploads and downloads against raw S3, an event to its notification against the raw broker; results in bench/results/
 	$(PY) -m portalstack ensure
 	@status=0; $(PY) -m bench.gateway_overhead || status=$$?; \
 	$(PY) -m bench.store_load || status=$$?; \
@@ -117,6 +117,7 @@ bench: install  ## the gateway against direct calls, the store's load, cases, ap
 	$(PY) -m bench.casework_scale || status=$$?; \
 	$(PY) -m bench.page_speed || status=$$?; \
 	$(PY) -m bench.upload_speed || status=$$?; \
+	$(PY) -m bench.notice_path || status=$$?; \
 	$(PY) -m portalstack stop --if-started-by-ensure; exit $$status
 
 clean: stop
