@@ -105,6 +105,17 @@ class Download:
         }
         return self.passed_on(self.headers.get("Content-Type", "application/octet-stream"), headers)
 
+    def as_pdf(self, name: str, *, shown: bool = False) -> StreamingResponse:
+        """A PDF the API made, passed on as it arrives: to keep, or to open in the browser when
+        `shown`."""
+        disposition = f'{"inline" if shown else "attachment"}; filename="{name}"'
+        headers = {
+            "Content-Disposition": self.headers.get("Content-Disposition", disposition),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        }
+        return self.passed_on("application/pdf", headers)
+
     def passed_on(self, media_type: str, headers: dict[str, str]) -> StreamingResponse:
         """The file as the browser's answer, sent as it arrives; the connection is given back
         however the answer ends, the browser going away mid-way included."""

@@ -194,6 +194,8 @@ class TestTheCasePage:
         assert pdf.status_code == 200
         assert pdf.headers["content-type"] == "application/pdf"
         assert pdf.headers["content-disposition"].startswith("attachment;")
+        assert pdf.headers["x-content-type-options"] == "nosniff"
+        assert pdf.headers["cache-control"] == "private, no-store"
         assert pdf.content.startswith(b"%PDF")
 
 

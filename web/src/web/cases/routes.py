@@ -157,9 +157,4 @@ async def pdf(request: Request, applicant: ApplicantDep, case_id: CaseId) -> Res
     """The application as the API renders it, in the page's language, passed on as it arrives."""
     language = current_language.get()
     download = await applicant.download(f"/cases/cases/{case_id}/pdf?language={language}")
-    headers = {
-        "Content-Disposition": download.headers.get(
-            "Content-Disposition", 'attachment; filename="application.pdf"'
-        ),
-    }
-    return download.passed_on("application/pdf", headers)
+    return download.as_pdf("application.pdf")

@@ -171,13 +171,4 @@ async def letter_pdf(
 ) -> Response:
     """The letter as the applicant received it."""
     download = await officer.download(f"/cases/cases/{case_id}/letters/{letter_id}/pdf")
-    return download.passed_on(
-        "application/pdf",
-        {
-            "Content-Disposition": download.headers.get(
-                "Content-Disposition", 'inline; filename="letter.pdf"'
-            ),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return download.as_pdf("letter.pdf", shown=True)

@@ -62,14 +62,7 @@ async def letter_pdf(
 ) -> Response:
     """The letter's PDF, passed on as it arrives; opening it is what clears NEW."""
     download = await applicant.download(f"/cases/cases/{case_id}/letters/{letter_id}/pdf")
-    headers = {
-        "Content-Disposition": download.headers.get(
-            "Content-Disposition", 'inline; filename="letter.pdf"'
-        ),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-    }
-    return download.passed_on("application/pdf", headers)
+    return download.as_pdf("letter.pdf", shown=True)
 
 
 @router.post("/{authority}/letters/{case_id}/{letter_id}/acknowledge")

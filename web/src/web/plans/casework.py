@@ -173,19 +173,7 @@ async def issue(
 async def plan_pdf(request: Request, officer: Officer, case_id: CaseId) -> Response:
     """The plan as a PDF, as it stands."""
     download = await officer.download(f"/cases/cases/{case_id}/plan/pdf")
-    if download.status != 200:
-        download.close()
-        raise NotFound()
-    return download.passed_on(
-        "application/pdf",
-        {
-            "Content-Disposition": download.headers.get(
-                "Content-Disposition", 'attachment; filename="plan.pdf"'
-            ),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return download.as_pdf("plan.pdf")
 
 
 @router.get("/{authority}/caseload/{case_id}/plan/versions/{issue_number}")

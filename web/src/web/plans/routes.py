@@ -168,19 +168,7 @@ async def agreement(
 async def plan_pdf(request: Request, applicant: ApplicantDep, case_id: CaseId) -> Response:
     """The plan as a PDF, to keep."""
     download = await applicant.download(f"/cases/cases/{case_id}/plan/pdf")
-    if download.status != 200:
-        download.close()
-        raise NotFound()
-    return download.passed_on(
-        "application/pdf",
-        {
-            "Content-Disposition": download.headers.get(
-                "Content-Disposition", 'attachment; filename="plan.pdf"'
-            ),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return download.as_pdf("plan.pdf")
 
 
 # An action of your own
