@@ -157,11 +157,10 @@ class EventConsumer:
         await message.ack()
 
     async def _apply(self, session: Session, envelope: Envelope, payload: EventPayload) -> bool:
+        # The marker goes in first: an event handled before fails here with a duplicate key,
+        # which `_on_message` takes as "done already", before any of its work is repeated.
         marker = f"{self.queue}:{envelope.id}"
-        processed = self.mongo.db[PROCESSED]
-        if await processed.find_one({"_id": marker}, session=session) is not None:
-            return False
-        await processed.insert_one(
+        await self.mongo.db[PROCESSED].insert_one(
             {
                 "_id": marker,
                 "consumer": self.queue,
