@@ -24,6 +24,7 @@ from kit.events.consumer import (
     ATTEMPT_HEADER,
     PROCESSED,
     REASON_HEADER,
+    Event,
     EventConsumer,
     Handler,
     Subscription,
@@ -268,6 +269,82 @@ def _bad_bodies(tag: str, make_event: MakeEvent) -> dict[str, bytes]:
             {**valid, "id": str(uuid.uuid4()), "extra": True}
         ).encode(),
     }
+
+
+@dataclass
+class BatchRecorder(Recorder):
+    """A recorder that also takes events in batches, holding the first call until released,
+    so that what arrives meanwhile waits and is handled together."""
+
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    batches: list[list[str]] = field(default_factory=list)
+
+    async def __call__(self, envelope: Envelope, payload: EventPayload, session: Session) -> None:
+        """Wait for the release, then record as the plain recorder does."""
+        await self.release.wait()
+        await super().__call__(envelope, payload, session)
+
+    async def many(self, events: Sequence[Event], session: Session) -> None:
+        """Handle the batch's events in their order, noting the batch."""
+        self.batches.append([str(envelope.id) for envelope, _ in events])
+        for envelope, payload in events:
+            await self(envelope, payload, session)
+
+    def subscription(self) -> Subscription:
+        return Subscription(
+            purpose="batches", bindings=[ROUTING_KEY], handler=self, batch_handler=self.many
+        )
+
+
+async def test_events_waiting_together_are_handled_in_one_transaction_once_each(
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
+) -> None:
+    recorder = BatchRecorder(mongo, tag)
+    consumer = await bench.start(recorder.subscription())
+    envelopes = [envelope_for(make_event(f"{tag}-{n}"), authority=tag) for n in range(30)]
+    for envelope in envelopes:
+        await bench.send(body_of(envelope), queue=consumer.queue)
+    # Repeats of the first ten, some of them in the same batch as the event itself.
+    for envelope in envelopes[:10]:
+        await bench.send(body_of(envelope), queue=consumer.queue)
+    recorder.release.set()
+
+    async def all_done() -> bool:
+        return len(await effects(mongo, tag)) == 30 and consumed(consumer, "duplicate") == 10
+
+    await eventually(all_done, what="30 effects and 10 repeats")
+    assert await effects(mongo, tag) == {str(e.id): 1 for e in envelopes}
+    assert max(len(batch) for batch in recorder.batches) > 1, recorder.batches
+    # No batch failed and went again: each event's handler ran once.
+    assert sorted(called for called, _ in recorder.calls) == sorted(str(e.id) for e in envelopes)
+    assert consumed(consumer, "processed") == 30
+    markers = await mongo.db[PROCESSED].count_documents(
+        {"_id": {"$in": [f"{consumer.queue}:{e.id}" for e in envelopes]}}
+    )
+    assert markers == 30
+
+
+async def test_a_batch_with_a_failing_event_is_handled_again_one_at_a_time(
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
+) -> None:
+    poison = envelope_for(make_event(f"{tag}-poison"), authority=tag)
+    recorder = BatchRecorder(mongo, tag, fail=lambda envelope: envelope.id == poison.id)
+    consumer = await bench.start(recorder.subscription())
+    others = [envelope_for(make_event(f"{tag}-{n}"), authority=tag) for n in range(20)]
+    for envelope in [others[0], poison, *others[1:]]:
+        await bench.send(body_of(envelope), queue=consumer.queue)
+    recorder.release.set()
+
+    await eventually(lambda: consumer.dead_letter_count(), what="the poison message parked")
+
+    async def all_done() -> bool:
+        return len(await effects(mongo, tag)) == 20
+
+    await eventually(all_done, what="the 20 others handled")
+    # The batch that held the poison rolled back whole, then each of its events went alone.
+    assert any(str(poison.id) in batch and len(batch) > 1 for batch in recorder.batches)
+    assert await effects(mongo, tag) == {str(e.id): 1 for e in others}
+    assert await consumer.dead_letter_count() == 1
 
 
 async def test_a_message_that_breaks_its_contract_is_parked_at_once(

@@ -37,16 +37,31 @@ PROCESSED_INDEXES = [
 ATTEMPT_HEADER = "x-portal-attempt"
 REASON_HEADER = "x-portal-failure"
 
+# Most events a batch handler is given at once.
+BATCH_LIMIT = 64
+
 Handler = Callable[[Envelope, EventPayload, Session], Awaitable[None]]
+Event = tuple[Envelope, EventPayload]
+BatchHandler = Callable[[Sequence[Event], Session], Awaitable[None]]
+Delivery = tuple[AbstractIncomingMessage, Envelope, EventPayload]
 
 
 @dataclass(frozen=True)
 class Subscription:
-    """What one consumer wants: a purpose, the event types it binds to, and its handler."""
+    """What one consumer wants: a purpose, the event types it binds to, and its handler.
+
+    A subscription whose events come faster than one transaction each can keep up with may
+    also give a batch handler: the same effect for several events, in the order they
+    arrived, in one transaction. The events that arrive while one batch commits are the next
+    batch, so a quiet queue is handled an event at a time and a busy one in batches. Should a
+    batch fail, its events are handled again one at a time by `handler`, each with its own
+    retries, so one bad event holds none of the others back.
+    """
 
     purpose: str
     bindings: Sequence[str]
     handler: Handler
+    batch_handler: BatchHandler | None = None
 
 
 def queue_names(service: str, purpose: str) -> tuple[str, str]:
@@ -89,6 +104,8 @@ class EventConsumer:
         self._channel: AbstractChannel | None = None
         self._main: AbstractQueue | None = None
         self._dead: AbstractQueue | None = None
+        self._waiting: asyncio.Queue[Delivery] | None = None
+        self._batches: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Declare the queues this consumer uses and start consuming."""
@@ -113,11 +130,21 @@ class EventConsumer:
         )
         for pattern in self.subscription.bindings:
             await self._main.bind(exchange, routing_key=pattern)
+        if self.subscription.batch_handler is not None:
+            self._waiting = asyncio.Queue()
+            self._batches = asyncio.create_task(
+                self._handle_batches(), name=f"{self.queue}:batches"
+            )
         await self._main.consume(self._on_message)
         self._channel = channel
 
     async def stop(self) -> None:
         """Stop consuming; unacked messages go back to the queue."""
+        batches, self._batches = self._batches, None
+        if batches is not None:
+            batches.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await batches
         channel, self._channel = self._channel, None
         if channel is not None and not channel.is_closed:
             with contextlib.suppress(Exception):
@@ -141,6 +168,16 @@ class EventConsumer:
             # A message that breaks its contract will never succeed: park it at once.
             await self._park(message, reason=f"contract: {exc}")
             return
+        if self._waiting is not None:
+            # Acked by the batch loop once the batch has committed.
+            self._waiting.put_nowait((message, envelope, payload))
+            return
+        await self._handle(message, envelope, payload)
+
+    async def _handle(
+        self, message: AbstractIncomingMessage, envelope: Envelope, payload: EventPayload
+    ) -> None:
+        """Handle one event in a transaction of its own, then ack; retry or park on failure."""
         try:
             done = await self.mongo.transaction(
                 lambda session: self._apply(session, envelope, payload)
@@ -171,6 +208,79 @@ class EventConsumer:
         )
         await self.subscription.handler(envelope, payload, session)
         return True
+
+    async def _handle_batches(self) -> None:
+        """Handle what waits, a batch at a time, until stopped."""
+        waiting = self._waiting
+        if waiting is None:
+            raise RuntimeError("the consumer has no batch handler")
+        while True:
+            batch = [await waiting.get()]
+            while len(batch) < BATCH_LIMIT and not waiting.empty():
+                batch.append(waiting.get_nowait())
+            if len(batch) == 1:
+                await self._handle(*batch[0])
+                continue
+            try:
+                fresh = await self._commit_batch(batch)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning(
+                    "a batch of events failed; handling them one at a time",
+                    extra={"events": len(batch), "reason": f"{type(exc).__name__}: {exc}"[:500]},
+                )
+                for delivery in batch:
+                    await self._handle(*delivery)
+                continue
+            for (message, envelope, _), done in zip(batch, fresh, strict=True):
+                outcome = "processed" if done else "duplicate"
+                EVENTS_CONSUMED.labels(self.service, self.queue, envelope.type, outcome).inc()
+                await message.ack()
+
+    async def _commit_batch(self, batch: Sequence[Delivery]) -> list[bool]:
+        """Handle a batch in one transaction; which of its events were new."""
+
+        async def apply(session: Session) -> list[bool]:
+            return await self._apply_batch(session, batch)
+
+        return await self.mongo.transaction(apply)
+
+    async def _apply_batch(self, session: Session, batch: Sequence[Delivery]) -> list[bool]:
+        """Mark and handle the batch's events not handled before; which of them were new."""
+        handler = self.subscription.batch_handler
+        if handler is None:
+            raise RuntimeError("the consumer has no batch handler")
+        processed = self.mongo.db[PROCESSED]
+        markers = [f"{self.queue}:{envelope.id}" for _, envelope, _ in batch]
+        seen = {
+            str(marker["_id"])
+            async for marker in processed.find(
+                {"_id": {"$in": markers}}, {"_id": 1}, session=session
+            )
+        }
+        fresh: list[bool] = []
+        for marker in markers:
+            # An event delivered twice within one batch is new only the first time.
+            fresh.append(marker not in seen)
+            seen.add(marker)
+        now = datetime.now(UTC)
+        new = [delivery for delivery, done in zip(batch, fresh, strict=True) if done]
+        if new:
+            await processed.insert_many(
+                [
+                    {
+                        "_id": f"{self.queue}:{envelope.id}",
+                        "consumer": self.queue,
+                        "type": envelope.type,
+                        "processed_at": now,
+                    }
+                    for _, envelope, _ in new
+                ],
+                session=session,
+            )
+            await handler([(envelope, payload) for _, envelope, payload in new], session)
+        return fresh
 
     async def _retry_or_park(
         self, message: AbstractIncomingMessage, *, envelope: Envelope, error: Exception
