@@ -37,6 +37,10 @@ NoticeKind = Literal[
     "document_verified",
     "document_rejected",
     "document_uploaded",
+    "appointment_reminder",
+    "document_due_soon",
+    "plan_action_due_soon",
+    "task_overdue",
 ]
 # Every kind a person may hear of, in the order the preferences list them.
 NOTICE_KINDS: tuple[NoticeKind, ...] = get_args(NoticeKind)

@@ -1,0 +1,46 @@
+"""The stored reminder, and the indexes its queries use."""
+
+from typing import Literal
+
+from kit.mongo import Index
+
+REMINDERS = "reminders"
+
+ReminderStatus = Literal["scheduled", "sending", "sent", "dropped"]
+SCHEDULED: ReminderStatus = "scheduled"
+SENDING: ReminderStatus = "sending"
+SENT: ReminderStatus = "sent"
+DROPPED: ReminderStatus = "dropped"
+
+# A reminder document, one per thing and kind of reminder:
+#   _id           "{authority}:{kind}:{case_id}:{thing_id}": the same thing's events meet here
+#   authority     the authority it belongs to
+#   kind          the notice it leads to (`appointment_reminder`, `task_overdue`, ...)
+#   case_id       the case the thing is on
+#   thing_id      the appointment, task, plan action or document request
+#   user_id       the person to tell; null: the case's applicant, as known when it is sent
+#   audience      "applicant" or "landlord": whom the notice is shown to
+#   language      the language of that person, when the event named it
+#   reference     the case's reference, when the event named it
+#   link          the portal path of the thing
+#   about         what the notice shows of when: the appointment's start or the target date
+#   remind_at     when the rule says to tell the person
+#   send_by       after this it is too late to tell them (an appointment's start), if ever
+#   status        scheduled -> sending -> sent; dropped when the thing is cancelled or done,
+#                 or when it could not be sent in time
+#   due_at        when a sender should take it: `remind_at` while scheduled, the end of the
+#                 claim while sending; removed once it ends, so senders walk only pending ones
+#   claim         the token of the sender holding it, fencing that sender's outcome
+#   attempts      claims taken on this round
+#   round         bumped each time it is scheduled anew, so each round tells the person once
+#   as_of         when the event that last changed it happened: an older event never undoes
+#                 what a newer one did
+#   dropped_because  why it was dropped: "cancelled", "done", "too_late", "nobody_to_tell",
+#                 "already_due", "failed"
+#   created_at, updated_at, sent_at
+
+REMINDER_INDEXES = [
+    # The senders' claims: the equality on status keeps each claim to the due ones of one
+    # status, walked by time.
+    Index(REMINDERS, [("status", 1), ("due_at", 1)], name="by_status_due"),
+]
