@@ -17,7 +17,7 @@ from contracts.events.casework_meetings import (
     AppointmentCancelled,
     AppointmentChanged,
 )
-from contracts.events.casework_plans import PlanActionAssigned
+from contracts.events.casework_plans import PlanActionAssigned, PlanActionEnded
 from contracts.events.casework_tasks import TaskAssigned, TaskCompleted, TaskReopened
 from contracts.events.documents import RequestCreated, RequestFulfilled
 from contracts.payload import EventPayload
@@ -475,6 +475,21 @@ class TestDueDates:
         assert notice["kind"] == "plan_action_due_soon"
         assert notice["link"] == f"/{AUTHORITY}/plans/case-1/actions/action-1"
         assert "10 Ionawr 2027" in notice["activity"]
+
+    async def test_a_plan_action_completed_or_removed_is_not_reminded_of(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(plan_action(who, date(2027, 1, 10)))
+        facts = plan_action(who, date(2027, 1, 10)).model_dump(
+            include={"case_id", "reference", "person_id", "language", "plan_id", "action_id"}
+        )
+        await handle(PlanActionEnded(**facts, issue_number=1, how="complete"))
+        assert await make_sender().send_next(datetime(2027, 1, 7, 9, 1, tzinfo=UTC)) is False
+        assert await notices_of(store, who) == []
+        assert (await reminder(store, "plan_action_due_soon", "action-1"))["dropped_because"] == (
+            "done"
+        )
 
     async def test_a_document_due_soon_tells_the_applicant_and_emails_them(
         self, store: Mongo, handle: Handle, make_sender: MakeSender

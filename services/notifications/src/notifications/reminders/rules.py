@@ -15,7 +15,7 @@ from contracts.events.casework_meetings import (
     AppointmentCancelled,
     AppointmentChanged,
 )
-from contracts.events.casework_plans import PlanActionAssigned
+from contracts.events.casework_plans import PlanActionAssigned, PlanActionEnded
 from contracts.events.casework_tasks import (
     TaskAssigned,
     TaskCompleted,
@@ -41,6 +41,7 @@ REMINDER_EVENTS: tuple[type[EventPayload], ...] = (
     TaskCompleted,
     TaskUnableToComplete,
     PlanActionAssigned,
+    PlanActionEnded,
     RequestCreated,
     RequestFulfilled,
 )
@@ -157,6 +158,9 @@ def _task(envelope: Envelope, payload: EventPayload) -> Change | None:
 
 
 def _plan_action(envelope: Envelope, payload: EventPayload, days_before: int) -> Change | None:
+    if isinstance(payload, PlanActionEnded):
+        thing = Thing("plan_action_due_soon", payload.case_id, payload.action_id)
+        return Drop(thing, because="done" if payload.how == "complete" else "cancelled")
     if not isinstance(payload, PlanActionAssigned):
         return None
     return Schedule(
