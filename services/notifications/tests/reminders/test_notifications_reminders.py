@@ -19,7 +19,7 @@ from contracts.events.casework_meetings import (
 )
 from contracts.events.casework_plans import PlanActionAssigned, PlanActionEnded
 from contracts.events.casework_tasks import TaskAssigned, TaskCompleted, TaskReopened
-from contracts.events.documents import RequestCreated, RequestFulfilled
+from contracts.events.documents import DocumentRejected, RequestCreated, RequestFulfilled
 from contracts.payload import EventPayload
 from contracts.registry import validate_envelope
 from kit.mongo import Document, Mongo
@@ -31,6 +31,7 @@ from notifications.inbox.models import NOTIFICATION_INDEXES, NOTIFICATIONS
 from notifications.reminders.consumers import reminders_subscription
 from notifications.reminders.models import REMINDER_INDEXES, REMINDERS
 from notifications.reminders.rules import (
+    Change,
     Drop,
     Schedule,
     appointment_reminder_at,
@@ -221,7 +222,7 @@ class TestWhenPeopleAreReminded:
     def test_each_event_schedules_or_drops_its_reminder(self) -> None:
         who = person()
 
-        def change(payload: Any) -> Schedule | Drop | None:
+        def change(payload: Any) -> Change | None:
             envelope = Envelope.for_event(payload, authority=AUTHORITY)
             return reminder_change(envelope, payload, days_before=3)
 
@@ -520,3 +521,31 @@ class TestDueDates:
         await handle(RequestFulfilled(**request_facts(), document_id="document-1"))
         assert await make_sender().send_next(datetime(2027, 1, 7, 9, 1, tzinfo=UTC)) is False
         assert await notices_of(store, who) == []
+
+    async def test_a_document_rejected_is_reminded_of_again_at_its_time(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(case_submitted(who))
+        await handle(document_request(date(2027, 1, 10)))
+        await handle(RequestFulfilled(**request_facts(), document_id="document-1"))
+        rejected = DocumentRejected(
+            document_id="document-1",
+            case_id="case-1",
+            classification="proof_of_income",
+            sensitive=False,
+            request_id="request-1",
+            reason="The statement is cut off",
+        )
+        # A fulfilment older than the rejection, heard after it, does not end it again.
+        at = datetime.now(UTC)
+        await handle(rejected, occurred_at=at, actor="officer-1")
+        await handle(
+            RequestFulfilled(**request_facts(), document_id="document-2"),
+            occurred_at=at - timedelta(seconds=1),
+        )
+        sender = make_sender()
+        assert await sender.send_next(datetime(2027, 1, 7, 8, 59, tzinfo=UTC)) is False
+        assert await send_all(sender, now=datetime(2027, 1, 7, 9, 1, tzinfo=UTC)) == 1
+        [notice] = await notices_of(store, who)
+        assert notice["kind"] == "document_due_soon"

@@ -31,7 +31,7 @@ def reminders_subscription(
             envelope.authority, change, at=envelope.occurred_at, session=session
         )
         if reminder is None:
-            log.info("reminder already newer", extra={"event_id": str(envelope.id)})
+            log.info("reminder unchanged", extra={"event_id": str(envelope.id)})
             return
         log.info(
             "reminder changed",

@@ -7,7 +7,7 @@ from kit.claims import claim_due, while_held
 from kit.mongo import Document, Session
 from kit.repository import AuthorityRepository
 from notifications.reminders.models import DROPPED, REMINDERS, SCHEDULED, SENDING, SENT
-from notifications.reminders.rules import Drop, Schedule, Thing
+from notifications.reminders.rules import Change, Drop, Reopen, Schedule, Thing
 
 # What ends a reminder's time in the senders' queue.
 NOT_PENDING = {"due_at": "", "claim": ""}
@@ -24,17 +24,20 @@ class ReminderRepository(AuthorityRepository):
     collection_name = REMINDERS
 
     async def apply(
-        self, authority: str, change: Schedule | Drop, *, at: datetime, session: Session
+        self, authority: str, change: Change, *, at: datetime, session: Session
     ) -> Document | None:
         """Apply an event's change as of when the event happened, inside the consumer's
-        transaction; the reminder as it is after, or None when the change was older than what
-        the reminder already knows (or the same event again)."""
+        transaction; the reminder as it is after, or None when it changed nothing: the change
+        was older than what the reminder already knows (or the same event again), or there is
+        nothing to reopen."""
         # The store keeps milliseconds: compared at that, the same event again is not newer.
         at = at.replace(microsecond=at.microsecond // 1000 * 1000)
         key = reminder_id(authority, change.thing)
         found = await self.find_one(authority, {"_id": key}, session=session)
         if found is not None and found["as_of"] >= at:
             return None
+        if isinstance(change, Reopen):
+            return await self._reopen(authority, key, found=found, at=at, session=session)
         if isinstance(change, Drop):
             return await self._drop(authority, key, change, found=found, at=at, session=session)
         return await self._schedule(authority, key, change, found=found, at=at, session=session)
@@ -70,6 +73,36 @@ class ReminderRepository(AuthorityRepository):
             # A sender holding it loses its claim: its outcome is refused.
             update["$unset"] = NOT_PENDING
         return await self.update_one(authority, {"_id": key}, update, session=session)
+
+    async def _reopen(
+        self, authority: str, key: str, *, found: Document | None, at: datetime, session: Session
+    ) -> Document | None:
+        if found is None:
+            return None  # no reminder was ever asked for
+        reopens = found["status"] == DROPPED and found.get("dropped_because") == "done"
+        if not reopens or "remind_at" not in found or found["remind_at"] <= at:
+            # Still pending (the request's fulfilment, older, may yet arrive: it must not end
+            # it now), ended for another reason, or its time has passed, when the notice of
+            # the rejection tells the person already.
+            return await self.update_one(
+                authority, {"_id": key}, {"$set": {"as_of": at, "updated_at": at}}, session=session
+            )
+        return await self.update_one(
+            authority,
+            {"_id": key},
+            {
+                "$set": {
+                    "status": SCHEDULED,
+                    "due_at": found["remind_at"],
+                    "attempts": 0,
+                    "as_of": at,
+                    "updated_at": at,
+                },
+                "$unset": {"dropped_because": ""},
+                "$inc": {"round": 1},
+            },
+            session=session,
+        )
 
     async def _schedule(
         self,

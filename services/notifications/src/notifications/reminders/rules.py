@@ -22,7 +22,12 @@ from contracts.events.casework_tasks import (
     TaskReopened,
     TaskUnableToComplete,
 )
-from contracts.events.documents import RequestCreated, RequestFulfilled
+from contracts.events.documents import (
+    DocumentRejected,
+    DocumentWithdrawn,
+    RequestCreated,
+    RequestFulfilled,
+)
 from contracts.fields import Language
 from contracts.payload import EventPayload
 from notifications.emails.rendering import UK_TIME
@@ -44,6 +49,8 @@ REMINDER_EVENTS: tuple[type[EventPayload], ...] = (
     PlanActionEnded,
     RequestCreated,
     RequestFulfilled,
+    DocumentRejected,
+    DocumentWithdrawn,
 )
 
 
@@ -106,7 +113,15 @@ class Drop:
     because: str
 
 
-Change = Schedule | Drop
+@dataclass(frozen=True)
+class Reopen:
+    """What was done is open again (a document sent for a request was rejected or withdrawn):
+    the reminder it ended is due again at its time, if that is still to come."""
+
+    thing: Thing
+
+
+Change = Schedule | Drop | Reopen
 
 
 def _page(envelope: Envelope, *parts: str) -> str:
@@ -178,6 +193,8 @@ def _plan_action(envelope: Envelope, payload: EventPayload, days_before: int) ->
 
 
 def _document_request(envelope: Envelope, payload: EventPayload, days_before: int) -> Change | None:
+    if isinstance(payload, DocumentRejected | DocumentWithdrawn) and payload.request_id:
+        return Reopen(Thing("document_due_soon", payload.case_id, payload.request_id))
     if isinstance(payload, RequestFulfilled):
         return Drop(Thing("document_due_soon", payload.case_id, payload.request_id), because="done")
     if not isinstance(payload, RequestCreated) or payload.due_on is None:
