@@ -273,6 +273,15 @@ def document_request(due_on: date) -> RequestCreated:
     return RequestCreated(**request_facts(), due_on=due_on, requested_by="officer-1")
 
 
+async def asked_and_sent(handle: Handle) -> str:
+    """A case's applicant asked for a document due on 10 January 2027, and one sent for it."""
+    who = person()
+    await handle(case_submitted(who))
+    await handle(document_request(date(2027, 1, 10)))
+    await handle(RequestFulfilled(**request_facts(), document_id="document-1"))
+    return who
+
+
 class TestAppointmentReminders:
     """The real consumer's handler and senders on the real store, at chosen moments."""
 
@@ -515,20 +524,14 @@ class TestDueDates:
     async def test_a_document_sent_is_not_reminded_of(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
     ) -> None:
-        who = person()
-        await handle(case_submitted(who))
-        await handle(document_request(date(2027, 1, 10)))
-        await handle(RequestFulfilled(**request_facts(), document_id="document-1"))
+        who = await asked_and_sent(handle)
         assert await make_sender().send_next(datetime(2027, 1, 7, 9, 1, tzinfo=UTC)) is False
         assert await notices_of(store, who) == []
 
     async def test_a_document_rejected_is_reminded_of_again_at_its_time(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
     ) -> None:
-        who = person()
-        await handle(case_submitted(who))
-        await handle(document_request(date(2027, 1, 10)))
-        await handle(RequestFulfilled(**request_facts(), document_id="document-1"))
+        who = await asked_and_sent(handle)
         rejected = DocumentRejected(
             document_id="document-1",
             case_id="case-1",
