@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from contracts.envelope import Envelope
-from contracts.events.cases import CaseSubmitted
+from contracts.events.cases import CaseClosed, CaseSubmitted
 from contracts.events.casework_meetings import (
     AppointmentBooked,
     AppointmentCancelled,
@@ -31,6 +31,7 @@ from notifications.inbox.models import NOTIFICATION_INDEXES, NOTIFICATIONS
 from notifications.reminders.consumers import reminders_subscription
 from notifications.reminders.models import REMINDER_INDEXES, REMINDERS
 from notifications.reminders.rules import (
+    CaseEnded,
     Change,
     Drop,
     Schedule,
@@ -222,7 +223,7 @@ class TestWhenPeopleAreReminded:
     def test_each_event_schedules_or_drops_its_reminder(self) -> None:
         who = person()
 
-        def change(payload: Any) -> Change | None:
+        def change(payload: Any) -> Change | CaseEnded | None:
             envelope = Envelope.for_event(payload, authority=AUTHORITY)
             return reminder_change(envelope, payload, days_before=3)
 
@@ -414,6 +415,26 @@ class TestAppointmentReminders:
         assert await store.transaction(late) is False
         assert await alive.send_next(REMIND + timedelta(days=1)) is False
         assert len(await notices_of(store, who)) == 1
+
+
+class TestClosedCases:
+    async def test_nothing_on_a_closed_case_is_reminded_of(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(booked(who, STARTS))
+        await handle(task_set(who, date(2027, 1, 31)))
+        closed = CaseClosed(
+            **case_submitted(who).model_dump(exclude={"submitted_at", "status"}),
+            status="closed",
+            closed_at=datetime.now(UTC),
+        )
+        await handle(closed, actor="officer-1")
+        assert await make_sender().send_next(datetime(2027, 2, 2, tzinfo=UTC)) is False
+        assert await notices_of(store, who) == []
+        for kind, thing in (("appointment_reminder", "appointment-1"), ("task_overdue", "task-1")):
+            ended = await reminder(store, kind, thing)
+            assert (ended["status"], ended["dropped_because"]) == ("dropped", "case_closed")
 
 
 class TestDueDates:

@@ -10,7 +10,7 @@ from kit.events.consumer import Subscription
 from kit.mongo import Mongo, Session, after_commit
 from notifications.reminders.models import SCHEDULED
 from notifications.reminders.repository import ReminderRepository
-from notifications.reminders.rules import REMINDER_EVENTS, reminder_change
+from notifications.reminders.rules import REMINDER_EVENTS, CaseEnded, reminder_change
 
 log = logs.get_logger("notifications.reminders.consumers")
 
@@ -26,6 +26,12 @@ def reminders_subscription(
     async def keep(envelope: Envelope, payload: EventPayload, session: Session) -> None:
         change = reminder_change(envelope, payload, days_before=days_before_due)
         if change is None:
+            return
+        if isinstance(change, CaseEnded):
+            ended = await reminders.end_case(
+                envelope.authority, change.case_id, at=envelope.occurred_at, session=session
+            )
+            log.info("reminders of a closed case dropped", extra={"dropped": ended})
             return
         reminder = await reminders.apply(
             envelope.authority, change, at=envelope.occurred_at, session=session

@@ -36,11 +36,13 @@ DROPPED: ReminderStatus = "dropped"
 #   as_of         when the event that last changed it happened: an older event never undoes
 #                 what a newer one did
 #   dropped_because  why it was dropped: "cancelled", "done", "too_late", "nobody_to_tell",
-#                 "already_due", "failed"
+#                 "already_due", "failed", "case_closed"
 #   created_at, updated_at, sent_at
 
 REMINDER_INDEXES = [
     # The senders' claims: the equality on status keeps each claim to the due ones of one
     # status, walked by time.
     Index(REMINDERS, [("status", 1), ("due_at", 1)], name="by_status_due"),
+    # Ending the pending reminders of a case that was closed.
+    Index(REMINDERS, [("authority", 1), ("case_id", 1), ("status", 1)], name="by_case_status"),
 ]

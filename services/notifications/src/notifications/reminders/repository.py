@@ -5,12 +5,18 @@ from datetime import datetime, timedelta
 
 from kit.claims import claim_due, while_held
 from kit.mongo import Document, Session
-from kit.repository import AuthorityRepository
+from kit.repository import AuthorityRepository, scoped
 from notifications.reminders.models import DROPPED, REMINDERS, SCHEDULED, SENDING, SENT
 from notifications.reminders.rules import Change, Drop, Reopen, Schedule, Thing
 
 # What ends a reminder's time in the senders' queue.
 NOT_PENDING = {"due_at": "", "claim": ""}
+
+
+def _to_store(at: datetime) -> datetime:
+    """A moment as the store keeps it, to the millisecond: compared at that, the same event
+    heard again is not newer than itself."""
+    return at.replace(microsecond=at.microsecond // 1000 * 1000)
 
 
 def reminder_id(authority: str, thing: Thing) -> str:
@@ -30,8 +36,7 @@ class ReminderRepository(AuthorityRepository):
         transaction; the reminder as it is after, or None when it changed nothing: the change
         was older than what the reminder already knows (or the same event again), or there is
         nothing to reopen."""
-        # The store keeps milliseconds: compared at that, the same event again is not newer.
-        at = at.replace(microsecond=at.microsecond // 1000 * 1000)
+        at = _to_store(at)
         key = reminder_id(authority, change.thing)
         found = await self.find_one(authority, {"_id": key}, session=session)
         if found is not None and found["as_of"] >= at:
@@ -147,6 +152,25 @@ class ReminderRepository(AuthorityRepository):
             {"$set": {**facts, **pending}, "$unset": unset, "$inc": {"round": 1}},
             session=session,
         )
+
+    async def end_case(
+        self, authority: str, case_id: str, *, at: datetime, session: Session
+    ) -> int:
+        """Drop every pending reminder of a case that was closed; how many were."""
+        result = await self.collection.update_many(
+            scoped(authority, {"case_id": case_id, "status": {"$in": [SCHEDULED, SENDING]}}),
+            {
+                "$set": {
+                    "status": DROPPED,
+                    "dropped_because": "case_closed",
+                    "as_of": _to_store(at),
+                    "updated_at": at,
+                },
+                "$unset": NOT_PENDING,
+            },
+            session=session,
+        )
+        return result.modified_count
 
     async def claim(self, *, token: str, now: datetime, hold_for: timedelta) -> Document | None:
         """Take a due reminder, of any authority, to send it.

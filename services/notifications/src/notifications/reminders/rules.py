@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import quote
 
 from contracts.envelope import Envelope
+from contracts.events.cases import CaseClosed
 from contracts.events.casework_meetings import (
     AppointmentBooked,
     AppointmentCancelled,
@@ -38,6 +39,7 @@ MORNING = time(9)
 
 # Every event that schedules, moves or drops a reminder.
 REMINDER_EVENTS: tuple[type[EventPayload], ...] = (
+    CaseClosed,
     AppointmentBooked,
     AppointmentChanged,
     AppointmentCancelled,
@@ -119,6 +121,13 @@ class Reopen:
     the reminder it ended is due again at its time, if that is still to come."""
 
     thing: Thing
+
+
+@dataclass(frozen=True)
+class CaseEnded:
+    """The case was closed or cancelled: nobody is reminded of anything on it any more."""
+
+    case_id: str
 
 
 Change = Schedule | Drop | Reopen
@@ -217,8 +226,11 @@ def _document_request(envelope: Envelope, payload: EventPayload, days_before: in
 
 def reminder_change(
     envelope: Envelope, payload: EventPayload, *, days_before: int
-) -> Change | None:
-    """What an event does to reminders: schedule or move one, drop one, or nothing."""
+) -> Change | CaseEnded | None:
+    """What an event does to reminders: schedule or move one, drop or reopen one, end every
+    one of a case, or nothing."""
+    if isinstance(payload, CaseClosed):
+        return CaseEnded(payload.case_id)
     return (
         _appointment(envelope, payload)
         or _task(envelope, payload)
