@@ -53,6 +53,7 @@ def reminder_sender(runtime: Runtime) -> ReminderSender:
         sender = runtime.extras[REMINDER_SENDER] = ReminderSender(
             runtime.mongo,
             telling=telling(runtime),
+            service=settings.service_name,
             claim_seconds=settings.reminder_claim_seconds,
             poll_seconds=settings.reminder_poll_seconds,
         )

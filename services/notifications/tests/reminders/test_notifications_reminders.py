@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
 from contracts.envelope import Envelope
 from contracts.events.cases import CaseClosed, CaseSubmitted
@@ -98,11 +99,17 @@ def telling(store: Mongo) -> Telling:
 
 
 @pytest.fixture
-def make_sender(store: Mongo) -> MakeSender:
+def make_sender(store: Mongo, service_tag: str) -> MakeSender:
     """The real reminder sender on the test's store, as each instance of the service runs."""
 
     def make(*, claim: float = 60.0) -> ReminderSender:
-        return ReminderSender(store, telling=telling(store), claim_seconds=claim, poll_seconds=1)
+        return ReminderSender(
+            store,
+            telling=telling(store),
+            service=service_tag,
+            claim_seconds=claim,
+            poll_seconds=1,
+        )
 
     return make
 
@@ -122,6 +129,14 @@ async def notices_of(store: Mongo, user_id: str) -> list[Document]:
     of the events themselves)."""
     query = {"user_id": user_id, "event_type": EVENT_TYPE}
     return await store.db[NOTIFICATIONS].find(query).sort("created_at", 1).to_list()
+
+
+def counted(service: str, kind: str, outcome: str) -> float:
+    """The senders' count of reminders of a kind ended so, in this process."""
+    value = REGISTRY.get_sample_value(
+        "portal_reminders_total", {"service": service, "kind": kind, "outcome": outcome}
+    )
+    return value or 0.0
 
 
 def person() -> str:
@@ -287,7 +302,7 @@ class TestAppointmentReminders:
     """The real consumer's handler and senders on the real store, at chosen moments."""
 
     async def test_two_senders_remind_of_each_appointment_once(
-        self, store: Mongo, handle: Handle, make_sender: MakeSender
+        self, store: Mongo, handle: Handle, make_sender: MakeSender, service_tag: str
     ) -> None:
         people = [person() for _ in range(12)]
         for index, who in enumerate(people):
@@ -299,6 +314,7 @@ class TestAppointmentReminders:
             send_all(first, now=REMIND + MINUTE), send_all(second, now=REMIND + MINUTE)
         )
         assert sum(taken) == len(people)
+        assert counted(service_tag, "appointment_reminder", "sent") == len(people)
         for who in people:
             [notice] = await notices_of(store, who)
             assert notice["kind"] == "appointment_reminder"
@@ -381,7 +397,7 @@ class TestAppointmentReminders:
         assert len(await notices_of(store, who)) == 1
 
     async def test_not_once_the_appointment_has_started(
-        self, store: Mongo, handle: Handle, make_sender: MakeSender
+        self, store: Mongo, handle: Handle, make_sender: MakeSender, service_tag: str
     ) -> None:
         who = person()
         await handle(booked(who, STARTS))
@@ -389,6 +405,7 @@ class TestAppointmentReminders:
         assert await notices_of(store, who) == []
         late = await reminder(store, "appointment_reminder", "appointment-1")
         assert (late["status"], late["dropped_because"]) == ("dropped", "too_late")
+        assert counted(service_tag, "appointment_reminder", "dropped") == 1
 
     async def test_a_claim_left_by_a_dead_sender_is_sent_once_after_it_lapses(
         self, store: Mongo, handle: Handle, make_sender: MakeSender

@@ -17,6 +17,7 @@ from kit.loops import keep_working
 from kit.mongo import Document, Mongo, Session
 from notifications.inbox.consumers import Telling, emailed_at_the_cases_address
 from notifications.inbox.documents import CaseCopies
+from notifications.reminders.metrics import REMINDERS_ENDED
 from notifications.reminders.notices import reminder_notice
 from notifications.reminders.repository import ReminderRepository
 
@@ -37,9 +38,16 @@ class ReminderSender:
     """Sends due reminders until cancelled."""
 
     def __init__(
-        self, mongo: Mongo, *, telling: Telling, claim_seconds: float, poll_seconds: float
+        self,
+        mongo: Mongo,
+        *,
+        telling: Telling,
+        service: str,
+        claim_seconds: float,
+        poll_seconds: float,
     ) -> None:
         self.mongo = mongo
+        self.service = service
         self.reminders = ReminderRepository(mongo)
         self.copies = CaseCopies(mongo)
         self.telling = telling
@@ -68,18 +76,26 @@ class ReminderSender:
         if reminder is None:
             return False
         if int(reminder["attempts"]) > MAX_ATTEMPTS:
-            await self.reminders.mark_dropped(reminder, token=token, because="failed", now=now)
-            log.error("reminder given up", extra=self._facts(reminder))
+            if await self.reminders.mark_dropped(reminder, token=token, because="failed", now=now):
+                self._count(reminder, "dropped")
+                log.error("reminder given up", extra=self._facts(reminder))
             return True
         outcome = await self.mongo.transaction(
             functools.partial(self._tell, reminder=reminder, token=token, now=now)
         )
-        log.info(f"reminder {outcome}", extra=self._facts(reminder))
+        if outcome is not None:
+            self._count(reminder, outcome)
+        log.info(f"reminder {outcome or 'no longer ours'}", extra=self._facts(reminder))
         return True
+
+    def _count(self, reminder: Document, outcome: str) -> None:
+        REMINDERS_ENDED.labels(self.service, str(reminder["kind"]), outcome).inc()
 
     async def _tell(
         self, session: Session, *, reminder: Document, token: str, now: datetime
-    ) -> str:
+    ) -> str | None:
+        """Tell the reminder's person, or drop it; the outcome, or None when another sender
+        or an event took the reminder meanwhile."""
         authority = str(reminder["authority"])
         case = await self.copies.get(authority, str(reminder["case_id"]), session=session)
         send_by = reminder.get("send_by")
@@ -91,7 +107,7 @@ class ReminderSender:
                 session, reminder, token=token, because="nobody_to_tell", now=now
             )
         if not await self.reminders.mark_sent(reminder, token=token, now=now, session=session):
-            return "no longer ours"
+            return None
         await self.telling.tell(
             session,
             authority=authority,
@@ -104,12 +120,13 @@ class ReminderSender:
 
     async def _drop(
         self, session: Session, reminder: Document, *, token: str, because: str, now: datetime
-    ) -> str:
+    ) -> str | None:
         if not await self.reminders.mark_dropped(
             reminder, token=token, because=because, now=now, session=session
         ):
-            return "no longer ours"
-        return f"dropped: {because}"
+            return None
+        log.info("reminder dropped", extra={**self._facts(reminder), "because": because})
+        return "dropped"
 
     @staticmethod
     def _facts(reminder: Document) -> dict[str, object]:
