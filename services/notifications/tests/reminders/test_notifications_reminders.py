@@ -383,6 +383,29 @@ class TestAppointmentReminders:
         assert [n["kind"] for n in await notices_of(store, who)] == ["appointment_reminder"] * 2
         assert (await reminder(store, "appointment_reminder", "appointment-1"))["round"] == 2
 
+    async def test_a_time_changed_after_the_reminder_is_reminded_of_at_once(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        sender = make_sender()
+        await handle(booked(who, STARTS))
+        assert await sender.send_next(REMIND + MINUTE) is True
+        afternoon = STARTS + timedelta(hours=4)
+        same_day = AppointmentChanged.model_validate(
+            appointment(who, afternoon, sequence=1, previous_starts_at=STARTS)
+        )
+        await handle(same_day)
+        assert await send_all(sender, now=REMIND + 2 * MINUTE) == 1
+        told = [n["activity"] for n in await notices_of(store, who)]
+        assert "am 2yh ar 5 Ionawr 2027" in told[-1]
+        # Only its kind of appointment changed: nobody is told again.
+        changed = AppointmentChanged.model_validate(
+            appointment(who, afternoon, sequence=2, previous_starts_at=afternoon, how="video")
+        )
+        await handle(changed)
+        assert await send_all(sender, now=REMIND + 3 * MINUTE) == 0
+        assert len(await notices_of(store, who)) == 2
+
     async def test_the_same_booking_twice_reminds_once(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
     ) -> None:

@@ -134,8 +134,12 @@ class ReminderRepository(AuthorityRepository):
             "as_of": at,
             "updated_at": at,
         }
-        if found is not None and found["status"] == SENT and found["remind_at"] == change.remind_at:
-            # Told already for this very time: a change of other details tells nobody again.
+        if (
+            found is not None
+            and found["status"] == SENT
+            and (found.get("about"), found.get("remind_at")) == (change.about, change.remind_at)
+        ):
+            # Told already of this very time: a change of other details tells nobody again.
             return await self.update_one(authority, {"_id": key}, {"$set": facts}, session=session)
         if not change.late_is_useful and change.remind_at <= at:
             pending: Document = {"status": DROPPED, "dropped_because": "already_due"}
