@@ -48,6 +48,11 @@ MAIL_FROM = "no-reply@housing-portal.local"
 REFERENCE = "7070"
 DAYS_BEFORE_DUE = 3
 
+# An appointment at 10am on Tuesday 5 January 2027 (winter: UK time is UTC).
+STARTS = datetime(2027, 1, 5, 10, tzinfo=UTC)
+REMIND = datetime(2027, 1, 4, 9, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+
 Handle = Callable[..., Awaitable[Envelope]]
 MakeSender = Callable[..., ReminderSender]
 
@@ -171,6 +176,19 @@ def booked(person_id: str, starts_at: datetime, **extra: Any) -> AppointmentBook
     return AppointmentBooked.model_validate(appointment(person_id, starts_at, **extra))
 
 
+def moved(
+    person_id: str,
+    starts_at: datetime,
+    *,
+    sequence: int = 1,
+    previous: datetime = STARTS,
+    **extra: Any,
+) -> AppointmentChanged:
+    return AppointmentChanged.model_validate(
+        appointment(person_id, starts_at, sequence=sequence, previous_starts_at=previous, **extra)
+    )
+
+
 def task(person_id: str, target: date, **extra: Any) -> dict[str, Any]:
     return {
         "case_id": "case-1",
@@ -211,12 +229,6 @@ async def reminder(store: Mongo, kind: str, thing_id: str) -> Document:
     found = await store.db[REMINDERS].find_one({"_id": f"{AUTHORITY}:{kind}:case-1:{thing_id}"})
     assert found is not None
     return found
-
-
-# An appointment at 10am on Tuesday 5 January 2027 (winter: UK time is UTC).
-STARTS = datetime(2027, 1, 5, 10, tzinfo=UTC)
-REMIND = datetime(2027, 1, 4, 9, tzinfo=UTC)
-MINUTE = timedelta(minutes=1)
 
 
 class TestWhenPeopleAreReminded:
@@ -355,11 +367,7 @@ class TestAppointmentReminders:
         who = person()
         sender = make_sender()
         await handle(booked(who, STARTS))
-        later = STARTS + timedelta(days=7)
-        moved = AppointmentChanged.model_validate(
-            appointment(who, later, sequence=1, previous_starts_at=STARTS)
-        )
-        await handle(moved)
+        await handle(moved(who, STARTS + timedelta(days=7)))
         assert await sender.send_next(REMIND + MINUTE) is False
         assert await sender.send_next(REMIND + timedelta(days=7) + MINUTE) is True
         [notice] = await notices_of(store, who)
@@ -372,13 +380,10 @@ class TestAppointmentReminders:
         sender = make_sender()
         await handle(booked(who, STARTS))
         assert await sender.send_next(REMIND + MINUTE) is True
-        later = STARTS + timedelta(days=2)
-        moved = AppointmentChanged.model_validate(
-            appointment(who, later, sequence=1, previous_starts_at=STARTS)
-        )
-        envelope = await handle(moved)
+        two_days_later = moved(who, STARTS + timedelta(days=2))
+        envelope = await handle(two_days_later)
         # The same event again, as a broker may deliver it: nothing new.
-        await handle(moved, envelope=envelope)
+        await handle(two_days_later, envelope=envelope)
         assert await send_all(sender, now=REMIND + timedelta(days=2) + MINUTE) == 1
         assert [n["kind"] for n in await notices_of(store, who)] == ["appointment_reminder"] * 2
         assert (await reminder(store, "appointment_reminder", "appointment-1"))["round"] == 2
@@ -391,18 +396,12 @@ class TestAppointmentReminders:
         await handle(booked(who, STARTS))
         assert await sender.send_next(REMIND + MINUTE) is True
         afternoon = STARTS + timedelta(hours=4)
-        same_day = AppointmentChanged.model_validate(
-            appointment(who, afternoon, sequence=1, previous_starts_at=STARTS)
-        )
-        await handle(same_day)
+        await handle(moved(who, afternoon))
         assert await send_all(sender, now=REMIND + 2 * MINUTE) == 1
         told = [n["activity"] for n in await notices_of(store, who)]
         assert "am 2yh ar 5 Ionawr 2027" in told[-1]
         # Only its kind of appointment changed: nobody is told again.
-        changed = AppointmentChanged.model_validate(
-            appointment(who, afternoon, sequence=2, previous_starts_at=afternoon, how="video")
-        )
-        await handle(changed)
+        await handle(moved(who, afternoon, sequence=2, previous=afternoon, how="video"))
         assert await send_all(sender, now=REMIND + 3 * MINUTE) == 0
         assert len(await notices_of(store, who)) == 2
 
