@@ -136,6 +136,20 @@ async def notices_of(store: Mongo, user_id: str) -> list[Document]:
     return await store.db[NOTIFICATIONS].find(query).sort("created_at", 1).to_list()
 
 
+async def reminded(handle: Handle, sender: ReminderSender) -> str:
+    """Someone with the appointment at STARTS, reminded of it the morning before."""
+    who = person()
+    await handle(booked(who, STARTS))
+    assert await sender.send_next(REMIND + MINUTE) is True
+    return who
+
+
+async def nobody_told(store: Mongo, sender: ReminderSender, who: str, *, at: datetime) -> None:
+    """Nothing is due for the sender at `at`, and the person was never reminded."""
+    assert await sender.send_next(at) is False
+    assert await notices_of(store, who) == []
+
+
 def counted(service: str, kind: str, outcome: str) -> float:
     """The senders' count of reminders of a kind ended so, in this process."""
     value = REGISTRY.get_sample_value(
@@ -345,8 +359,7 @@ class TestAppointmentReminders:
         who = person()
         await handle(booked(who, STARTS))
         await handle(AppointmentCancelled.model_validate(appointment(who, STARTS)))
-        assert await make_sender().send_next(REMIND + MINUTE) is False
-        assert await notices_of(store, who) == []
+        await nobody_told(store, make_sender(), who, at=REMIND + MINUTE)
         dropped = await reminder(store, "appointment_reminder", "appointment-1")
         assert (dropped["status"], dropped["dropped_because"]) == ("dropped", "cancelled")
 
@@ -358,8 +371,7 @@ class TestAppointmentReminders:
         cancelled = AppointmentCancelled.model_validate(appointment(who, STARTS))
         await handle(cancelled, occurred_at=booked_at + timedelta(seconds=5))
         await handle(booked(who, STARTS), occurred_at=booked_at)
-        assert await make_sender().send_next(REMIND + MINUTE) is False
-        assert await notices_of(store, who) == []
+        await nobody_told(store, make_sender(), who, at=REMIND + MINUTE)
 
     async def test_a_moved_appointment_is_reminded_of_at_its_new_time(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
@@ -376,10 +388,8 @@ class TestAppointmentReminders:
     async def test_moved_after_the_reminder_reminds_again_once(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
     ) -> None:
-        who = person()
         sender = make_sender()
-        await handle(booked(who, STARTS))
-        assert await sender.send_next(REMIND + MINUTE) is True
+        who = await reminded(handle, sender)
         two_days_later = moved(who, STARTS + timedelta(days=2))
         envelope = await handle(two_days_later)
         # The same event again, as a broker may deliver it: nothing new.
@@ -391,10 +401,8 @@ class TestAppointmentReminders:
     async def test_a_time_changed_after_the_reminder_is_reminded_of_at_once(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
     ) -> None:
-        who = person()
         sender = make_sender()
-        await handle(booked(who, STARTS))
-        assert await sender.send_next(REMIND + MINUTE) is True
+        who = await reminded(handle, sender)
         afternoon = STARTS + timedelta(hours=4)
         await handle(moved(who, afternoon))
         assert await send_all(sender, now=REMIND + 2 * MINUTE) == 1
@@ -469,8 +477,7 @@ class TestClosedCases:
             closed_at=datetime.now(UTC),
         )
         await handle(closed, actor="officer-1")
-        assert await make_sender().send_next(datetime(2027, 2, 2, tzinfo=UTC)) is False
-        assert await notices_of(store, who) == []
+        await nobody_told(store, make_sender(), who, at=datetime(2027, 2, 2, tzinfo=UTC))
         for kind, thing in (("appointment_reminder", "appointment-1"), ("task_overdue", "task-1")):
             ended = await reminder(store, kind, thing)
             assert (ended["status"], ended["dropped_because"]) == ("dropped", "case_closed")
@@ -502,8 +509,7 @@ class TestDueDates:
         target = date(2027, 1, 31)
         await handle(task_set(who, target))
         await handle(TaskCompleted.model_validate({**task(who, target), "completed_by": who}))
-        assert await make_sender().send_next(datetime(2027, 2, 2, tzinfo=UTC)) is False
-        assert await notices_of(store, who) == []
+        await nobody_told(store, make_sender(), who, at=datetime(2027, 2, 2, tzinfo=UTC))
 
     async def test_a_landlords_task_set_again_is_overdue_at_its_new_target(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
@@ -555,8 +561,7 @@ class TestDueDates:
             include={"case_id", "reference", "person_id", "language", "plan_id", "action_id"}
         )
         await handle(PlanActionEnded(**facts, issue_number=1, how="complete"))
-        assert await make_sender().send_next(datetime(2027, 1, 7, 9, 1, tzinfo=UTC)) is False
-        assert await notices_of(store, who) == []
+        await nobody_told(store, make_sender(), who, at=datetime(2027, 1, 7, 9, 1, tzinfo=UTC))
         assert (await reminder(store, "plan_action_due_soon", "action-1"))["dropped_because"] == (
             "done"
         )
@@ -585,8 +590,7 @@ class TestDueDates:
         self, store: Mongo, handle: Handle, make_sender: MakeSender
     ) -> None:
         who = await asked_and_sent(handle)
-        assert await make_sender().send_next(datetime(2027, 1, 7, 9, 1, tzinfo=UTC)) is False
-        assert await notices_of(store, who) == []
+        await nobody_told(store, make_sender(), who, at=datetime(2027, 1, 7, 9, 1, tzinfo=UTC))
 
     async def test_a_document_rejected_is_reminded_of_again_at_its_time(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
