@@ -362,6 +362,8 @@ class TestAppointmentReminders:
         await nobody_told(store, make_sender(), who, at=REMIND + MINUTE)
         dropped = await reminder(store, "appointment_reminder", "appointment-1")
         assert (dropped["status"], dropped["dropped_because"]) == ("dropped", "cancelled")
+        # Ended: forgotten in time.
+        assert dropped["ended_at"] is not None
 
     async def test_a_cancellation_heard_first_is_not_undone_by_the_booking(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
@@ -394,6 +396,8 @@ class TestAppointmentReminders:
         envelope = await handle(two_days_later)
         # The same event again, as a broker may deliver it: nothing new.
         await handle(two_days_later, envelope=envelope)
+        again = await reminder(store, "appointment_reminder", "appointment-1")
+        assert (again["status"], "ended_at" in again) == ("scheduled", False)
         assert await send_all(sender, now=REMIND + timedelta(days=2) + MINUTE) == 1
         assert [n["kind"] for n in await notices_of(store, who)] == ["appointment_reminder"] * 2
         assert (await reminder(store, "appointment_reminder", "appointment-1"))["round"] == 2

@@ -1,10 +1,13 @@
 """The stored reminder, and the indexes its queries use."""
 
+from datetime import timedelta
 from typing import Literal
 
 from kit.mongo import Index
 
 REMINDERS = "reminders"
+# Events are redelivered or replayed within days; an ended reminder is kept far longer.
+FORGET_ENDED_AFTER = timedelta(days=180)
 
 ReminderStatus = Literal["scheduled", "sending", "sent", "dropped"]
 SCHEDULED: ReminderStatus = "scheduled"
@@ -37,12 +40,22 @@ DROPPED: ReminderStatus = "dropped"
 #                 what a newer one did
 #   dropped_because  why it was dropped: "cancelled", "done", "too_late", "nobody_to_tell",
 #                 "already_due", "failed", "case_closed"
+#   ended_at      when it was sent or dropped; removed if it is scheduled again. Ended
+#                 reminders are forgotten a while after (they only stop older events, heard
+#                 late, from scheduling them again)
 #   created_at, updated_at, sent_at
 
 REMINDER_INDEXES = [
     # The senders' claims: the equality on status keeps each claim to the due ones of one
     # status, walked by time.
     Index(REMINDERS, [("status", 1), ("due_at", 1)], name="by_status_due"),
+    # Ended reminders are forgotten long after any event about them could still arrive.
+    Index(
+        REMINDERS,
+        [("ended_at", 1)],
+        name="ended_expiry",
+        options={"expireAfterSeconds": int(FORGET_ENDED_AFTER.total_seconds())},
+    ),
     # Ending the pending reminders of a case that was closed.
     Index(REMINDERS, [("authority", 1), ("case_id", 1), ("status", 1)], name="by_case_status"),
 ]

@@ -68,13 +68,16 @@ class ReminderRepository(AuthorityRepository):
                 "dropped_because": change.because,
                 "round": 0,
                 "as_of": at,
+                "ended_at": at,
                 "created_at": at,
                 "updated_at": at,
             }
             return await self.insert(authority, record, session=session)
         update: Document = {"$set": {"as_of": at, "updated_at": at}}
         if found["status"] in (SCHEDULED, SENDING):
-            update["$set"].update({"status": DROPPED, "dropped_because": change.because})
+            update["$set"].update(
+                {"status": DROPPED, "dropped_because": change.because, "ended_at": at}
+            )
             # A sender holding it loses its claim: its outcome is refused.
             update["$unset"] = NOT_PENDING
         return await self.update_one(authority, {"_id": key}, update, session=session)
@@ -103,7 +106,7 @@ class ReminderRepository(AuthorityRepository):
                     "as_of": at,
                     "updated_at": at,
                 },
-                "$unset": {"dropped_because": ""},
+                "$unset": {"dropped_because": "", "ended_at": ""},
                 "$inc": {"round": 1},
             },
             session=session,
@@ -142,11 +145,15 @@ class ReminderRepository(AuthorityRepository):
             # Told already of this very time: a change of other details tells nobody again.
             return await self.update_one(authority, {"_id": key}, {"$set": facts}, session=session)
         if not change.late_is_useful and change.remind_at <= at:
-            pending: Document = {"status": DROPPED, "dropped_because": "already_due"}
+            pending: Document = {
+                "status": DROPPED,
+                "dropped_because": "already_due",
+                "ended_at": at,
+            }
             unset = NOT_PENDING
         else:
             pending = {"status": SCHEDULED, "due_at": change.remind_at, "attempts": 0}
-            unset = {"claim": "", "dropped_because": ""}
+            unset = {"claim": "", "dropped_because": "", "ended_at": ""}
         if found is None:
             record = {**facts, **pending, "_id": key, "round": 1, "created_at": at}
             return await self.insert(authority, record, session=session)
@@ -168,6 +175,7 @@ class ReminderRepository(AuthorityRepository):
                     "status": DROPPED,
                     "dropped_because": "case_closed",
                     "as_of": _to_store(at),
+                    "ended_at": at,
                     "updated_at": at,
                 },
                 "$unset": NOT_PENDING,
@@ -231,7 +239,7 @@ class ReminderRepository(AuthorityRepository):
         updated = await self.update_one(
             str(reminder["authority"]),
             while_held(reminder, holding=SENDING, token=token),
-            {"$set": {**ended, "updated_at": now}, "$unset": NOT_PENDING},
+            {"$set": {**ended, "ended_at": now, "updated_at": now}, "$unset": NOT_PENDING},
             session=session,
         )
         return updated is not None
