@@ -468,6 +468,31 @@ class TestAppointmentReminders:
         assert len(await notices_of(store, who)) == 1
 
 
+class TestTheStoreReadsOnlyDueReminders:
+    async def test_the_claim_reads_the_due_ones_by_index(
+        self, store: Mongo, handle: Handle
+    ) -> None:
+        for index in range(6):
+            # One due the morning before 5 January, five on later days.
+            starts = STARTS + timedelta(days=index)
+            await handle(booked(person(), starts, appointment_id=f"appointment-{index}"))
+        explained = await store.db.command(
+            "explain",
+            {
+                "find": REMINDERS,
+                "filter": {"status": "scheduled", "due_at": {"$lte": REMIND + MINUTE}},
+                "sort": {"due_at": 1},
+                "limit": 1,
+            },
+            verbosity="executionStats",
+        )
+        stage = explained["queryPlanner"]["winningPlan"]
+        while "indexName" not in stage and "inputStage" in stage:
+            stage = stage["inputStage"]
+        assert stage["indexName"] == "by_status_due"
+        assert explained["executionStats"]["totalDocsExamined"] == 1
+
+
 class TestClosedCases:
     async def test_nothing_on_a_closed_case_is_reminded_of(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
