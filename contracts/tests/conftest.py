@@ -32,6 +32,7 @@ from contracts.events.casework_meetings import (
 )
 from contracts.events.casework_plans import (
     PlanActionAssigned,
+    PlanActionEnded,
     PlanAgreed,
     PlanDisagreed,
     PlanIssued,
@@ -243,6 +244,7 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
             target_date=NOW.date() + timedelta(days=14),
             review_date=NOW.date() + timedelta(days=28),
         ),
+        PlanActionEnded(**PLAN, action_id="ac710", how="complete"),
         PlanAgreed(**PLAN),
         PlanDisagreed(**PLAN),
         PlanSubmittedForReview(**PLAN, submitted_at=NOW),

@@ -26,6 +26,7 @@ from contracts.events.casework_meetings import (
 )
 from contracts.events.casework_plans import (
     PlanActionAssigned,
+    PlanActionEnded,
     PlanAgreed,
     PlanDisagreed,
     PlanIssued,
@@ -109,6 +110,7 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     LetterAcknowledged,
     PlanIssued,
     PlanActionAssigned,
+    PlanActionEnded,
     PlanAgreed,
     PlanDisagreed,
     PlanSubmittedForReview,
@@ -149,6 +151,7 @@ __all__ = [
     "PasswordChanged",
     "PasswordResetRequested",
     "PlanActionAssigned",
+    "PlanActionEnded",
     "PlanAgreed",
     "PlanDisagreed",
     "PlanIssued",

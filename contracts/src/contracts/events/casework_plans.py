@@ -15,6 +15,8 @@ from contracts.events.cases import Identifier, Reference
 from contracts.fields import Language
 from contracts.payload import EventPayload
 
+# How an applicant's action ended: they marked it complete, or it was taken off the plan.
+ActionEnd = Literal["complete", "removed"]
 ActionCategory = Literal[
     "generic",
     "financial",
@@ -66,6 +68,17 @@ class PlanActionAssigned(EventPayload, _OnPlan):
     required: bool
     target_date: date
     review_date: date
+
+
+class PlanActionEnded(EventPayload, _OnPlan):
+    """One of the applicant's actions needs no more doing: they marked it complete, or it was
+    removed from the plan."""
+
+    event_type = "cases.plan.action_ended"
+    event_version = 1
+
+    action_id: Identifier
+    how: ActionEnd
 
 
 class PlanAgreed(EventPayload, _OnPlan):

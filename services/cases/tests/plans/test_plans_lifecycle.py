@@ -448,6 +448,39 @@ class TestEvents:
         outbox = [event["type"] for event in await cases_store.events(work.case["id"])]
         assert outbox.count("cases.plan.action_assigned") == 2
 
+    async def test_an_applicants_action_completed_or_removed_is_published_once(
+        self, api: CasesApi, stack: Stack
+    ) -> None:
+        work = await referral_with_people(api)
+        async with heard(stack, "cases.plan.action_ended") as hear:
+            plan = await issued_plan(api, work)
+            plan = await add(api, work.officer, work, plan, text="Another of yours")
+            plan = await issue(api, work, plan)
+            mine, theirs, another = plan["actions"]
+            done = {"progress": "complete"}
+            for _ in range(2):
+                plan = await expect(
+                    await plan_call(
+                        api, work.applicant, work, "PATCH", f"/actions/{mine['id']}", plan, done
+                    ),
+                    200,
+                )
+            # The officer's own action ends nobody's reminder.
+            for action in (theirs, another):
+                plan = await expect(
+                    await plan_call(
+                        api, work.officer, work, "DELETE", f"/actions/{action['id']}", plan
+                    ),
+                    200,
+                )
+            events = await hear(work.case["id"], 2)
+        ended = [
+            (payload.model_dump()["action_id"], payload.model_dump()["how"])
+            for _, payload in events
+        ]
+        assert ended == [(mine["id"], "complete"), (another["id"], "removed")]
+        assert all(payload.model_dump()["issue_number"] == 2 for _, payload in events)
+
 
 class TestProgress:
     async def test_days_since_first_issued_of_the_56(

@@ -53,6 +53,29 @@ class Settings(ServiceSettings):
         default=4, ge=1, le=64, description="Emails one worker sends at the same time."
     )
 
+    reminder_days_before_due: int = Field(
+        default=3,
+        ge=1,
+        le=30,
+        description="How many days before a document or plan action is due people are reminded.",
+    )
+    reminder_claim_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "How long a sender owns a due reminder; a crashed sender's claim lapses after it."
+        ),
+    )
+    reminder_poll_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=300,
+        description=(
+            "How often an idle sender looks for reminders come due: one scheduled due already "
+            "wakes its worker's sender at once."
+        ),
+    )
+
     @model_validator(mode="after")
     def _claim_outlasts_a_send(self) -> "Settings":
         # A claim that lapses while its sender still waits on the relay would let a second

@@ -47,6 +47,7 @@ from notifications.inbox.activity import NOTICE_KINDS, notices_for
 from notifications.inbox.consumers import known_case, notice_email
 from notifications.inbox.documents import CASE_COPIES, document_notices
 from notifications.inbox.models import NOTIFICATIONS
+from notifications.reminders.notices import REMINDER_KINDS
 from portalstack.endpoints import Stack
 
 Publish = Callable[..., Awaitable[Envelope]]
@@ -597,6 +598,7 @@ class TestWhoIsTold:
 
     def test_every_kind_is_told_by_some_rule(self) -> None:
         told = {told.kind for told in CASEWORK} | {told.kind for told in DOCUMENTS}
+        told |= set(REMINDER_KINDS)
         casework_kinds = set(NOTICE_KINDS[NOTICE_KINDS.index("task_assigned") :])
         assert told == casework_kinds
 

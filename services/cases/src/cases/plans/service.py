@@ -53,7 +53,9 @@ from cases.plans.schemas import (
     StartRequest,
 )
 from contracts.events.casework_plans import (
+    ActionEnd,
     PlanActionAssigned,
+    PlanActionEnded,
     PlanAgreed,
     PlanDisagreed,
     PlanIssued,
@@ -281,11 +283,13 @@ class PlanService(ForAuthority):
         }
         if part == "staff":
             update["status"] = "draft"
+        completed = action.progress != "complete" and changed_action.progress == "complete"
         return await self._commit(
             case,
             plan,
             plan.model_copy(update=update),
             "plan_action_updated",
+            events=self._ended(case, plan, action, "complete") if completed else [],
             staff_only=part == "staff",
             details={
                 "action_id": action.id,
@@ -309,6 +313,7 @@ class PlanService(ForAuthority):
             plan,
             plan.model_copy(update=update),
             "plan_action_removed",
+            events=self._ended(case, plan, action, "removed"),
             staff_only=part == "staff",
             details={"action_id": action.id, "category": action.category},
         )
@@ -427,6 +432,19 @@ class PlanService(ForAuthority):
             "plan_id": plan.id,
             "issue_number": number,
         }
+
+    def _ended(
+        self, case: CaseRecord, plan: PlanRecord, action: ActionRecord, how: ActionEnd
+    ) -> list[EventPayload]:
+        """The event that tells of an applicant's action ended, once the plan was issued to
+        them (so that they are reminded of it no more)."""
+        if action.by_whom != "applicant" or plan.issue_number < 1:
+            return []
+        return [
+            PlanActionEnded(
+                **self._on_plan(case, plan, plan.issue_number), action_id=action.id, how=how
+            )
+        ]
 
     def _action(self, plan: PlanRecord, action_id: str) -> ActionRecord:
         found = plan.action(action_id)

@@ -54,25 +54,43 @@ class EmailQueue:
 
     async def add(self, envelope: Envelope, email: AccountEmail, session: Session) -> None:
         """Queue the event's email, unless it was queued already."""
-        event_id = str(envelope.id)
+        await self.add_for(
+            email,
+            session,
+            authority_slug=envelope.authority,
+            event_id=str(envelope.id),
+            event_type=envelope.type,
+        )
+
+    async def add_for(
+        self,
+        email: AccountEmail,
+        session: Session,
+        *,
+        authority_slug: str,
+        event_id: str,
+        event_type: str,
+    ) -> None:
+        """Queue an email for what `event_id` names (an event, or a reminder's round),
+        unless it was queued already."""
         if await self.deliveries.queued_for(
-            envelope.authority, event_id=event_id, template=email.template, session=session
+            authority_slug, event_id=event_id, template=email.template, session=session
         ):
             return
-        authority = await self.authorities.get(envelope.authority)
+        authority = await self.authorities.get(authority_slug)
         if authority is None:
             # The registry copy arrives on another queue and may be behind: the consumer's
             # retries give it time, and a message still stuck is parked, not lost.
-            raise AuthorityNotKnownYet(f"no local record of authority {envelope.authority!r}")
+            raise AuthorityNotKnownYet(f"no local record of authority {authority_slug!r}")
         facts = authority_facts(authority)
         rendered = self.templates.render(
             email.template, {**email.facts, "authority": facts}, language=email.language
         )
         delivery = await self.deliveries.queue(
             session,
-            authority=envelope.authority,
+            authority=authority_slug,
             event_id=event_id,
-            event_type=envelope.type,
+            event_type=event_type,
             template=email.template,
             user_id=email.user_id,
             to=email.to,

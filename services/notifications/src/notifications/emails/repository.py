@@ -5,8 +5,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
-
+from kit.claims import claim_due, while_held
 from kit.mongo import Document, Session
 from kit.pagination import Position, newest_first
 from kit.repository import AuthorityRepository, scoped
@@ -90,19 +89,13 @@ class DeliveryRepository(AuthorityRepository):
         so a sender that died mid-send gives its delivery back without anyone noticing.
         The update is atomic: two senders never hold one delivery.
         """
-        return await self.collection.find_one_and_update(
-            {"due_at": {"$lte": now}, "status": {"$in": list(PENDING)}},
-            {
-                "$set": {
-                    "status": SENDING,
-                    "claim": token,
-                    "due_at": now + hold_for,
-                    "updated_at": now,
-                },
-                "$inc": {"attempts": 1},
-            },
-            sort=[("due_at", 1)],
-            return_document=ReturnDocument.AFTER,
+        return await claim_due(
+            self.collection,
+            {"status": {"$in": list(PENDING)}},
+            holding=SENDING,
+            token=token,
+            now=now,
+            hold_for=hold_for,
         )
 
     async def mark_sent(self, delivery: Document, *, token: str, now: datetime) -> bool:
@@ -156,7 +149,7 @@ class DeliveryRepository(AuthorityRepository):
         """Apply a sender's outcome only while its claim still holds."""
         updated = await self.update_one(
             str(delivery["authority"]),
-            {"_id": delivery["_id"], "status": SENDING, "claim": token},
+            while_held(delivery, holding=SENDING, token=token),
             update,
         )
         return updated is not None

@@ -2,6 +2,7 @@
 person allows one."""
 
 from dataclasses import replace
+from datetime import datetime
 
 from contracts.envelope import Envelope
 from contracts.events.cases import DraftRemoved
@@ -78,15 +79,60 @@ def known_case(payload: CaseEvent) -> KnownCase:
     )
 
 
-def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -> Subscription:
-    """Record each event's notices and queue their emails, in the consumer's transaction."""
-    notifications = NotificationRepository(mongo)
-    preferences = PreferenceRepository(mongo)
-    copies = CaseCopies(mongo)
+class Telling:
+    """Records notices and queues the emails of those a person may be emailed about: the one
+    way every event and every reminder tells people."""
 
-    async def wants_email(authority: str, notice: Notice, session: Session) -> bool:
-        chosen = await preferences.get(authority, notice.user_id, session=session)
+    def __init__(self, mongo: Mongo, *, emails: EmailQueue, portal_url: str) -> None:
+        self.notifications = NotificationRepository(mongo)
+        self.preferences = PreferenceRepository(mongo)
+        self.emails = emails
+        self.portal_url = portal_url
+
+    async def wants_email(self, authority: str, notice: Notice, session: Session) -> bool:
+        """Whether the person left emails of this kind on."""
+        chosen = await self.preferences.get(authority, notice.user_id, session=session)
         return chosen is None or notice.kind not in chosen.get("email_off", [])
+
+    async def tell(
+        self,
+        session: Session,
+        *,
+        authority: str,
+        notices: list[Notice],
+        event_id: str,
+        event_type: str,
+        at: datetime,
+    ) -> None:
+        """Record each notice once, with its email, in the caller's transaction."""
+        for notice in notices:
+            if await self.notifications.told(
+                authority, event_id=event_id, notice=notice, session=session
+            ):
+                continue
+            await self.notifications.add(
+                session,
+                authority=authority,
+                notice=notice,
+                event_id=event_id,
+                event_type=event_type,
+                at=at,
+            )
+            log.info("notice recorded", extra={"kind": notice.kind, "event_id": event_id})
+            email = notice_email(notice, portal_url=self.portal_url)
+            if email is not None and await self.wants_email(authority, notice, session):
+                await self.emails.add_for(
+                    email,
+                    session,
+                    authority_slug=authority,
+                    event_id=event_id,
+                    event_type=event_type,
+                )
+
+
+def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
+    """Record each event's notices and queue their emails, in the consumer's transaction."""
+    copies = CaseCopies(mongo)
 
     async def notices_of(
         envelope: Envelope, payload: EventPayload, session: Session
@@ -110,32 +156,25 @@ def notices_subscription(mongo: Mongo, *, emails: EmailQueue, portal_url: str) -
     async def tell(envelope: Envelope, payload: EventPayload, session: Session) -> None:
         if isinstance(payload, DraftRemoved):
             # Nobody can see the case any more: its notices would lead nowhere.
-            await notifications.forget_case(envelope.authority, payload.case_id, session=session)
+            await telling.notifications.forget_case(
+                envelope.authority, payload.case_id, session=session
+            )
             await copies.forget(envelope.authority, payload.case_id, session=session)
             return
         if isinstance(payload, CaseEvent):
             await copies.remember(
                 envelope.authority, known_case(payload), at=envelope.occurred_at, session=session
             )
-        for notice in await notices_of(envelope, payload, session):
-            if await notifications.told(
-                envelope.authority, event_id=str(envelope.id), notice=notice, session=session
-            ):
-                continue
-            await notifications.add(
-                session,
-                authority=envelope.authority,
-                notice=notice,
-                event_id=str(envelope.id),
-                event_type=envelope.type,
-                # When it happened, not when it was heard of: events of one case may be
-                # handled out of order, and the list must still show them as they happened.
-                at=envelope.occurred_at,
-            )
-            log.info("notice recorded", extra={"kind": notice.kind, "event_id": str(envelope.id)})
-            email = notice_email(notice, portal_url=portal_url)
-            if email is not None and await wants_email(envelope.authority, notice, session):
-                await emails.add(envelope, email, session)
+        await telling.tell(
+            session,
+            authority=envelope.authority,
+            notices=await notices_of(envelope, payload, session),
+            event_id=str(envelope.id),
+            event_type=envelope.type,
+            # When it happened, not when it was heard of: events of one case may be
+            # handled out of order, and the list must still show them as they happened.
+            at=envelope.occurred_at,
+        )
 
     return Subscription(
         purpose=CASE_NOTICES,

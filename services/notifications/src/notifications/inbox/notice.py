@@ -37,12 +37,17 @@ NoticeKind = Literal[
     "document_verified",
     "document_rejected",
     "document_uploaded",
+    # Reminders, told when their time comes rather than when an event happens.
+    "appointment_reminder",
+    "document_due_soon",
+    "plan_action_due_soon",
+    "task_overdue",
 ]
 # Every kind a person may hear of, in the order the preferences list them.
 NOTICE_KINDS: tuple[NoticeKind, ...] = get_args(NoticeKind)
-# The kinds of casework and documents: their events name no email address, so an applicant is
-# emailed of them at the address the case's own events last gave, in one plain email that
-# says only what the notice says.
+# The kinds of casework, documents and reminders: their events name no email address, so an
+# applicant is emailed of them at the address the case's own events last gave, in one plain
+# email that says only what the notice says.
 CASEWORK_KINDS = frozenset(NOTICE_KINDS[NOTICE_KINDS.index("task_assigned") :])
 # Officers and landlords' users are told in English: the portal holds no language of theirs yet.
 STAFF_LANGUAGE: Language = "en"

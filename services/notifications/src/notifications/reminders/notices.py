@@ -1,0 +1,73 @@
+"""What a reminder tells its person: a notice like any other, saying what is due and when."""
+
+from datetime import date, datetime
+from typing import cast
+
+from babel.dates import format_date
+
+from contracts.fields import Language
+from kit.mongo import Document
+from notifications.emails.rendering import CATALOGUES, uk_time
+from notifications.inbox.documents import KnownCase
+from notifications.inbox.notice import STAFF_LANGUAGE, Notice, NoticeKind
+
+REMINDER_KINDS: tuple[NoticeKind, ...] = (
+    "appointment_reminder",
+    "document_due_soon",
+    "plan_action_due_soon",
+    "task_overdue",
+)
+
+
+def reminder_activity(kind: NoticeKind, *, reference: str, about: str, language: Language) -> str:
+    """What a reminder says, in the person's language: the case's reference and when the
+    thing is, never what it is about."""
+    catalogue = CATALOGUES[language]
+    if kind == "appointment_reminder":
+        when = uk_time(datetime.fromisoformat(about), language)
+        text = catalogue.gettext(
+            "Reminder: you have an appointment at %(when)s on case %(reference)s"
+        )
+        return text % {"when": when, "reference": reference}
+    day = format_date(date.fromisoformat(about), "d MMMM y", locale=language)
+    texts: dict[NoticeKind, str] = {
+        "document_due_soon": catalogue.gettext(
+            "Reminder: a document we asked for on case %(reference)s is due by %(day)s"
+        ),
+        "plan_action_due_soon": catalogue.gettext(
+            "Reminder: an action in your Personal Housing Plan on case %(reference)s is due "
+            "by %(day)s"
+        ),
+        "task_overdue": catalogue.gettext(
+            "A task on case %(reference)s was due by %(day)s and is now overdue"
+        ),
+    }
+    return texts[kind] % {"day": day, "reference": reference}
+
+
+def reminder_notice(reminder: Document, case: KnownCase | None) -> Notice | None:
+    """The notice a due reminder tells; None when nobody is known to tell (a document
+    request's case never heard of)."""
+    user_id = reminder.get("user_id") or (case.applicant_id if case is not None else None)
+    reference = reminder.get("reference") or (case.reference if case is not None else None)
+    if user_id is None or reference is None:
+        return None
+    audience = reminder["audience"]
+    language = cast(
+        Language,
+        reminder.get("language") or (case.language if case is not None else STAFF_LANGUAGE),
+    )
+    # Only an applicant's language is known; landlords' users read English.
+    told_in: Language = language if audience == "applicant" else STAFF_LANGUAGE
+    kind = cast(NoticeKind, reminder["kind"])
+    return Notice(
+        kind=kind,
+        user_id=str(user_id),
+        audience=audience,
+        language=told_in,
+        activity=reminder_activity(
+            kind, reference=str(reference), about=str(reminder["about"]), language=told_in
+        ),
+        link=str(reminder["link"]),
+        case_id=str(reminder["case_id"]),
+    )
