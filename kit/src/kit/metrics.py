@@ -30,6 +30,11 @@ EVENTS_CONSUMED = Counter(
     "Events handled by a consumer, by outcome.",
     ["service", "consumer", "type", "outcome"],
 )
+EVENT_BATCHES = Counter(
+    "portal_event_batches_total",
+    "Batches of several events a consumer handled in one transaction.",
+    ["service", "consumer"],
+)
 EVENTS_RETRIED = Counter(
     "portal_events_retried_total", "Events sent back for a later retry.", ["service", "consumer"]
 )

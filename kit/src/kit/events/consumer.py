@@ -16,7 +16,13 @@ from contracts.payload import EventPayload
 from contracts.registry import validate_envelope
 from kit import logs
 from kit.events.broker import Broker, declare_exchange
-from kit.metrics import DEAD_LETTER_DEPTH, EVENTS_CONSUMED, EVENTS_DEAD_LETTERED, EVENTS_RETRIED
+from kit.metrics import (
+    DEAD_LETTER_DEPTH,
+    EVENT_BATCHES,
+    EVENTS_CONSUMED,
+    EVENTS_DEAD_LETTERED,
+    EVENTS_RETRIED,
+)
 from kit.mongo import Index, Mongo, Session
 
 log = logs.get_logger("kit.events.consumer")
@@ -233,6 +239,7 @@ class EventConsumer:
                 for delivery in batch:
                     await self._handle(*delivery)
                 continue
+            EVENT_BATCHES.labels(self.service, self.queue).inc()
             for (message, envelope, _), done in zip(batch, fresh, strict=True):
                 outcome = "processed" if done else "duplicate"
                 EVENTS_CONSUMED.labels(self.service, self.queue, envelope.type, outcome).inc()

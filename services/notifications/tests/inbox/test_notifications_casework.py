@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from tests.support.cases import REFERRAL, Caller, CasesApi
+from tests.support.metrics import counted
 from tests.support.polling import eventually
 from tests.support.tasks_and_messages import send_message, set_task, task_change
 
@@ -622,17 +623,12 @@ async def handled_count(stack: Stack, event_type: str) -> float:
     """How many events of a type the running service's notices consumer has handled, new or
     copies. Another test's late copies could only end a wait early, never make a wrong
     answer pass."""
-    async with httpx.AsyncClient(base_url=stack.service_urls["notifications"]) as client:
-        response = await client.get("/metrics")
-    total = 0.0
-    for line in response.text.splitlines():
-        if (
-            line.startswith("portal_events_consumed_total{")
-            and 'consumer="notifications.notices"' in line
-            and f'type="{event_type}"' in line
-        ):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
+    return await counted(
+        stack.service_urls["notifications"],
+        "portal_events_consumed_total",
+        consumer="notifications.notices",
+        type=event_type,
+    )
 
 
 async def publish_twice(

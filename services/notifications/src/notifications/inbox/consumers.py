@@ -1,6 +1,7 @@
 """The consumer that tells people of events: a notice in the portal, and an email where the
 person allows one."""
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -8,7 +9,7 @@ from contracts.envelope import Envelope
 from contracts.events.cases import DraftRemoved
 from contracts.payload import EventPayload
 from kit import logs
-from kit.events.consumer import Subscription
+from kit.events.consumer import Event, Subscription
 from kit.mongo import Mongo, Session
 from notifications.emails.account import AccountEmail
 from notifications.emails.consumers import EmailQueue
@@ -21,7 +22,7 @@ from notifications.inbox.documents import (
     document_notices,
 )
 from notifications.inbox.notice import CASEWORK_KINDS
-from notifications.inbox.repository import NotificationRepository, PreferenceRepository
+from notifications.inbox.repository import NotificationRepository, PreferenceRepository, Told
 
 log = logs.get_logger("notifications.inbox.consumers")
 
@@ -104,30 +105,72 @@ class Telling:
         event_type: str,
         at: datetime,
     ) -> None:
-        """Record each notice once, with its email, in the caller's transaction."""
-        for notice in notices:
-            if await self.notifications.told(
-                authority, event_id=event_id, notice=notice, session=session
-            ):
-                continue
-            await self.notifications.add(
-                session,
-                authority=authority,
-                notice=notice,
-                event_id=event_id,
-                event_type=event_type,
-                at=at,
+        """Record each notice of one event once, with its email, in the caller's transaction."""
+        await self.tell_all(
+            session, [Told(authority, n, event_id, event_type, at) for n in notices]
+        )
+
+    async def tell_all(self, session: Session, told: Sequence[Told]) -> None:
+        """Record each notice once, with its email, in the caller's transaction: for any
+        number of events, one read of what was recorded already and one write."""
+        new: list[Told] = []
+        for authority in dict.fromkeys(entry.authority for entry in told):
+            mine = [entry for entry in told if entry.authority == authority]
+            recorded = await self.notifications.told_already(
+                authority, [entry.event_id for entry in mine], session=session
             )
-            log.info("notice recorded", extra={"kind": notice.kind, "event_id": event_id})
-            email = notice_email(notice, portal_url=self.portal_url)
-            if email is not None and await self.wants_email(authority, notice, session):
+            for entry in mine:
+                if entry.key not in recorded:
+                    recorded.add(entry.key)
+                    new.append(entry)
+        await self.notifications.add_all(session, new)
+        for entry in new:
+            log.info(
+                "notice recorded", extra={"kind": entry.notice.kind, "event_id": entry.event_id}
+            )
+            email = notice_email(entry.notice, portal_url=self.portal_url)
+            if email is not None and await self.wants_email(entry.authority, entry.notice, session):
                 await self.emails.add_for(
                     email,
                     session,
-                    authority_slug=authority,
-                    event_id=event_id,
-                    event_type=event_type,
+                    authority_slug=entry.authority,
+                    event_id=entry.event_id,
+                    event_type=entry.event_type,
                 )
+
+
+class KnownCases:
+    """The copies of the cases a batch of events is about, read together and kept up to date
+    as the batch's own case events change them."""
+
+    def __init__(self, copies: CaseCopies, session: Session) -> None:
+        self.copies = copies
+        self.session = session
+        self.known: dict[tuple[str, str], KnownCase | None] = {}
+
+    async def read(self, events: Sequence[Event]) -> None:
+        """Read the copies of every case the events name, an authority at a time."""
+        named: dict[str, list[str]] = {}
+        for envelope, payload in events:
+            case_id = getattr(payload, "case_id", None)
+            if isinstance(case_id, str):
+                named.setdefault(envelope.authority, []).append(case_id)
+        for authority, case_ids in named.items():
+            found = await self.copies.get_all(authority, case_ids, session=self.session)
+            for case_id in case_ids:
+                self.known[(authority, case_id)] = found.get(case_id)
+
+    async def get(self, authority: str, case_id: str) -> KnownCase | None:
+        """A case's copy as it stands now in this batch."""
+        if (authority, case_id) not in self.known:
+            self.known[(authority, case_id)] = await self.copies.get(
+                authority, case_id, session=self.session
+            )
+        return self.known[(authority, case_id)]
+
+    def changed(self, authority: str, case_id: str) -> None:
+        """The case's copy was written or removed: read it again when next needed."""
+        self.known.pop((authority, case_id), None)
 
 
 def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
@@ -135,16 +178,16 @@ def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
     copies = CaseCopies(mongo)
 
     async def notices_of(
-        envelope: Envelope, payload: EventPayload, session: Session
+        envelope: Envelope, payload: EventPayload, cases: KnownCases
     ) -> list[Notice]:
         if not isinstance(payload, DocumentEvent):
             notices = notices_for(envelope, payload)
-            cases = [n.case_id for n in notices if n.kind in CASEWORK_KINDS and n.case_id]
-            if not cases:
+            named = [n.case_id for n in notices if n.kind in CASEWORK_KINDS and n.case_id]
+            if not named:
                 return notices
-            case = await copies.get(envelope.authority, cases[0], session=session)
+            case = await cases.get(envelope.authority, named[0])
             return [emailed_at_the_cases_address(notice, case) for notice in notices]
-        case = await copies.get(envelope.authority, payload.case_id, session=session)
+        case = await cases.get(envelope.authority, payload.case_id)
         if case is None:
             log.info("document event of a case not heard of", extra={"event_id": str(envelope.id)})
             return []
@@ -153,28 +196,46 @@ def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
             for notice in document_notices(envelope, payload, case)
         ]
 
+    async def tell_many(events: Sequence[Event], session: Session) -> None:
+        cases = KnownCases(copies, session)
+        await cases.read(events)
+        pending: list[Told] = []
+        for envelope, payload in events:
+            if isinstance(payload, DraftRemoved):
+                # Nobody can see the case any more: its notices would lead nowhere, those
+                # of this batch included.
+                await telling.tell_all(session, pending)
+                pending = []
+                await telling.notifications.forget_case(
+                    envelope.authority, payload.case_id, session=session
+                )
+                await copies.forget(envelope.authority, payload.case_id, session=session)
+                cases.changed(envelope.authority, payload.case_id)
+                continue
+            if isinstance(payload, CaseEvent):
+                await copies.remember(
+                    envelope.authority,
+                    known_case(payload),
+                    at=envelope.occurred_at,
+                    session=session,
+                )
+                cases.changed(envelope.authority, payload.case_id)
+            pending += [
+                # When it happened, not when it was heard of: events of one case may be
+                # handled out of order, and the list must still show them as they happened.
+                Told(
+                    envelope.authority,
+                    notice,
+                    str(envelope.id),
+                    envelope.type,
+                    envelope.occurred_at,
+                )
+                for notice in await notices_of(envelope, payload, cases)
+            ]
+        await telling.tell_all(session, pending)
+
     async def tell(envelope: Envelope, payload: EventPayload, session: Session) -> None:
-        if isinstance(payload, DraftRemoved):
-            # Nobody can see the case any more: its notices would lead nowhere.
-            await telling.notifications.forget_case(
-                envelope.authority, payload.case_id, session=session
-            )
-            await copies.forget(envelope.authority, payload.case_id, session=session)
-            return
-        if isinstance(payload, CaseEvent):
-            await copies.remember(
-                envelope.authority, known_case(payload), at=envelope.occurred_at, session=session
-            )
-        await telling.tell(
-            session,
-            authority=envelope.authority,
-            notices=await notices_of(envelope, payload, session),
-            event_id=str(envelope.id),
-            event_type=envelope.type,
-            # When it happened, not when it was heard of: events of one case may be
-            # handled out of order, and the list must still show them as they happened.
-            at=envelope.occurred_at,
-        )
+        await tell_many([(envelope, payload)], session)
 
     return Subscription(
         purpose=CASE_NOTICES,
@@ -183,4 +244,5 @@ def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
             DraftRemoved.event_type,
         ],
         handler=tell,
+        batch_handler=tell_many,
     )

@@ -3,6 +3,7 @@ request side, the person."""
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from pymongo import ReturnDocument
@@ -16,48 +17,60 @@ from notifications.inbox.models import NOTIFICATIONS, PREFERENCES
 from notifications.inbox.notice import AUDIENCES, Audience, Notice, NoticeKind
 
 
+@dataclass(frozen=True)
+class Told:
+    """One notice to record: what the person is told, of which event, when it happened."""
+
+    authority: str
+    notice: Notice
+    event_id: str
+    event_type: str
+    at: datetime
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What makes it one of a kind: the event, the person, the kind of notice."""
+        return (self.event_id, self.notice.user_id, self.notice.kind)
+
+    def record(self) -> Document:
+        """The stored notice, unseen."""
+        return {
+            "_id": uuid.uuid4().hex,
+            "authority": self.authority,
+            "user_id": self.notice.user_id,
+            "audience": self.notice.audience,
+            "kind": self.notice.kind,
+            "event_id": self.event_id,
+            "event_type": self.event_type,
+            "case_id": self.notice.case_id,
+            "activity": self.notice.activity,
+            "language": self.notice.language,
+            "link": self.notice.link,
+            "seen": False,
+            "created_at": self.at,
+        }
+
+
 class NotificationRepository(AuthorityRepository):
     """One person's notices within one authority."""
 
     collection_name = NOTIFICATIONS
 
-    async def add(
-        self,
-        session: Session,
-        *,
-        authority: str,
-        notice: Notice,
-        event_id: str,
-        event_type: str,
-        at: datetime,
-    ) -> Document:
-        """Record a notice, unseen, inside the caller's transaction."""
-        record: Document = {
-            "_id": uuid.uuid4().hex,
-            "user_id": notice.user_id,
-            "audience": notice.audience,
-            "kind": notice.kind,
-            "event_id": event_id,
-            "event_type": event_type,
-            "case_id": notice.case_id,
-            "activity": notice.activity,
-            "language": notice.language,
-            "link": notice.link,
-            "seen": False,
-            "created_at": at,
-        }
-        return await self.insert(authority, record, session=session)
+    async def add_all(self, session: Session, told: Sequence["Told"]) -> None:
+        """Record notices, unseen, inside the caller's transaction, in one write."""
+        if told:
+            await self.collection.insert_many([entry.record() for entry in told], session=session)
 
-    async def told(
-        self, authority: str, *, event_id: str, notice: Notice, session: Session
-    ) -> bool:
-        """Whether this person was told of this event already."""
-        found = await self.find_one(
-            authority,
-            {"event_id": event_id, "user_id": notice.user_id, "kind": notice.kind},
+    async def told_already(
+        self, authority: str, event_ids: Sequence[str], *, session: Session
+    ) -> set[tuple[str, str, str]]:
+        """(event, person, kind) of the notices of these events recorded already."""
+        found = self.collection.find(
+            scoped(authority, {"event_id": {"$in": list(dict.fromkeys(event_ids))}}),
+            {"event_id": 1, "user_id": 1, "kind": 1},
             session=session,
         )
-        return found is not None
+        return {(doc["event_id"], doc["user_id"], doc["kind"]) async for doc in found}
 
     async def page(
         self,
