@@ -66,6 +66,7 @@ from contracts.events.identity import (
     SignInLocked,
     StaffInvited,
 )
+from contracts.events.notifications import SurveyRequested
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 DOCUMENT = {
@@ -246,5 +247,13 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
         PlanAgreed(**PLAN),
         PlanDisagreed(**PLAN),
         PlanSubmittedForReview(**PLAN, submitted_at=NOW),
+        SurveyRequested(
+            case_id="c0ffee",
+            reference="1042",
+            kind="homelessness",
+            applicant_id="u-applicant",
+            language="cy",
+            email="resident@example.org",
+        ),
     ]
     return {type(example): example for example in examples}

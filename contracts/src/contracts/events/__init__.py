@@ -60,6 +60,7 @@ from contracts.events.identity import (
     SignInLocked,
     StaffInvited,
 )
+from contracts.events.notifications import SurveyRequested
 from contracts.payload import EventPayload
 
 # Adding an event: define its payload class in a module here and list it below.
@@ -112,6 +113,7 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     PlanAgreed,
     PlanDisagreed,
     PlanSubmittedForReview,
+    SurveyRequested,
 )
 
 __all__ = [
@@ -160,6 +162,7 @@ __all__ = [
     "SignInCodeIssued",
     "SignInLocked",
     "StaffInvited",
+    "SurveyRequested",
     "TaskAssigned",
     "TaskCompleted",
     "TaskReopened",

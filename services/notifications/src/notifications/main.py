@@ -14,6 +14,9 @@ from notifications.emails.sender import EmailSender
 from notifications.inbox import api as inbox_api
 from notifications.inbox.consumers import notices_subscription
 from notifications.inbox.models import NOTIFICATION_INDEXES
+from notifications.surveys import api as survey_api
+from notifications.surveys.consumers import surveys_subscription
+from notifications.surveys.models import SURVEY_INDEXES
 
 SENDER = "email_sender"
 
@@ -47,6 +50,7 @@ def subscriptions(runtime: Runtime) -> Sequence[Subscription]:
             ),
             portal_url=settings.portal_url,
         ),
+        surveys_subscription(runtime.mongo, outbox=runtime.outbox),
     ]
 
 
@@ -60,8 +64,8 @@ app = create_app(
     title="Housing Portal: notifications",
     description="In-app notifications and emails, with their delivery status.",
     parts=ServiceParts(
-        routers=[email_api.router, email_api.case_router, inbox_api.router],
-        indexes=[*DELIVERY_INDEXES, *NOTIFICATION_INDEXES],
+        routers=[email_api.router, email_api.case_router, inbox_api.router, survey_api.router],
+        indexes=[*DELIVERY_INDEXES, *NOTIFICATION_INDEXES, *SURVEY_INDEXES],
         subscriptions=subscriptions,
         on_start=start_sending,
     ),

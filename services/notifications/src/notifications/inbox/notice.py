@@ -37,6 +37,7 @@ NoticeKind = Literal[
     "document_verified",
     "document_rejected",
     "document_uploaded",
+    "survey_requested",
 ]
 # Every kind a person may hear of, in the order the preferences list them.
 NOTICE_KINDS: tuple[NoticeKind, ...] = get_args(NoticeKind)
