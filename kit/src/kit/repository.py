@@ -108,8 +108,8 @@ class AuthorityRepository:
         self,
         authority: str,
         record_id: str,
-        changes: Mapping[str, Any],
         *,
+        changes: Mapping[str, Any],
         expected_version: int,
     ) -> Document:
         """Set fields of one record and bump its version, if nobody changed it since

@@ -151,7 +151,11 @@ async def _survey(applicant: RoleHolder, case_id: str) -> dict[str, Any]:
 
 
 def _survey_context(
-    survey: dict[str, Any], values: dict[str, str], errors: dict[str, str], *, sent: bool = False
+    survey: dict[str, Any],
+    values: dict[str, str],
+    *,
+    errors: dict[str, str],
+    sent: bool = False,
 ) -> dict[str, Any]:
     return {
         "survey": survey,
@@ -174,7 +178,7 @@ async def survey_page(request: Request, applicant: Applicant, case_id: RecordId)
     answer."""
     survey = await _survey(applicant, case_id)
     sent = request.query_params.get("notice") == "sent"
-    return page(request, "surveys/survey.html", _survey_context(survey, {}, {}, sent=sent))
+    return page(request, "surveys/survey.html", _survey_context(survey, {}, errors={}, sent=sent))
 
 
 @router.post("/{authority}/surveys/{case_id}")
@@ -210,4 +214,6 @@ async def answer_survey(
             return see_other(here)
         errors["rating"] = _("Select how satisfied you are with the service you received")
     survey = await _survey(applicant, case_id)
-    return page(request, "surveys/survey.html", _survey_context(survey, values, errors), status=400)
+    return page(
+        request, "surveys/survey.html", _survey_context(survey, values, errors=errors), status=400
+    )

@@ -173,6 +173,6 @@ class PreferenceRepository(AuthorityRepository):
         return await self.save_at_version(
             authority,
             preferences_id(authority, user_id),
-            {"user_id": user_id, "email_off": list(email_off), "updated_at": now},
+            changes={"user_id": user_id, "email_off": list(email_off), "updated_at": now},
             expected_version=expected_version,
         )

@@ -155,7 +155,7 @@ async def list_answers(
     after = Position.decode(cursor) if cursor is not None else None
     tally = await tallies.get(authority.slug, case_kind=case_kind)
     found = await newest_answers(
-        surveys, tally, authority.slug, case_kind=case_kind, after=after, limit=limit
+        surveys, tally, authority=authority.slug, case_kind=case_kind, after=after, limit=limit
     )
     items = [AnswerView.of(survey) for survey in found.answers]
     next_cursor = None

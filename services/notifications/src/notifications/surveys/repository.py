@@ -122,7 +122,7 @@ class SurveySettingsRepository(AuthorityRepository):
         saved = await self.save_at_version(
             authority,
             authority,
-            {"enabled": enabled, "case_kinds": list(case_kinds), "updated_at": now},
+            changes={"enabled": enabled, "case_kinds": list(case_kinds), "updated_at": now},
             expected_version=expected_version,
         )
         return SurveySettings.from_document(saved)

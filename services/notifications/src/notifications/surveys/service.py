@@ -123,8 +123,8 @@ class AnswerSlice:
 async def newest_answers(
     surveys: SurveyRepository,
     tally: Tally,
-    authority: str,
     *,
+    authority: str,
     case_kind: CaseKind | None,
     after: Position | None,
     limit: int,
