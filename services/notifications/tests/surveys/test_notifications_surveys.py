@@ -4,7 +4,7 @@ answered once by the applicant, listed for the authority's managers."""
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -19,7 +19,7 @@ from contracts.events.cases import CaseClosed, CaseKind
 from kit.mongo import Document, Mongo
 from notifications.emails.models import DELIVERIES
 from notifications.inbox.models import NOTIFICATIONS
-from notifications.surveys.models import SURVEYS
+from notifications.surveys.models import SURVEY_TALLIES, SURVEYS
 
 Json = dict[str, Any]
 
@@ -323,6 +323,17 @@ class TestTheManagersList:
             assert given.status_code == 201, given.text
         # One asked but never answered: not listed.
         await asking.close()
+        # The first two answered weeks and days ago, so that the list reaches back for them.
+        store = asking.service_mongo.db
+        for event, days in ((events[0], 40), (events[1], 3)):
+            query = {"authority": council.slug, "case_id": event.case_id}
+            answered = await store[SURVEYS].find_one(query)
+            assert answered is not None
+            moved = answered["answered_at"] - timedelta(days=days)
+            await store[SURVEYS].update_one(query, {"$set": {"answered_at": moved}})
+            await store[SURVEY_TALLIES].update_many(
+                {"authority": council.slug}, {"$min": {"first_at": moved}}
+            )
 
         path = f"{api(council.slug)}/surveys"
         first = await gateway.get(path, params={"limit": 2}, headers=council.manager.headers)

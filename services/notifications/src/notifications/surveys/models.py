@@ -23,7 +23,6 @@ SURVEY_TALLIES = "survey_tallies"
 #   event_id       the envelope id of the case-closed event that asked for it
 #   requested_at   when the case was closed
 #   answered_at    when the applicant answered; absent until then
-#   answered_month "YYYY-MM" of answered_at: the managers' list reads one month at a time
 #   rating         1 (very dissatisfied) to 5 (very satisfied); absent until answered
 #   comment        what the applicant added, if anything
 #
@@ -33,38 +32,24 @@ SURVEY_TALLIES = "survey_tallies"
 # A tally document, one per authority for all answers and one per authority and case kind:
 #   _id = "{authority}:{scope}" (scope: "all" or the case kind), authority, scope
 #   ratings        answers per rating, {"1": n, ..., "5": n}
-#   months         answers per month answered, {"2026-12": n, ...}
+#   first_at       when the first of them was answered
 
 SURVEY_INDEXES = [
     # One survey per case, even if the case-closed event arrives twice.
     Index(SURVEYS, [("authority", 1), ("case_id", 1)], name="one_per_case", unique=True),
-    # The managers' list reads one month's answers at a time, newest first, so that a query
-    # examines at most that month's answers however many the authority has.
+    # The managers' list reads answers newest first in time windows that widen only while
+    # the page is not full: the store examines every answer within a window's bounds, so a
+    # query's cost follows the page, not how many answers the authority holds.
+    Index(SURVEYS, [("authority", 1), ("answered_at", -1), ("_id", -1)], name="answers_newest"),
     Index(
         SURVEYS,
-        [("authority", 1), ("answered_month", 1), ("answered_at", -1), ("_id", -1)],
-        name="answers_by_month",
-    ),
-    Index(
-        SURVEYS,
-        [
-            ("authority", 1),
-            ("case_kind", 1),
-            ("answered_month", 1),
-            ("answered_at", -1),
-            ("_id", -1),
-        ],
-        name="answers_by_kind_month",
+        [("authority", 1), ("case_kind", 1), ("answered_at", -1), ("_id", -1)],
+        name="answers_by_kind_newest",
     ),
 ]
 
 RATINGS = (1, 2, 3, 4, 5)
 ALL_KINDS = "all"
-
-
-def month_of(moment: datetime) -> str:
-    """The month bucket of an answer."""
-    return moment.strftime("%Y-%m")
 
 
 @dataclass(frozen=True)
@@ -125,10 +110,10 @@ class SurveySettings:
 
 @dataclass(frozen=True)
 class Tally:
-    """How many answers an authority has, per rating and per month answered."""
+    """How many answers an authority has, per rating, and since when."""
 
     ratings: dict[int, int]
-    months: dict[str, int]
+    first_at: datetime | None
 
     @classmethod
     def from_document(cls, document: Document | None) -> "Tally":
@@ -137,5 +122,5 @@ class Tally:
         ratings = stored.get("ratings", {})
         return cls(
             ratings={rating: int(ratings.get(str(rating), 0)) for rating in RATINGS},
-            months={month: int(n) for month, n in stored.get("months", {}).items() if n},
+            first_at=stored.get("first_at"),
         )

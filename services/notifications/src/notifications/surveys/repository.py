@@ -6,7 +6,6 @@ from datetime import datetime
 
 from contracts.events.cases import CaseClosed, CaseKind
 from kit.mongo import Document, Session
-from kit.pagination import Position, newest_first
 from kit.repository import AuthorityRepository, scoped
 from notifications.surveys.models import (
     ALL_KINDS,
@@ -16,7 +15,6 @@ from notifications.surveys.models import (
     Survey,
     SurveySettings,
     Tally,
-    month_of,
 )
 
 
@@ -66,7 +64,6 @@ class SurveyRepository(AuthorityRepository):
             {
                 "$set": {
                     "answered_at": now,
-                    "answered_month": month_of(now),
                     "rating": rating,
                     "comment": comment,
                 }
@@ -75,24 +72,20 @@ class SurveyRepository(AuthorityRepository):
         )
         return Survey.from_document(answered) if answered is not None else None
 
-    async def answered_in(
+    async def answered(
         self,
         authority: str,
-        month: str,
         *,
         case_kind: CaseKind | None,
-        after: Position | None,
+        bounds: Document,
         limit: int,
     ) -> list[Survey]:
-        """One month's answers after the position, newest first."""
-        query: Document = {"answered_month": month}
-        if case_kind is not None:
-            query = {"case_kind": case_kind, **query}
-        found = await newest_first(
-            self.collection,
-            scoped(authority, query),
-            field="answered_at",
-            after=after,
+        """Answers within the bounds (on `answered_at` and `_id`), newest first."""
+        query: Document = {} if case_kind is None else {"case_kind": case_kind}
+        found = await self.find_many(
+            authority,
+            {**query, **bounds},
+            sort=[("answered_at", -1), ("_id", -1)],
             limit=limit,
         )
         return [Survey.from_document(document) for document in found]
@@ -139,7 +132,7 @@ class TallyRepository(AuthorityRepository):
     collection_name = SURVEY_TALLIES
 
     async def add_answer(
-        self, authority: str, *, case_kind: CaseKind, rating: int, month: str, session: Session
+        self, authority: str, *, case_kind: CaseKind, rating: int, at: datetime, session: Session
     ) -> None:
         """Count one more answer, in the answer's own transaction."""
         for scope in (ALL_KINDS, case_kind):
@@ -147,7 +140,8 @@ class TallyRepository(AuthorityRepository):
                 scoped(authority, {"_id": tally_id(authority, scope)}),
                 {
                     "$set": {"scope": scope},
-                    "$inc": {f"ratings.{rating}": 1, f"months.{month}": 1},
+                    "$inc": {f"ratings.{rating}": 1},
+                    "$min": {"first_at": at},
                 },
                 upsert=True,
                 session=session,

@@ -1,7 +1,7 @@
 """The rules of surveys: who is asked, answering once, and the managers' pages of answers."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from contracts.envelope import Envelope
 from contracts.events.cases import CaseClosed, CaseKind
@@ -9,10 +9,10 @@ from contracts.events.notifications import SurveyRequested
 from kit import logs
 from kit.events.outbox import Outbox
 from kit.idempotency import Once
-from kit.mongo import Mongo, Session
+from kit.mongo import Document, Mongo, Session
 from kit.pagination import Position
 from notifications.surveys.errors import SurveyAlreadyAnswered, SurveyNotFound
-from notifications.surveys.models import Survey, Tally, month_of
+from notifications.surveys.models import Survey, Tally
 from notifications.surveys.repository import (
     SurveyRepository,
     SurveySettingsRepository,
@@ -21,6 +21,9 @@ from notifications.surveys.repository import (
 from notifications.surveys.schemas import SurveyAnswer, SurveyView
 
 log = logs.get_logger("notifications.surveys")
+
+# The managers' list reads answers a day at a time at first (see newest_answers).
+FIRST_WINDOW = timedelta(days=1)
 
 
 async def ask_on_close(
@@ -102,7 +105,7 @@ class Answering:
                 authority,
                 case_kind=answered.case_kind,
                 rating=answer.rating,
-                month=month_of(now),
+                at=now,
                 session=session,
             )
             view = SurveyView.of(answered)
@@ -129,21 +132,35 @@ async def newest_answers(
     after: Position | None,
     limit: int,
 ) -> AnswerSlice:
-    """Up to `limit` answers after the position, newest first, read month by month through
-    the months the tally says hold answers: each query examines one month's answers only."""
-    months = sorted(tally.months, reverse=True)
-    if after is not None:
-        months = [month for month in months if month <= month_of(after.at)]
+    """Up to `limit` answers after the position, newest first.
+
+    The store examines every answer within a query's bounds, so answers are read in windows
+    of time, the first a day long, each twice the one before, until the page is full or the
+    first answer is passed: a page costs about what it shows at any volume.
+    """
+    wanted = limit + 1
     found: list[Survey] = []
-    for month in months:
-        wanted = limit + 1 - len(found)
-        found += await surveys.answered_in(
+    if after is not None:
+        # Answers at the position's own moment with a smaller id come first.
+        found += await surveys.answered(
             authority,
-            month,
             case_kind=case_kind,
-            after=after if after is not None and month == month_of(after.at) else None,
+            bounds={"answered_at": after.at, "_id": {"$lt": after.id}},
             limit=wanted,
         )
-        if len(found) > limit:
+    until = after.at if after is not None else None
+    span = FIRST_WINDOW
+    while len(found) < wanted and tally.first_at is not None:
+        if until is not None and until <= tally.first_at:
             break
+        since = (until or datetime.now(UTC)) - span
+        window: Document = {"$gte": since} if until is None else {"$gte": since, "$lt": until}
+        found += await surveys.answered(
+            authority,
+            case_kind=case_kind,
+            bounds={"answered_at": window},
+            limit=wanted - len(found),
+        )
+        until = since
+        span *= 2
     return AnswerSlice(answers=found[:limit], more=len(found) > limit)
