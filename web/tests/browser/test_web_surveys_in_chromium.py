@@ -40,6 +40,7 @@ WORDS = {
         "already": "You have already answered this survey",
         "list": "Customer satisfaction surveys",
         "answers_link": "Survey answers",
+        "show": "Show answers",
         "save": "Save",
         "saved": "The survey setting has been saved",
         "stale": "Someone else changed this setting since you opened the page",
@@ -55,6 +56,7 @@ WORDS = {
         "already": "Rydych chi eisoes wedi ateb yr arolwg hwn",
         "list": "Arolygon boddhad cwsmeriaid",
         "answers_link": "Atebion arolygon",
+        "show": "Dangos atebion",
         "save": "Cadw",
         "saved": "Mae gosodiad yr arolwg wedi\u2019i gadw",
         "stale": "Mae rhywun arall wedi newid y gosodiad hwn ers i chi agor y dudalen",
@@ -185,6 +187,14 @@ class TestTheApplicantsSurvey:
         assert "Kind and quick, thank you." in await row.inner_text()
         assert words["satisfied"] in await row.inner_text()
         await check("answers")
+        # Only one kind of case's answers: the register's do not include this referral's.
+        await page.locator("#case_kind").select_option("housing_register")
+        await press(page, words["show"])
+        await page.wait_for_url(re.compile(r"\?case_kind=housing_register$"))
+        assert await page.locator("main table tbody tr", has_text=reference).count() == 0
+        await page.locator("#case_kind").select_option("homelessness")
+        await press(page, words["show"])
+        assert await page.locator("main table tbody tr", has_text=reference).count() == 1
         await context.close()
 
 

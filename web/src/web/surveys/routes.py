@@ -26,6 +26,7 @@ Manager = Annotated[RoleHolder, Depends(holding("manager"))]
 COMMENT_LIMIT = 1000
 PAGE_SIZE = "20"
 RATINGS = ("1", "2", "3", "4", "5")
+CASE_KINDS = ("homelessness", "housing_register", "housing_advice", "complaint")
 
 
 def rating_label(rating: object) -> str:
@@ -110,9 +111,14 @@ def _answers_path(request: Request) -> str:
 
 @router.get("/{authority}/surveys")
 async def answers_page(request: Request, manager: Manager) -> Response:
-    """Answered surveys, newest first, with how many gave each rating."""
-    trail = Trail.of(request)
+    """Answered surveys, newest first, with how many gave each rating; of every kind of case,
+    or of the one chosen."""
+    chosen = request.query_params.get("case_kind", "")
+    chosen = chosen if chosen in CASE_KINDS else ""
+    trail = Trail.of(request, keep=("case_kind",) if chosen else ())
     params = {"limit": PAGE_SIZE, **({"cursor": trail.cursor} if trail.cursor else {})}
+    if chosen:
+        params["case_kind"] = chosen
     answer = await manager.call("GET", "/notifications/surveys", params=params)
     if answer.status == 400 and trail.cursor:
         return see_other(_answers_path(request))
@@ -132,6 +138,13 @@ async def answers_page(request: Request, manager: Manager) -> Response:
         "rating_counts": [
             (rating, rating_label(rating), summary.get("ratings", {}).get(rating, 0))
             for rating in RATINGS
+        ],
+        "kinds": [
+            {"value": "", "text": _("All kinds of case"), "selected": not chosen},
+            *(
+                {"value": kind, "text": kind_title(kind), "selected": kind == chosen}
+                for kind in CASE_KINDS
+            ),
         ],
         "paging": trail.links(_answers_path(request), answer.body.get("next_cursor")),
     }
