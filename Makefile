@@ -107,13 +107,14 @@ format: install
 contracts: install  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(PY) -m contracts.generate
 
-bench: install  ## the gateway against direct calls, the store's load, cases, appointments and letters at volume, my tasks and a timeline as they grow, pages against their calls, uploads and downloads against raw S3, an event to its notification against the raw broker; results in bench/results/
+bench: install  ## the gateway against direct calls, the store's load, cases, appointments, letters and survey answers at volume, my tasks and a timeline as they grow, pages against their calls, uploads and downloads against raw S3, an event to its notification against the raw broker; results in bench/results/
 	$(PY) -m portalstack ensure
 	@status=0; $(PY) -m bench.gateway_overhead || status=$$?; \
 	$(PY) -m bench.store_load || status=$$?; \
 	$(PY) -m bench.cases_load || status=$$?; \
 	$(PY) -m bench.casework_load || status=$$?; \
 	$(PY) -m bench.meetings_load || status=$$?; \
+	$(PY) -m bench.surveys_load || status=$$?; \
 	$(PY) -m bench.casework_scale || status=$$?; \
 	$(PY) -m bench.page_speed || status=$$?; \
 	$(PY) -m bench.upload_speed || status=$$?; \

@@ -67,6 +67,7 @@ from contracts.events.identity import (
     SignInLocked,
     StaffInvited,
 )
+from contracts.events.notifications import SurveyRequested
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 DOCUMENT = {
@@ -248,5 +249,13 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
         PlanAgreed(**PLAN),
         PlanDisagreed(**PLAN),
         PlanSubmittedForReview(**PLAN, submitted_at=NOW),
+        SurveyRequested(
+            case_id="c0ffee",
+            reference="1042",
+            kind="homelessness",
+            applicant_id="u-applicant",
+            language="cy",
+            email="resident@example.org",
+        ),
     ]
     return {type(example): example for example in examples}

@@ -107,6 +107,11 @@ class PageChecker:
         await page.wait_for_function("document.documentElement.clientWidth === 1024")
 
 
+async def main_text(page: Page) -> str:
+    """What the page's main part says."""
+    return await page.locator("main").inner_text()
+
+
 async def press(page: Page, name: str) -> None:
     """Press the button of this name in the page's form and wait for the next page."""
     await page.locator("main form").get_by_role("button", name=name, exact=True).click()

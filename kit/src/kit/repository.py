@@ -5,7 +5,9 @@ from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
+from kit.errors import PreconditionFailed
 from kit.mongo import Document, Mongo, Session
 
 
@@ -101,3 +103,28 @@ class AuthorityRepository:
     async def count(self, authority: str, query: Mapping[str, Any] | None = None) -> int:
         """How many records of this authority match."""
         return await self.collection.count_documents(scoped(authority, query))
+
+    async def save_at_version(
+        self,
+        authority: str,
+        record_id: str,
+        *,
+        changes: Mapping[str, Any],
+        expected_version: int,
+    ) -> Document:
+        """Set fields of one record and bump its version, if nobody changed it since
+        `expected_version` (0: never saved, so it is made now); PreconditionFailed otherwise."""
+        _refuse_authority_change(authority, {"$set": changes})
+        try:
+            saved = await self.collection.find_one_and_update(
+                scoped(authority, {"_id": record_id, "version": expected_version}),
+                {"$set": dict(changes), "$inc": {"version": 1}},
+                upsert=expected_version == 0,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:
+            # Someone saved first: the upsert met their record.
+            saved = None
+        if saved is None:
+            raise PreconditionFailed()
+        return saved

@@ -48,6 +48,7 @@ from web.sessions.links import LINK_INDEXES, HeldLinks
 from web.sessions.repository import SESSION_INDEXES, SessionRepository
 from web.sessions.service import SessionService
 from web.staff import routes as staff_routes
+from web.surveys import routes as surveys_routes
 from web.tasks import routes as tasks_routes
 
 gateway = GatewayClient(settings.gateway_url, timeout=settings.gateway_timeout_seconds)
@@ -93,6 +94,7 @@ app = create_app(
             plans_casework.router,
             casework_documents.router,
             tasks_routes.router,
+            surveys_routes.router,
             messages_routes.router,
             casework_timeline.router,
             casework_routes.router,

@@ -126,6 +126,7 @@ def admin_links(roles: list[str]) -> list[AdminLink]:
     if "authority_admin" in roles:
         links.append(AdminLink("/staff/members", _("Manage staff and members")))
         links.append(AdminLink("/staff/audit-log", _("Read the audit log")))
+        links.append(AdminLink("/surveys/settings", _("Customer satisfaction surveys")))
     if "landlord_admin" in roles:
         links.append(AdminLink("/organisation/users", _("Manage your organisation's users")))
     if "platform_admin" in roles:
@@ -138,6 +139,8 @@ def casework_links(roles: list[str]) -> list[AdminLink]:
     links = []
     if {"officer", "manager"} & set(roles):
         links.append(AdminLink("/caseload", _("Caseload")))
+    if "manager" in roles:
+        links.append(AdminLink("/surveys", _("Survey answers")))
     if {"landlord_user", "landlord_admin"} & set(roles):
         links.append(AdminLink("/complaints", _("Complaints about your organisation")))
     return links

@@ -13,6 +13,7 @@ import pytest
 from playwright.async_api import Browser, Page
 from tests.support.browser import (
     PageChecker,
+    main_text,
     new_profile,
     press,
     sign_in,
@@ -104,10 +105,6 @@ async def follow(page: Page, name: str, *, exact: bool = True) -> None:
         link = page.locator("main").get_by_role("button", name=name, exact=True)
     await link.first.click()
     await page.wait_for_load_state()
-
-
-async def main_text(page: Page) -> str:
-    return await page.locator("main").inner_text()
 
 
 async def fill_action(page: Page, *, category: str, text: str, days: str) -> None:

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page
-from tests.support.browser import PageChecker, new_profile, press
+from playwright.async_api import Browser
+from tests.support.browser import PageChecker, main_text, new_profile, press
 from tests.support.cases import OMBUDSMAN, REFERRAL, Caller, CasesApi
 from tests.support.casework import complaint_about
 from tests.support.people import identity_api
@@ -107,10 +107,6 @@ WORDS = {
 async def cases_api(gateway: httpx.AsyncClient, mint_token: MintToken) -> CasesApi:
     """The cases API, for the officers who set tasks and write."""
     return CasesApi(gateway, mint_token)
-
-
-async def main_text(page: Page) -> str:
-    return await page.locator("main").inner_text()
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])

@@ -61,6 +61,7 @@ from contracts.events.identity import (
     SignInLocked,
     StaffInvited,
 )
+from contracts.events.notifications import SurveyRequested
 from contracts.payload import EventPayload
 
 # Adding an event: define its payload class in a module here and list it below.
@@ -114,6 +115,7 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     PlanAgreed,
     PlanDisagreed,
     PlanSubmittedForReview,
+    SurveyRequested,
 )
 
 __all__ = [
@@ -163,6 +165,7 @@ __all__ = [
     "SignInCodeIssued",
     "SignInLocked",
     "StaffInvited",
+    "SurveyRequested",
     "TaskAssigned",
     "TaskCompleted",
     "TaskReopened",

@@ -17,6 +17,9 @@ from notifications.inbox.models import NOTIFICATION_INDEXES
 from notifications.reminders.consumers import reminders_subscription
 from notifications.reminders.models import REMINDER_INDEXES
 from notifications.reminders.sender import ReminderSender
+from notifications.surveys import api as survey_api
+from notifications.surveys.consumers import surveys_subscription
+from notifications.surveys.models import SURVEY_INDEXES
 
 SENDER = "email_sender"
 REMINDER_SENDER = "reminder_sender"
@@ -75,6 +78,7 @@ def subscriptions(runtime: Runtime) -> Sequence[Subscription]:
             days_before_due=settings.reminder_days_before_due,
             on_scheduled=reminder_sender(runtime).wake,
         ),
+        surveys_subscription(runtime.mongo, outbox=runtime.outbox),
     ]
 
 
@@ -91,8 +95,8 @@ app = create_app(
     title="Housing Portal: notifications",
     description="In-app notifications, reminders and emails, with their delivery status.",
     parts=ServiceParts(
-        routers=[email_api.router, email_api.case_router, inbox_api.router],
-        indexes=[*DELIVERY_INDEXES, *NOTIFICATION_INDEXES, *REMINDER_INDEXES],
+        routers=[email_api.router, email_api.case_router, inbox_api.router, survey_api.router],
+        indexes=[*DELIVERY_INDEXES, *NOTIFICATION_INDEXES, *REMINDER_INDEXES, *SURVEY_INDEXES],
         subscriptions=subscriptions,
         on_start=start_sending,
     ),

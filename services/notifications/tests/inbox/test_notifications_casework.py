@@ -41,6 +41,7 @@ from contracts.events.documents import (
     DocumentVerified,
     RequestCreated,
 )
+from contracts.events.notifications import SurveyRequested
 from contracts.payload import EventPayload
 from kit.mongo import Mongo
 from notifications.emails.models import DELIVERIES
@@ -400,6 +401,22 @@ CASEWORK: list[Told] = [
         f"Mae'r ymgeisydd ar achos {REFERENCE} wedi gofyn i'w Gynllun Tai Personol gael ei adolygu",
         "caseload/{case}/plan",
         in_welsh=False,
+    ),
+    Told(
+        "survey asked of the applicant",
+        lambda case, who: SurveyRequested(
+            case_id=case,
+            reference=REFERENCE,
+            kind="homelessness",
+            applicant_id=who.applicant.user_id,
+            language="cy",
+        ),
+        _owner,
+        _applicant,
+        "survey_requested",
+        "You have a new customer satisfaction survey to complete",
+        "Mae gennych arolwg boddhad cwsmeriaid newydd i\u2019w lenwi",
+        "surveys/{case}",
     ),
 ]
 

@@ -42,6 +42,7 @@ from contracts.events.casework_tasks import (
     TaskReopened,
     TaskUnableToComplete,
 )
+from contracts.events.notifications import SurveyRequested
 from contracts.fields import Language
 from contracts.payload import EventPayload
 from notifications.emails.cases import kind_title
@@ -59,6 +60,7 @@ from notifications.inbox.notice import (
     Notice,
     NoticeKind,
 )
+from notifications.surveys.notice import survey_notices
 
 __all__ = ["NOTICE_KINDS", "RULES", "Audience", "Notice", "NoticeKind", "notices_for"]
 
@@ -223,6 +225,7 @@ RULES: dict[type[EventPayload], Rule] = {
     PlanActionAssigned: plan_notices,
     PlanDisagreed: plan_notices,
     PlanSubmittedForReview: plan_notices,
+    SurveyRequested: survey_notices,
 }
 
 

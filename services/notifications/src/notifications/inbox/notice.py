@@ -37,6 +37,7 @@ NoticeKind = Literal[
     "document_verified",
     "document_rejected",
     "document_uploaded",
+    "survey_requested",
     # Reminders, told when their time comes rather than when an event happens.
     "appointment_reminder",
     "document_due_soon",

@@ -6,10 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
-
-from kit.errors import PreconditionFailed
 from kit.mongo import Document, Session
 from kit.pagination import Position, newest_first
 from kit.repository import AuthorityRepository, scoped
@@ -187,22 +183,9 @@ class PreferenceRepository(AuthorityRepository):
     ) -> Document:
         """Store the person's choice if nobody changed it since `expected_version`
         (0: never chosen); PreconditionFailed otherwise."""
-        try:
-            saved = await self.collection.find_one_and_update(
-                scoped(
-                    authority,
-                    {"_id": preferences_id(authority, user_id), "version": expected_version},
-                ),
-                {
-                    "$set": {"user_id": user_id, "email_off": list(email_off), "updated_at": now},
-                    "$inc": {"version": 1},
-                },
-                upsert=expected_version == 0,
-                return_document=ReturnDocument.AFTER,
-            )
-        except DuplicateKeyError:
-            # Someone chose first: the upsert met their record.
-            saved = None
-        if saved is None:
-            raise PreconditionFailed()
-        return saved
+        return await self.save_at_version(
+            authority,
+            preferences_id(authority, user_id),
+            changes={"user_id": user_id, "email_off": list(email_off), "updated_at": now},
+            expected_version=expected_version,
+        )

@@ -1,0 +1,1 @@
+"""Customer satisfaction surveys asked when a case closes."""

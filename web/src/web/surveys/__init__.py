@@ -1,0 +1,1 @@
+"""Customer satisfaction surveys: the form, the list of answers and the setting."""
