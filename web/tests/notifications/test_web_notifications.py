@@ -85,11 +85,12 @@ class TestTheList:
             assert row.endswith("New")
         assert "Mark all as seen" in page.text
         assert header_link(page.text) == (
-            'Notifications (2<span class="govuk-visually-hidden"> unread</span>)'
+            'Notifications <span aria-hidden="true">(2)</span>'
+            '<span class="govuk-visually-hidden">2 unread</span>'
         )
         # Every signed-in page of the authority has the link and the count.
         account = await browser.get(f"/{COUNCIL}/account/")
-        assert header_link(account.text).startswith("Notifications (2<")
+        assert header_link(account.text).startswith('Notifications <span aria-hidden="true">(2)')
 
     async def test_in_welsh(self, told: Notified, browser: httpx.AsyncClient) -> None:
         browser.cookies.set("portal_language", "cy")
@@ -97,7 +98,8 @@ class TestTheList:
         assert '<h1 class="govuk-heading-l">Hysbysiadau</h1>' in page.text
         assert all(row.endswith("Newydd") for row in rows(page.text))
         assert header_link(page.text) == (
-            'Hysbysiadau (2<span class="govuk-visually-hidden"> heb eu darllen</span>)'
+            'Hysbysiadau <span aria-hidden="true">(2)</span>'
+            '<span class="govuk-visually-hidden">2 heb eu darllen</span>'
         )
         choices = await browser.get(PREFERENCES)
         assert "Anfon e-bost ataf am" in choices.text
@@ -115,7 +117,7 @@ class TestTheList:
         assert now_message["seen_at"] is not None
         assert received["seen_at"] is None
         page = await browser.get(HOME)
-        assert header_link(page.text).startswith("Notifications (1<")
+        assert header_link(page.text).startswith('Notifications <span aria-hidden="true">(1)')
         first, second = rows(page.text)
         assert not first.endswith("New")
         assert second.endswith("New")
