@@ -33,10 +33,12 @@ class Notified:
 NotifiedApplicant = Callable[..., Awaitable[Notified]]
 
 
-async def notices_of(http: httpx.AsyncClient, caller: Caller) -> list[Json]:
-    """The caller's notifications, newest first, as the API lists them."""
+async def notices_of(http: httpx.AsyncClient, caller: Caller, *, limit: int = 20) -> list[Json]:
+    """The caller's notifications, newest first, as the API lists them (the first page)."""
     response = await http.get(
-        f"/{caller.authority}/api/notifications/notifications", headers=caller.headers
+        f"/{caller.authority}/api/notifications/notifications",
+        headers=caller.headers,
+        params={"limit": limit},
     )
     assert response.status_code == 200, response.text
     items: list[Json] = response.json()["items"]

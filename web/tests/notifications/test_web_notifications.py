@@ -11,9 +11,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from starlette.requests import Request
+from tests.support.cases import CasesApi
 from tests.support.notices import Notified, NotifiedApplicant, notices_of, unread_of
 from tests.support.polling import eventually
 from tests.support.portal import Portal
+from tests.support.tasks_and_messages import send_message
 from tests.support.web_pages import NewApplicant
 from tests.support.web_sessions import BrowserAs, send_form
 
@@ -24,6 +26,7 @@ COUNCIL = "watford"
 HOME = f"/{COUNCIL}/notifications"
 PREFERENCES = f"{HOME}/preferences"
 Json = dict[str, Any]
+NEXT_PAGE = re.compile(r'<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next"')
 
 
 @pytest.fixture
@@ -90,6 +93,7 @@ class TestTheList:
         )
         # Every signed-in page of the authority has the link and the count.
         account = await browser.get(f"/{COUNCIL}/account/")
+        assert f'href="{PREFERENCES}"' in account.text
         assert header_link(account.text).startswith('Notifications <span aria-hidden="true">(2)')
 
     async def test_in_welsh(self, told: Notified, browser: httpx.AsyncClient) -> None:
@@ -122,7 +126,14 @@ class TestTheList:
         assert not first.endswith("New")
         assert second.endswith("New")
 
-    async def test_mark_all_as_seen(self, told: Notified, browser: httpx.AsyncClient) -> None:
+    async def test_mark_all_as_seen_from_the_page_only(
+        self, told: Notified, browser: httpx.AsyncClient
+    ) -> None:
+        # Without the form's token (a form of another site), nothing is marked.
+        origin = {"Origin": str(browser.base_url).rstrip("/")}
+        refused = await browser.post(f"{HOME}/seen", data={}, headers=origin)
+        assert refused.status_code == 400
+        assert await unread_of(browser, told.applicant) == 2
         marked = await send_form(browser, f"{HOME}/seen", {}, page=HOME)
         assert marked.status_code == 303
         assert marked.headers["location"] == f"{HOME}?notice=seen"
@@ -133,14 +144,6 @@ class TestTheList:
         assert "Mark all as seen" not in page.text
         assert await unread_of(browser, told.applicant) == 0
 
-    async def test_marking_all_seen_without_the_forms_token_is_refused(
-        self, told: Notified, browser: httpx.AsyncClient
-    ) -> None:
-        origin = {"Origin": str(browser.base_url).rstrip("/")}
-        refused = await browser.post(f"{HOME}/seen", data={}, headers=origin)
-        assert refused.status_code == 400
-        assert await unread_of(browser, told.applicant) == 2
-
     async def test_another_persons_notice_is_not_found_and_stays_unseen(
         self, notified_applicant: NotifiedApplicant, browser: httpx.AsyncClient
     ) -> None:
@@ -149,6 +152,27 @@ class TestTheList:
         assert (await browser.get(f"{HOME}/{theirs}")).status_code == 404
         assert (await browser.get(f"{HOME}/{uuid.uuid4().hex}")).status_code == 404
         assert await unread_of(browser, stranger.applicant) == 2
+
+    async def test_shown_twenty_at_a_time(
+        self, told: Notified, browser: httpx.AsyncClient, cases_api: CasesApi
+    ) -> None:
+        for number in range(20):
+            await send_message(cases_api, told.officer, told.case, subject=f"Letter {number}")
+
+        async def all_there() -> bool:
+            return len(await notices_of(browser, told.applicant, limit=100)) == 22
+
+        await eventually(all_there, what="22 notices")
+        first = await browser.get(HOME)
+        assert len(rows(first.text)) == 20
+        assert "Previous page" not in first.text
+        following = NEXT_PAGE.search(first.text)
+        assert following is not None, first.text
+        second = await browser.get(html.unescape(following.group(1)))
+        last_two = rows(second.text)
+        assert len(last_two) == 2
+        assert last_two[-1].startswith(told.notices[-1]["activity"])
+        assert "Previous page" in second.text
 
     async def test_someone_with_no_notices_is_told_so(
         self, identity: Portal, new_applicant: NewApplicant, browser_as: BrowserAs

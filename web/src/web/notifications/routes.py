@@ -159,7 +159,7 @@ async def save_preferences(request: Request, person: SignedInPerson, form: Check
 
 
 @router.post("/{authority}/notifications/seen")
-async def mark_all_seen(request: Request, person: SignedInPerson, _: CheckedForm) -> Response:
+async def mark_all_seen(request: Request, person: SignedInPerson, _form: CheckedForm) -> Response:
     """Mark every notification seen; the list says so."""
     answer = await as_person(request, person, "POST", "/notifications/seen", service=SERVICE)
     if answer.status != 200:
