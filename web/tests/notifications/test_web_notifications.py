@@ -126,6 +126,21 @@ class TestTheList:
         assert not first.endswith("New")
         assert second.endswith("New")
 
+    async def test_on_the_authoritys_own_host_name_the_links_leave_out_its_slug(
+        self, notified_applicant: NotifiedApplicant, browser_as: BrowserAs
+    ) -> None:
+        told = await notified_applicant("kingston")
+        browser = await browser_as(told.person)
+        own_host = {"Host": "kingston.portal.example"}
+        page = await browser.get("/notifications", headers=own_host)
+        assert page.status_code == 200, page.text
+        assert '<a class="portal-header__link govuk-link" href="/notifications">' in page.text
+        message = told.notices[0]
+        assert f'href="/notifications/{message["id"]}"' in page.text
+        opened = await browser.get(f"/notifications/{message['id']}", headers=own_host)
+        assert opened.status_code == 303
+        assert opened.headers["location"] == message["link"].removeprefix("/kingston")
+
     async def test_mark_all_as_seen_from_the_page_only(
         self, told: Notified, browser: httpx.AsyncClient
     ) -> None:
