@@ -154,7 +154,8 @@ class Page(HTMLResponse):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         unread = await header_unread(self.request)
         page = environment.get_template(self.template)
-        html = page.render({**layout_context(self.request), "unread": unread, **self.context})
+        layout = {**layout_context(self.request), "unread_notifications": unread}
+        html = page.render({**layout, **self.context})
         self.body = self.render(html)
         length = (b"content-length", str(len(self.body)).encode("latin-1"))
         self.raw_headers = [h for h in self.raw_headers if h[0] != b"content-length"] + [length]

@@ -19,8 +19,9 @@ from tests.support.tasks_and_messages import send_message
 from tests.support.web_pages import NewApplicant
 from tests.support.web_sessions import BrowserAs, send_form
 
+from web.config import settings
 from web.gateway import GatewayClient
-from web.notifications.unread import WAIT_SECONDS, unread_count
+from web.notifications.unread import unread_count
 
 COUNCIL = "watford"
 HOME = f"/{COUNCIL}/notifications"
@@ -65,6 +66,18 @@ def header_link(page: str) -> str:
     return found.group(1)
 
 
+async def counted(browser: httpx.AsyncClient, path: str, count: int) -> httpx.Response:
+    """The page once its header counts `count` unseen notices. A page that is ready before
+    the count comes leaves it out (as on a busy machine): the page is asked for again."""
+
+    async def page() -> httpx.Response | None:
+        answer = await browser.get(path)
+        assert answer.status_code == 200, answer.text
+        return answer if f'<span aria-hidden="true">({count})</span>' in answer.text else None
+
+    return await eventually(page, what=f"{path} counting {count} in its header")
+
+
 def rows(page: str) -> list[str]:
     """The rows of the page's table, tags stripped, whitespace joined."""
     body = page.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
@@ -79,8 +92,7 @@ class TestTheList:
     async def test_new_notices_newest_first_marked_new_and_counted_in_the_header(
         self, told: Notified, browser: httpx.AsyncClient
     ) -> None:
-        page = await browser.get(HOME)
-        assert page.status_code == 200, page.text
+        page = await counted(browser, HOME, 2)
         shown = rows(page.text)
         assert len(shown) == 2
         for row, notice in zip(shown, told.notices, strict=True):
@@ -92,13 +104,15 @@ class TestTheList:
             '<span class="govuk-visually-hidden">2 unread</span>'
         )
         # Every signed-in page of the authority has the link and the count.
-        account = await browser.get(f"/{COUNCIL}/account/")
+        account = await counted(browser, f"/{COUNCIL}/account/", 2)
         assert f'href="{PREFERENCES}"' in account.text
-        assert header_link(account.text).startswith('Notifications <span aria-hidden="true">(2)')
+        # The messages page counts its own unread messages: one, not the header's two.
+        messages = await counted(browser, f"/{COUNCIL}/messages", 2)
+        assert "You have 1 unread message." in messages.text
 
     async def test_in_welsh(self, told: Notified, browser: httpx.AsyncClient) -> None:
         browser.cookies.set("portal_language", "cy")
-        page = await browser.get(HOME)
+        page = await counted(browser, HOME, 2)
         assert '<h1 class="govuk-heading-l">Hysbysiadau</h1>' in page.text
         assert all(row.endswith("Newydd") for row in rows(page.text))
         assert header_link(page.text) == (
@@ -120,8 +134,7 @@ class TestTheList:
         [now_message, received] = await notices_of(browser, told.applicant)
         assert now_message["seen_at"] is not None
         assert received["seen_at"] is None
-        page = await browser.get(HOME)
-        assert header_link(page.text).startswith('Notifications <span aria-hidden="true">(1)')
+        page = await counted(browser, HOME, 1)
         first, second = rows(page.text)
         assert not first.endswith("New")
         assert second.endswith("New")
@@ -217,7 +230,7 @@ class TestTheCount:
         request = Request({"type": "http", "app": app, "headers": [], "state": {}})
         began = time.monotonic()
         assert await unread_count(request, authority=COUNCIL, token="any") is None
-        assert time.monotonic() - began < WAIT_SECONDS + 0.5
+        assert time.monotonic() - began < settings.unread_wait_seconds + 0.5
         await app.state.gateway.close()
 
     async def test_a_gateway_that_refuses_leaves_the_link_without_a_count(self) -> None:

@@ -9,11 +9,10 @@ import asyncio
 
 from starlette.requests import Request
 
+from web.config import settings
 from web.gateway import GatewayUnavailable, forwarded_for, gateway_of
 
 UNREAD_PATH = "/api/notifications/notifications/unread"
-# Once the page is ready, it waits no longer than this for the count.
-WAIT_SECONDS = 0.5
 ASKED = "unread_notifications"
 
 
@@ -39,7 +38,7 @@ async def unread_count(request: Request, *, authority: str, token: str) -> int |
     """The person's count, asked for now unless it already was; None if it is not known."""
     ask(request, authority=authority, token=token)
     task: asyncio.Task[int | None] = getattr(request.state, ASKED)
-    done, _ = await asyncio.wait({task}, timeout=WAIT_SECONDS)
+    done, _ = await asyncio.wait({task}, timeout=settings.unread_wait_seconds)
     if not done:
         task.cancel()
         return None
