@@ -14,7 +14,10 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import APIRouter
+from tests.support.cases import CasesApi
+from tests.support.notices import Notified, NotifiedApplicant, notified
 from tests.support.portal import IdentityStore, Person, Portal
+from tests.support.stack import MintToken
 from tests.support.web_pages import NewApplicant, applicant_signed_in_nowhere
 
 from kit.mongo import Mongo
@@ -149,5 +152,18 @@ def new_applicant(identity: Portal) -> NewApplicant:
 
     async def make(authority: str = "kingston", *, first_name: str = "Rhiannon") -> Person:
         return await applicant_signed_in_nowhere(identity, authority, first_name=first_name)
+
+    return make
+
+
+@pytest.fixture
+def notified_applicant(
+    identity: Portal, gateway: httpx.AsyncClient, mint_token: MintToken
+) -> NotifiedApplicant:
+    """Makes an applicant whose referral was received and who was sent a message on it, once
+    both notices are there."""
+
+    async def make(authority: str = "watford") -> Notified:
+        return await notified(identity, CasesApi(gateway, mint_token), authority)
 
     return make

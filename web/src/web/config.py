@@ -29,6 +29,14 @@ class Settings(ServiceSettings):
         description="Longest wait for one API answer before a page "
         "says the service is unavailable.",
     )
+    unread_wait_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=5,
+        description="Once a page is ready, the longest it waits for the header's count of "
+        "unseen notifications (asked for while the page was made); without it in time, the "
+        "link is shown without a count.",
+    )
     authority_cache_seconds: float = Field(
         default=30.0,
         ge=0,

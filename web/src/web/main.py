@@ -36,6 +36,8 @@ from web.gateway import GatewayClient
 from web.letters import casework as letters_casework
 from web.letters import routes as letters_routes
 from web.messages import routes as messages_routes
+from web.notifications import casework as notifications_casework
+from web.notifications import routes as notifications_routes
 from web.organisation import routes as organisation_routes
 from web.page_context import PageContext
 from web.plans import casework as plans_casework
@@ -96,6 +98,8 @@ app = create_app(
             tasks_routes.router,
             surveys_routes.router,
             messages_routes.router,
+            notifications_routes.router,
+            notifications_casework.router,
             casework_timeline.router,
             casework_routes.router,
             organisation_routes.router,

@@ -15,10 +15,12 @@ from jinja2 import (
     PrefixLoader,
     select_autoescape,
 )
+from starlette.types import Receive, Scope, Send
 
 from web import i18n
 from web.branding import text_colour_on
 from web.gateway import AuthorityProfile
+from web.notifications.unread import unread_count
 from web.security import nonce_of
 from web.sessions.csrf import CSRF_FIELD
 
@@ -81,11 +83,16 @@ def switch_link(request: Request, language: i18n.Language) -> str:
 IDLE_WARNING = datetime.timedelta(minutes=2)
 
 
-def idle_warning(request: Request, session: Any) -> dict[str, Any] | None:
-    """What the idle warning's script needs, on the signed-in authority's pages."""
+def signed_in_here(request: Request, session: Any) -> bool:
+    """Whether the page is one of the authority the browser's session is signed in to."""
     tokens = session.record.signed_in if session is not None else None
     authority: AuthorityProfile | None = getattr(request.state, "authority", None)
-    if tokens is None or authority is None or tokens.authority != authority.slug:
+    return tokens is not None and authority is not None and tokens.authority == authority.slug
+
+
+def idle_warning(request: Request, session: Any) -> dict[str, Any] | None:
+    """What the idle warning's script needs, on the signed-in authority's pages."""
+    if not signed_in_here(request, session):
         return None
     sessions = request.app.state.sessions
     public_path = request.scope.get("state", {}).get("public_path", request.url.path)
@@ -119,13 +126,44 @@ def layout_context(request: Request) -> dict[str, Any]:
         "today": datetime.date.today(),
         "idle_warning": idle_warning(request, session),
         "portal_scripts": request.app.state.portal_scripts,
+        "signed_in_here": signed_in_here(request, session),
     }
+
+
+async def header_unread(request: Request) -> int | None:
+    """The count beside the header's notifications link; None when there is none to show."""
+    session = getattr(request.state, "browser_session", None)
+    if session is None or not signed_in_here(request, session):
+        return None
+    tokens = session.record.signed_in
+    return await unread_count(request, authority=tokens.authority, token=tokens.access_token)
+
+
+class Page(HTMLResponse):
+    """A page rendered as it is sent: by then the header's count, asked for while the page made
+    its own calls, has come (or is given up on)."""
+
+    def __init__(
+        self, request: Request, template: str, context: dict[str, Any], *, status: int
+    ) -> None:
+        super().__init__(b"", status_code=status)
+        self.request = request
+        self.template = template
+        self.context = context
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        unread = await header_unread(self.request)
+        page = environment.get_template(self.template)
+        layout = {**layout_context(self.request), "unread_notifications": unread}
+        html = page.render({**layout, **self.context})
+        self.body = self.render(html)
+        length = (b"content-length", str(len(self.body)).encode("latin-1"))
+        self.raw_headers = [h for h in self.raw_headers if h[0] != b"content-length"] + [length]
+        await super().__call__(scope, receive, send)
 
 
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> HTMLResponse:
     """The page from `template`, in the person's language, with the layout's context."""
-    page = environment.get_template(template)
-    html = page.render({**layout_context(request), **(context or {})})
-    return HTMLResponse(html, status_code=status)
+    return Page(request, template, context or {}, status=status)

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from web.authorities import PageAuthority
 from web.gateway import forwarded_for, gateway_of
+from web.notifications import unread
 from web.sessions.dependencies import (
     CurrentSession,
     replace_session_cookie,
@@ -62,16 +63,26 @@ def tokens_from(answer: dict[str, object]) -> SignedIn:
 async def signed_in_person(
     request: Request, authority: PageAuthority, session: CurrentSession
 ) -> Person:
-    """The person signed in here; their tokens refreshed first if they are about to expire."""
+    """The person signed in here; their tokens refreshed first if they are about to expire.
+
+    A page shown to them starts asking for their unseen notifications' count now, for the
+    header, while it makes its own calls."""
+    person = await _fresh_person(request, authority.slug, session)
+    if request.method in {"GET", "HEAD"}:
+        unread.ask(request, authority=authority.slug, token=person.access_token)
+    return person
+
+
+async def _fresh_person(request: Request, slug: str, session: OpenSession | None) -> Person:
     tokens = session.record.signed_in if session is not None else None
-    if session is None or tokens is None or tokens.authority != authority.slug:
-        raise SignInNeeded(authority.slug, timed_out=timed_out(request))
+    if session is None or tokens is None or tokens.authority != slug:
+        raise SignInNeeded(slug, timed_out=timed_out(request))
     expires_at = tokens.access_expires_at.replace(tzinfo=datetime.UTC)
     if expires_at - datetime.datetime.now(datetime.UTC) > REFRESH_BEFORE:
         return Person(session, tokens)
     answer = await gateway_of(request).call(
         "POST",
-        f"/{authority.slug}/api/identity/tokens/refresh",
+        f"/{slug}/api/identity/tokens/refresh",
         body={"refresh_token": tokens.refresh_token},
         forwarded_for=forwarded_for(request),
     )
@@ -80,7 +91,7 @@ async def signed_in_person(
         # was used twice): so has this one.
         await session_service(request).end(session)
         replace_session_cookie(request, None)
-        raise SignInNeeded(authority.slug)
+        raise SignInNeeded(slug)
     refreshed = await session_service(request).keep_tokens(session, tokens_from(answer.body))
     request.state.browser_session = refreshed
     assert refreshed.record.signed_in is not None
