@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from portalstack import components
 from portalstack.components import ProcessComponent, StackError
 from portalstack.processes import group_members, port_open
 from portalstack.services import service, service_env
@@ -135,3 +138,38 @@ class TestServiceProcess:
         with pytest.raises(StackError, match="not ready: stackprobe"):
             stack.wait_ready([probe_service], timeout=30)
         assert "CASES_MONGO_URL is not set" in capsys.readouterr().out
+
+
+def listening(port: int) -> socket.socket:
+    """A socket holding the port, as a process would."""
+    held = socket.socket()
+    held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    held.bind(("127.0.0.1", port))
+    held.listen()
+    return held
+
+
+class TestPortTaken:
+    """A port still held by a process that is dying is waited for; one kept is refused."""
+
+    def test_a_port_let_go_soon_after_is_waited_for(
+        self, probe_service: ProcessComponent, stack: Stack
+    ) -> None:
+        held = listening(probe_service.ports[0])
+        # A killed service lets go of its port a moment after its pid is gone.
+        threading.Timer(1.0, held.close).start()
+
+        assert probe_service.launch()
+        stack.wait_ready([probe_service], timeout=30)
+
+    def test_a_port_kept_by_another_process_is_refused(
+        self, probe_service: ProcessComponent, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(components, "PORT_FREED_WITHIN", 0.5)
+        held = listening(probe_service.ports[0])
+        try:
+            with pytest.raises(StackError, match="already in use by a process"):
+                probe_service.launch()
+        finally:
+            held.close()
+        assert probe_service.pid_file.running_pid() is None

@@ -11,8 +11,18 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from portalstack.processes import START_MARK, PidFile, port_open, spawn, stop_recorded
+from portalstack.processes import (
+    START_MARK,
+    PidFile,
+    port_open,
+    spawn,
+    stop_recorded,
+    wait_until,
+)
 from portalstack.settings import StackSettings
+
+# How long a port may stay taken after its process was stopped or killed.
+PORT_FREED_WITHIN = 10.0
 
 
 class StackError(Exception):
@@ -103,11 +113,15 @@ class ProcessComponent(Component):
         if self.pid_file.path.exists():
             # Stale: clean up whatever the dead process may have left holding the port.
             say(f"{self.name}: {stop_recorded(self.pid_file, timeout=self.stop_timeout)}")
-        busy = [port for port in self.ports if port_open(self.settings.connect_host, port)]
-        if busy:
+
+        def busy() -> list[int]:
+            return [port for port in self.ports if port_open(self.settings.connect_host, port)]
+
+        # A process that was just killed holds its ports until it has finished dying.
+        if busy() and not wait_until(lambda: not busy(), timeout=PORT_FREED_WITHIN):
             raise StackError(
-                f"{self.name}: port {busy[0]} is already in use by a process this stack "
-                "did not start (stop it or choose another PORTAL_*_PORT)"
+                f"{self.name}: port {(busy() or self.ports)[0]} is already in use by a process "
+                "this stack did not start (stop it or choose another PORTAL_*_PORT)"
             )
         if self.prepare is not None:
             self.prepare()
