@@ -347,6 +347,36 @@ async def test_a_batch_with_a_failing_event_is_handled_again_one_at_a_time(
     assert await consumer.dead_letter_count() == 1
 
 
+async def test_a_delivery_whose_channel_is_gone_does_not_stop_the_batches(
+    mongo: Mongo, bench: Bench, broker: Broker, tag: str, make_event: MakeEvent
+) -> None:
+    recorder = BatchRecorder(mongo, tag)
+    recorder.release.set()
+    consumer = await bench.start(recorder.subscription())
+    # A delivery taken on a channel that then closes, as when the broker restarts: its ack
+    # can only fail.
+    orphan = envelope_for(make_event(f"{tag}-orphan"), authority=tag)
+    channel = await broker.channel(confirms=True)
+    holding = await channel.declare_queue(exclusive=True)
+    await channel.default_exchange.publish(
+        aio_pika.Message(body_of(orphan)), routing_key=holding.name
+    )
+    taken = await holding.get(no_ack=False, timeout=5)
+    await channel.close()
+    waiting = consumer._waiting
+    assert waiting is not None
+    waiting.put_nowait((taken, orphan, AuthorityUpserted.model_validate(orphan.data)))
+
+    after = [envelope_for(make_event(f"{tag}-{n}"), authority=tag) for n in range(5)]
+    for envelope in after:
+        await bench.send(body_of(envelope), queue=consumer.queue)
+
+    async def all_done() -> bool:
+        return {str(e.id) for e in after} <= set(await effects(mongo, tag))
+
+    await eventually(all_done, what="the events after the orphan handled")
+
+
 async def test_a_message_that_breaks_its_contract_is_parked_at_once(
     mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
 ) -> None:

@@ -224,26 +224,41 @@ class EventConsumer:
             batch = [await waiting.get()]
             while len(batch) < BATCH_LIMIT and not waiting.empty():
                 batch.append(waiting.get_nowait())
-            if len(batch) == 1:
-                await self._handle(*batch[0])
-                continue
             try:
-                fresh = await self._commit_batch(batch)
+                await self._handle_batch(batch)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                # Most likely the channel went with the broker: what was not acked is
+                # delivered again on the new one, and the markers make that harmless.
                 log.warning(
-                    "a batch of events failed; handling them one at a time",
+                    "a batch of events was left unfinished",
                     extra={"events": len(batch), "reason": f"{type(exc).__name__}: {exc}"[:500]},
                 )
-                for delivery in batch:
-                    await self._handle(*delivery)
-                continue
-            EVENT_BATCHES.labels(self.service, self.queue).inc()
-            for (message, envelope, _), done in zip(batch, fresh, strict=True):
-                outcome = "processed" if done else "duplicate"
-                EVENTS_CONSUMED.labels(self.service, self.queue, envelope.type, outcome).inc()
-                await message.ack()
+
+    async def _handle_batch(self, batch: Sequence[Delivery]) -> None:
+        """Handle a batch in one transaction and ack it; one at a time if there is one event,
+        or if the batch fails."""
+        if len(batch) == 1:
+            await self._handle(*batch[0])
+            return
+        try:
+            fresh = await self._commit_batch(batch)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning(
+                "a batch of events failed; handling them one at a time",
+                extra={"events": len(batch), "reason": f"{type(exc).__name__}: {exc}"[:500]},
+            )
+            for delivery in batch:
+                await self._handle(*delivery)
+            return
+        EVENT_BATCHES.labels(self.service, self.queue).inc()
+        for (message, envelope, _), done in zip(batch, fresh, strict=True):
+            outcome = "processed" if done else "duplicate"
+            EVENTS_CONSUMED.labels(self.service, self.queue, envelope.type, outcome).inc()
+            await message.ack()
 
     async def _commit_batch(self, batch: Sequence[Delivery]) -> list[bool]:
         """Handle a batch in one transaction; which of its events were new."""
