@@ -7,6 +7,7 @@ from typing import Any
 from playwright.async_api import Browser, BrowserContext, Error, Page
 from tests.support.portal import Person
 from tests.support.stack import client_address
+from tests.support.web_sessions import SESSION_COOKIE, demo_session
 
 from portalstack.endpoints import Stack
 
@@ -38,6 +39,19 @@ async def new_profile(browser: Browser, **options: Any) -> BrowserContext:
     return await browser.new_context(
         extra_http_headers={"X-Forwarded-For": client_address()}, **options
     )
+
+
+async def session_profile(browser: Browser, stack: Stack, session_id: str) -> BrowserContext:
+    """A fresh profile, 1024 CSS pixels wide, holding a portal session."""
+    context = await new_profile(browser, viewport={"width": 1024, "height": 768})
+    cookie = {"name": SESSION_COOKIE, "value": session_id, "url": stack.gateway_url}
+    await context.add_cookies([cookie])  # type: ignore[list-item]
+    return context
+
+
+async def demo_profile(browser: Browser, stack: Stack, role: str, authority: str) -> BrowserContext:
+    """A fresh profile signed in to the portal as the authority's demo account of a role."""
+    return await session_profile(browser, stack, await demo_session(role, authority))
 
 
 async def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:

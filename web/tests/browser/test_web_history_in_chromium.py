@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page
-from tests.support.browser import PageChecker, new_profile, sign_in
+from tests.support.browser import PageChecker, demo_profile, new_profile, sign_in
 from tests.support.cases import Caller, CasesApi, CasesStore
 from tests.support.casework import referral
 from tests.support.histories import lengthen_history
 from tests.support.web_pages import NewApplicant
-from tests.support.web_sessions import SESSION_COOKIE, demo_session
 
 from portalstack.endpoints import Stack
 
@@ -65,10 +64,8 @@ class TestTheWholeHistory:
         assert await read_it_all(page, check, words) == titles
         await context.close()
 
-        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
+        context = await demo_profile(browser, stack, "officer", KINGSTON)
         base = f"{stack.gateway_url}/{KINGSTON}"
-        session = await demo_session("officer", KINGSTON)
-        await context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": base}])
         page = await context.new_page()
         check = PageChecker(page, axe_source, screenshots, language, prefix="history-officer")
         await page.goto(f"{base}/caseload/{case['id']}?lang={language}")

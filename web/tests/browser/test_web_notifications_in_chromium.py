@@ -1,7 +1,7 @@
 """Notifications in Chromium, in English and Welsh: the header's count, the list with what is
 new, opening one, marking all seen, the email choices saved and a stale save refused, and the
 officer's page of what was emailed about the case. Every page: axe finds nothing at 1024 CSS
-pixels, nothing scrolls sideways at 320."""
+pixels, nothing scrolls sideways at 320. The same, but the officer's page, with JavaScript off."""
 
 import re
 from pathlib import Path
@@ -9,10 +9,16 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.async_api import Browser, Locator, Page
-from tests.support.browser import PageChecker, new_profile, press, sign_in
+from tests.support.browser import (
+    PageChecker,
+    demo_profile,
+    main_text,
+    new_profile,
+    press,
+    sign_in,
+)
 from tests.support.notices import NotifiedApplicant
 from tests.support.polling import eventually
-from tests.support.web_sessions import SESSION_COOKIE, demo_session
 
 from portalstack.endpoints import Stack
 
@@ -55,10 +61,6 @@ WORDS = {
         "received": "Cais wedi dod i law",
     },
 }
-
-
-async def main_text(page: Page) -> str:
-    return await page.locator("main").inner_text()
 
 
 def header_link(page: Page, name: str) -> Locator:
@@ -163,11 +165,7 @@ class TestNotificationsJourney:
             return len(items) == 2 and all(item["status"] == "sent" for item in items)
 
         await eventually(all_sent, within=20, what="both emails sent")
-        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
-        session = await demo_session("officer", COUNCIL)
-        await context.add_cookies(
-            [{"name": SESSION_COOKIE, "value": session, "url": stack.gateway_url}]
-        )
+        context = await demo_profile(browser, stack, "officer", COUNCIL)
         page = await context.new_page()
         check = PageChecker(page, axe_source, screenshots, language, prefix="notifications")
         case_path = f"/{COUNCIL}/caseload/{told.case['id']}"
@@ -183,4 +181,42 @@ class TestNotificationsJourney:
         assert told.email in received
         assert words["sent"] in received
         await check("case-emails")
+        await context.close()
+
+
+class TestWithoutJavaScript:
+    async def test_opened_all_seen_and_email_choices_saved(
+        self, browser: Browser, stack: Stack, notified_applicant: NotifiedApplicant
+    ) -> None:
+        words = WORDS["en"]
+        told = await notified_applicant(COUNCIL)
+        context = await new_profile(browser, java_script_enabled=False)
+        page = await context.new_page()
+        await sign_in(page, stack, told.person)
+        listed = f"{stack.gateway_url}/{COUNCIL}/notifications"
+        await page.goto(listed)
+        rows = page.locator("main table tbody tr")
+        assert await rows.count() == 2
+        assert words["new"] in await rows.nth(1).inner_text()
+
+        # The older notice (the referral received), opened: it is seen, the newer still new.
+        await rows.nth(1).get_by_role("link").click()
+        await page.wait_for_url(re.compile(re.escape(told.notices[1]["link"]) + "$"))
+        await page.goto(listed)
+        assert words["new"] not in await rows.nth(1).inner_text()
+        assert words["new"] in await rows.nth(0).inner_text()
+
+        await press(page, words["mark_all"])
+        await page.wait_for_url(re.compile(r"/notifications\?notice=seen$"))
+        assert words["all_seen"] in await main_text(page)
+        assert words["new"] not in await page.locator("main table").inner_text()
+
+        await page.get_by_role("link", name=words["choose"]).click()
+        await page.wait_for_url(re.compile(r"/notifications/preferences$"))
+        await page.get_by_label(words["letter"], exact=True).uncheck()
+        await press(page, words["save"])
+        await page.wait_for_url(re.compile(r"/preferences\?notice=saved$"))
+        assert words["saved"] in await main_text(page)
+        assert not await page.get_by_label(words["letter"], exact=True).is_checked()
+        assert await page.get_by_label(words["message"], exact=True).is_checked()
         await context.close()

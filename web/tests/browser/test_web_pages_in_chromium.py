@@ -9,9 +9,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.async_api import Browser, ConsoleMessage, Page
 from tests.support.accounts import ConfirmationLink, DeclineOffer
-from tests.support.browser import axe_violations, keep_screenshot, new_profile
+from tests.support.browser import (
+    axe_violations,
+    demo_profile,
+    keep_screenshot,
+    new_profile,
+    session_profile,
+)
 from tests.support.people import (
     new_person,
     new_staff,
@@ -1023,14 +1029,6 @@ async def newest_sign_in_code(read_mail: ReadMail, email: str, *, count: int) ->
     return code
 
 
-async def signed_in_context(browser: Browser, stack: Stack, session_id: str) -> BrowserContext:
-    """A fresh browser profile holding a portal session."""
-    context = await new_profile(browser, viewport={"width": 1024, "height": 768})
-    cookie = {"name": SESSION_COOKIE, "value": session_id, "url": stack.gateway_url}
-    await context.add_cookies([cookie])  # type: ignore[list-item]
-    return context
-
-
 async def accept_invitation_in_browser(
     page: Page,
     stack: Stack,
@@ -1065,9 +1063,7 @@ class TestLandlordAdministration:
         identity_api: Portal,
         web_session_of: WebSessionOf,
     ) -> None:
-        admin = await signed_in_context(
-            browser, stack, await demo_session("landlord_admin", "housing-ombudsman")
-        )
+        admin = await demo_profile(browser, stack, "landlord_admin", "housing-ombudsman")
         page = await admin.new_page()
         await page.goto(f"{stack.gateway_url}/housing-ombudsman/")
         await page.get_by_role("link", name="Manage your organisation's users").click()
@@ -1101,7 +1097,7 @@ class TestLandlordAdministration:
         # signed in through the API, the portal session is theirs.
         person = Person(email=email, password=PASSWORD, authority="housing-ombudsman")
         await identity_api.sign_in(person)
-        user = await signed_in_context(browser, stack, await web_session_of(person))
+        user = await session_profile(browser, stack, await web_session_of(person))
         own = await user.new_page()
         await own.goto(f"{stack.gateway_url}/housing-ombudsman/account/")
         assert email in await own.locator("main").inner_text()
@@ -1138,9 +1134,7 @@ class TestAuthorityAdministrationInWelsh:
         screenshots: Path,
         read_mail: ReadMail,
     ) -> None:
-        admin = await signed_in_context(
-            browser, stack, await demo_session("authority_admin", "kingston")
-        )
+        admin = await demo_profile(browser, stack, "authority_admin", "kingston")
         page = await admin.new_page()
         await page.goto(f"{stack.gateway_url}/kingston/?lang=cy")
         await page.get_by_role("link", name=CY["manage"]).click()
@@ -1212,9 +1206,7 @@ class TestPlatformAdministration:
     async def test_create_an_authority_change_it_and_meet_a_stale_change(
         self, browser: Browser, stack: Stack, axe_source: str, screenshots: Path
     ) -> None:
-        admin = await signed_in_context(
-            browser, stack, await demo_session("platform_admin", "housing-ombudsman")
-        )
+        admin = await demo_profile(browser, stack, "platform_admin", "housing-ombudsman")
         page = await admin.new_page()
         await page.goto(f"{stack.gateway_url}/housing-ombudsman/")
         await page.get_by_role("link", name="Manage authorities").click()

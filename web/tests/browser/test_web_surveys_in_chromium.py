@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 from playwright.async_api import Browser
-from tests.support.browser import PageChecker, main_text, new_profile, press, sign_in
+from tests.support.browser import PageChecker, demo_profile, main_text, new_profile, press, sign_in
 from tests.support.bus import Publish
 from tests.support.cases import Caller, CasesApi
 from tests.support.polling import eventually
 from tests.support.web_pages import NewApplicant
-from tests.support.web_sessions import SESSION_COOKIE, demo_session, local_address
+from tests.support.web_sessions import local_address
 
 from contracts.events.cases import CaseClosed
 from portalstack.endpoints import Stack
@@ -172,11 +172,7 @@ class TestTheApplicantsSurvey:
         await context.close()
 
         # The authority's manager lists it, newest first.
-        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
-        session = await demo_session("manager", COUNCIL)
-        await context.add_cookies(
-            [{"name": SESSION_COOKIE, "value": session, "url": stack.gateway_url}]
-        )
+        context = await demo_profile(browser, stack, "manager", COUNCIL)
         page = await context.new_page()
         check = PageChecker(page, axe_source, screenshots, language, prefix="surveys")
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/?lang={language}")
@@ -210,11 +206,7 @@ class TestTheAdministratorsSetting:
     ) -> None:
         # English then Welsh in one test, so that no two saves of this test's own race.
         admin = await cases_api.person("authority_admin", authority=COUNCIL)
-        context = await new_profile(browser, viewport={"width": 1024, "height": 768})
-        session = await demo_session("authority_admin", COUNCIL)
-        await context.add_cookies(
-            [{"name": SESSION_COOKIE, "value": session, "url": stack.gateway_url}]
-        )
+        context = await demo_profile(browser, stack, "authority_admin", COUNCIL)
         page = await context.new_page()
         for language in ("en", "cy"):
             words = WORDS[language]

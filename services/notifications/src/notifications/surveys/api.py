@@ -12,9 +12,9 @@ from kit.app import RuntimeDep
 from kit.auth import CurrentPrincipal, Principal, require_roles
 from kit.authorities import ActiveAuthority
 from kit.concurrency import IF_MATCH, require_match, set_etag
-from kit.errors import ErrorBody
 from kit.idempotency import IdempotencyStore, create_once
 from kit.pagination import Position
+from kit.responses import declared
 from notifications.surveys.errors import SurveyNotFound
 from notifications.surveys.models import Survey
 from notifications.surveys.repository import (
@@ -69,22 +69,14 @@ async def own_survey(
 
 OwnSurvey = Annotated[Survey, Depends(own_survey)]
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorBody, "description": "No valid access token"},
-    404: {"model": ErrorBody, "description": "Unknown authority, or no such survey"},
-}
-FORBIDDEN: dict[int | str, dict[str, object]] = {
-    403: {"model": ErrorBody, "description": "The caller does not hold the role"},
-}
-
-router = APIRouter(tags=["surveys"], responses=ERRORS)
+router = APIRouter(tags=["surveys"])
 
 
 @router.get(
     "/surveys/settings",
     response_model=SurveySettingsView,
     summary="Whether the authority asks for a survey when a case closes",
-    responses=FORBIDDEN,
+    responses=declared(401, 403, 404),
 )
 async def get_settings(
     authority: ActiveAuthority,
@@ -103,12 +95,7 @@ async def get_settings(
     response_model=SurveySettingsView,
     summary="Turn surveys on or off when cases close (If-Match)",
     openapi_extra=IF_MATCH,
-    responses={
-        **FORBIDDEN,
-        412: {"model": ErrorBody, "description": "The settings changed since they were read"},
-        422: {"model": ErrorBody, "description": "Not a yes/no, or an unknown kind of case"},
-        428: {"model": ErrorBody, "description": "If-Match is missing"},
-    },
+    responses=declared(401, 403, 404, 412, 428),
 )
 async def put_settings(
     body: SurveySettingsChange,
@@ -138,7 +125,7 @@ async def put_settings(
     "/surveys",
     response_model=AnswerPage,
     summary="The authority's survey answers, newest first (managers)",
-    responses={**FORBIDDEN, 400: {"model": ErrorBody, "description": "The cursor is not valid"}},
+    responses=declared(400, 401, 403, 404),
 )
 async def list_answers(
     authority: ActiveAuthority,
@@ -175,6 +162,7 @@ async def list_answers(
     "/surveys/{case_id}",
     response_model=SurveyView,
     summary="The caller's survey about one of their closed cases",
+    responses=declared(401, 404),
 )
 async def get_survey(survey: OwnSurvey) -> SurveyView:
     """The survey, with the answer once given."""
@@ -186,10 +174,7 @@ async def get_survey(survey: OwnSurvey) -> SurveyView:
     response_model=SurveyView,
     status_code=201,
     summary="Answer the caller's survey, once (Idempotency-Key honoured)",
-    responses={
-        409: {"model": ErrorBody, "description": "The survey was answered already"},
-        422: {"model": ErrorBody, "description": "No rating, a rating not 1 to 5, or too long"},
-    },
+    responses=declared(401, 404, 409),
 )
 async def answer_survey(
     body: SurveyAnswer,
