@@ -2,10 +2,12 @@
 
 A person signs in twice as Kingston's demo applicant: once through the portal's sign-in form
 (the session cookie a browser would hold) and once through the API (the bearer token a client
-would hold). Then, in rounds, each page is fetched through the gateway and each API call it
-makes is fetched through the gateway the same way the portal makes it, one request at a time,
-on the same running workers. The target: a page costs at most 1.5 times the calls it makes,
-compared at the median (p50), with p99 printed beside it. Results are printed and written to
+would hold). Then, in rounds, each page is fetched through the gateway, and the API calls it
+makes are fetched through the gateway the same way the portal makes them: all at once, as the
+portal asks for the header's count of unseen notifications alongside the page's own calls
+(and then each alone, for the record), on the same running workers. The target: a page costs
+at most 1.5 times the calls it makes, compared at the median (p50), with p99 printed beside
+it. Results are printed and written to
 bench/results/ as JSON.
 """
 
@@ -13,6 +15,7 @@ import argparse
 import asyncio
 import re
 import sys
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,13 +46,16 @@ class Page:
     calls: tuple[str, ...]
 
 
+# Every signed-in page also asks for the header's count of unseen notifications, alongside
+# its own calls.
+UNREAD = f"/{AUTHORITY}/api/notifications/notifications/unread"
 PAGES = (
-    Page("home", f"/{AUTHORITY}/", (f"/{AUTHORITY}/api/identity/me",)),
-    Page("account", f"/{AUTHORITY}/account/", (f"/{AUTHORITY}/api/identity/me",)),
+    Page("home", f"/{AUTHORITY}/", (f"/{AUTHORITY}/api/identity/me", UNREAD)),
+    Page("account", f"/{AUTHORITY}/account/", (f"/{AUTHORITY}/api/identity/me", UNREAD)),
     Page(
         "applications",
         f"/{AUTHORITY}/applications",
-        (f"/{AUTHORITY}/api/cases/cases?state=open&limit=20",),
+        (f"/{AUTHORITY}/api/cases/cases?state=open&limit=20", UNREAD),
     ),
 )
 
@@ -92,38 +98,48 @@ async def measure(rounds: int) -> dict[str, Any]:
         portal = await signed_in_portal(stack.gateway_url)
         try:
             for index, page in enumerate(PAGES):
-                per_round = 2 * len(page.calls)  # the page's calls and the same calls direct
+                per_round = 3 * len(page.calls)  # the page's calls, then the same at once and alone
                 if (rounds + 5) * per_round >= USER_LIMIT:
                     raise SystemExit(f"at most {USER_LIMIT // per_round - 6} rounds fit a window")
                 if index:
                     await asyncio.sleep(RATE_WINDOW_SECONDS)
                 page_samples: list[float] = []
+                together_samples: list[float] = []
                 call_samples: dict[str, list[float]] = {call: [] for call in page.calls}
                 for number in range(rounds + 5):
                     took = await timed_get(portal, page.path)
+                    # The calls at once, as the portal makes them, then each alone.
+                    began = time.perf_counter()
+                    await asyncio.gather(
+                        *(timed_get(api, call, headers=bearer) for call in page.calls)
+                    )
+                    together = (time.perf_counter() - began) * 1000
                     calls = {
                         call: await timed_get(api, call, headers=bearer) for call in page.calls
                     }
                     if number >= 5:  # the first few warm the connections and caches
                         page_samples.append(took)
+                        together_samples.append(together)
                         for call, elapsed in calls.items():
                             call_samples[call].append(elapsed)
                 page_figures = summary(page_samples)
+                together_figures = summary(together_samples)
                 call_figures = {call: summary(samples) for call, samples in call_samples.items()}
-                calls_p50 = sum(figures["p50_ms"] for figures in call_figures.values())
+                calls_p50 = together_figures["p50_ms"]
                 ratio = page_figures["p50_ms"] / calls_p50
                 results["pages"][page.name] = {
                     "path": page.path,
                     "page": page_figures,
-                    "calls": call_figures,
+                    "calls_together": together_figures,
+                    "calls_alone": call_figures,
                     "calls_p50_ms": round(calls_p50, 2),
                     "ratio": round(ratio, 2),
                     "within_target": ratio <= TARGET_RATIO,
                 }
                 print(
                     f"{page.name} {page.path}: page p50 {page_figures['p50_ms']} ms "
-                    f"(p99 {page_figures['p99_ms']}), its {len(page.calls)} API call(s) p50 "
-                    f"{calls_p50:.2f} ms: {ratio:.2f} times (target <= {TARGET_RATIO})"
+                    f"(p99 {page_figures['p99_ms']}), its {len(page.calls)} API call(s) at once "
+                    f"p50 {calls_p50:.2f} ms: {ratio:.2f} times (target <= {TARGET_RATIO})"
                 )
         finally:
             await portal.aclose()
@@ -133,7 +149,7 @@ async def measure(rounds: int) -> dict[str, Any]:
 def main() -> int:
     """Measure, print and record; fail when a page costs more than the target."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=150)
     arguments = parser.parse_args()
     results = asyncio.run(measure(arguments.rounds))
     record("page_speed", results)
