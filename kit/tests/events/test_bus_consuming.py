@@ -55,11 +55,20 @@ class Bench:
     channel: aio_pika.abc.AbstractChannel | None = None
 
     async def start(
-        self, subscription: Subscription, *, retry_delays: Sequence[float] = RETRY_DELAYS
+        self,
+        subscription: Subscription,
+        *,
+        retry_delays: Sequence[float] = RETRY_DELAYS,
+        prefetch: int = 32,
     ) -> EventConsumer:
         """Start a consumer; its queues are deleted after the test."""
         consumer = EventConsumer(
-            self.mongo, self.broker, subscription, service=self.service, retry_delays=retry_delays
+            self.mongo,
+            self.broker,
+            subscription,
+            service=self.service,
+            retry_delays=retry_delays,
+            prefetch=prefetch,
         )
         self.queues |= {consumer.queue, consumer.dead_queue}
         self.queues |= {retry_queue_name(consumer.queue, n + 1) for n in range(len(retry_delays))}
@@ -322,6 +331,28 @@ async def test_events_waiting_together_are_handled_in_one_transaction_once_each(
         {"_id": {"$in": [f"{consumer.queue}:{e.id}" for e in envelopes]}}
     )
     assert markers == 30
+
+
+async def test_a_batch_may_hold_more_events_than_the_prefetch_asked_for(
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
+) -> None:
+    # The broker hands a consumer no more than its prefetch unacked: were that the batch's
+    # bound, a busy queue could be drained no faster than `prefetch` events a commit.
+    recorder = BatchRecorder(mongo, tag)
+    consumer = await bench.start(recorder.subscription(), prefetch=4)
+    envelopes = [envelope_for(make_event(f"{tag}-{n}"), authority=tag) for n in range(40)]
+    for envelope in envelopes:
+        await bench.send(body_of(envelope), queue=consumer.queue)
+    # The first event is held meanwhile: the others are delivered, as many as may be.
+    await asyncio.sleep(0.5)
+    recorder.release.set()
+
+    async def all_done() -> bool:
+        return len(await effects(mongo, tag)) == 40
+
+    await eventually(all_done, what="40 effects")
+    assert max(len(batch) for batch in recorder.batches) > 4, recorder.batches
+    assert await effects(mongo, tag) == {str(e.id): 1 for e in envelopes}
 
 
 async def test_a_batch_with_a_failing_event_is_handled_again_one_at_a_time(
