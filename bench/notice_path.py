@@ -101,7 +101,7 @@ async def watch_store(
     further the path fell behind.
     """
     notices = store[NotificationsSettings().mongo_db][NOTIFICATIONS]
-    inserted = [
+    inserted: list[dict[str, Any]] = [
         {"$match": {"operationType": "insert", "fullDocument.authority": AUTHORITY}},
         {"$project": {"fullDocument.event_id": 1}},
     ]
