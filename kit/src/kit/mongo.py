@@ -79,12 +79,8 @@ class Mongo:
     async def ensure_indexes(self, indexes: Sequence[Index]) -> None:
         """Create every declared index (creating an existing one is a no-op) and drop the
         retired ones that still exist."""
-        by_collection: dict[str, list[IndexModel]] = {}
-        for index in indexes:
-            if not index.retired:
-                by_collection.setdefault(index.collection, []).append(index.model())
-        for name, models in by_collection.items():
-            await self.db[name].create_indexes(models)
+        # Retired ones first: one may share its keys with a new one, which the store refuses
+        # to create beside it.
         for index in indexes:
             if index.retired:
                 try:
@@ -93,6 +89,12 @@ class Mongo:
                     # Gone already (another worker dropped it), or never made.
                     if exc.code not in GONE:
                         raise
+        by_collection: dict[str, list[IndexModel]] = {}
+        for index in indexes:
+            if not index.retired:
+                by_collection.setdefault(index.collection, []).append(index.model())
+        for name, models in by_collection.items():
+            await self.db[name].create_indexes(models)
 
     async def ping(self) -> None:
         """Raise unless the server answers."""

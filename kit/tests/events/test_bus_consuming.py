@@ -8,6 +8,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aio_pika
@@ -24,6 +25,7 @@ from kit.events.consumer import (
     ATTEMPT_HEADER,
     PROCESSED,
     REASON_HEADER,
+    REMEMBER_PROCESSED_FOR,
     Event,
     EventConsumer,
     Handler,
@@ -227,6 +229,40 @@ async def test_a_message_delivered_twice_takes_effect_once(
     )
     assert markers == 10
     assert await bench.depth(consumer.dead_queue) == 0
+
+
+async def test_a_consumer_forgets_its_own_markers_once_they_are_a_month_old(
+    mongo: Mongo, bench: Bench, tag: str
+) -> None:
+    consumer = await bench.start(subscription(Recorder(mongo, tag)))
+    now = datetime.now(UTC)
+    ages = {"old": REMEMBER_PROCESSED_FOR + timedelta(minutes=1), "recent": timedelta(days=29)}
+    await mongo.db[PROCESSED].insert_many(
+        [
+            {
+                "_id": f"{queue}:{age}",
+                "consumer": queue,
+                "type": ROUTING_KEY,
+                "processed_at": now - by,
+            }
+            for queue in (consumer.queue, f"{consumer.queue}-other")
+            for age, by in ages.items()
+        ]
+    )
+
+    assert await consumer.forget_processed(now=now) == 1
+
+    left = await mongo.db[PROCESSED].distinct("_id", {"consumer": {"$regex": f"^{tag}"}})
+    assert sorted(left) == sorted(
+        [
+            f"{consumer.queue}:recent",
+            f"{consumer.queue}-other:old",
+            f"{consumer.queue}-other:recent",
+        ]
+    )
+    # The store's own expiry would walk every marker once a minute: no index expires them.
+    indexes = [ix async for ix in await mongo.db[PROCESSED].list_indexes()]
+    assert not [ix["name"] for ix in indexes if "expireAfterSeconds" in ix]
 
 
 async def test_a_failing_handler_is_retried_with_back_off_then_parked_while_others_flow(

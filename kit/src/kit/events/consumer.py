@@ -16,6 +16,7 @@ from contracts.payload import EventPayload
 from contracts.registry import validate_envelope
 from kit import logs
 from kit.events.broker import Broker, declare_exchange
+from kit.loops import keep_working
 from kit.metrics import (
     DEAD_LETTER_DEPTH,
     EVENT_BATCHES,
@@ -30,14 +31,20 @@ log = logs.get_logger("kit.events.consumer")
 PROCESSED = "processed_events"
 # How long a handled event's id is remembered; a broker redelivers far sooner than this.
 REMEMBER_PROCESSED_FOR = timedelta(days=30)
+# How often a consumer forgets the markers older than that.
+FORGET_PROCESSED_EVERY = timedelta(minutes=10)
 PROCESSED_INDEXES = [
-    # No query reads it, and every marker written paid for it.
-    Index(PROCESSED, [("consumer", 1), ("processed_at", 1)], name="by_consumer", retired=True),
+    # A consumer's markers, oldest first: what it forgets, a range at a time.
+    Index(PROCESSED, [("consumer", 1), ("processed_at", 1)], name="by_consumer"),
+    # Retired: the store's expiry sweep walks every document of a collection with an expiring
+    # index, once a minute, holding up every other operation meanwhile. With the markers of a
+    # month that walk took seconds; the consumers forget their own markers by `by_consumer`.
     Index(
         PROCESSED,
         [("processed_at", 1)],
         name="processed_expiry",
         options={"expireAfterSeconds": int(REMEMBER_PROCESSED_FOR.total_seconds())},
+        retired=True,
     ),
 ]
 
@@ -118,6 +125,7 @@ class EventConsumer:
         self._dead: AbstractQueue | None = None
         self._waiting: asyncio.Queue[Delivery] | None = None
         self._batches: asyncio.Task[None] | None = None
+        self._forgetting: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Declare the queues this consumer uses and start consuming."""
@@ -149,18 +157,43 @@ class EventConsumer:
             )
         await self._main.consume(self._on_message)
         self._channel = channel
+        self._forgetting = asyncio.create_task(
+            keep_working(
+                self._forget_step,
+                name=f"{self.queue}: forgetting old markers",
+                wake=asyncio.Event(),
+                poll_seconds=FORGET_PROCESSED_EVERY.total_seconds(),
+            ),
+            name=f"{self.queue}:forgetting",
+        )
 
     async def stop(self) -> None:
         """Stop consuming; unacked messages go back to the queue."""
-        batches, self._batches = self._batches, None
-        if batches is not None:
-            batches.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await batches
+        for task in (self._batches, self._forgetting):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._batches = self._forgetting = None
         channel, self._channel = self._channel, None
         if channel is not None and not channel.is_closed:
             with contextlib.suppress(Exception):
                 await channel.close()
+
+    async def forget_processed(self, *, now: datetime) -> int:
+        """Drop this consumer's markers of events handled longer ago than they are
+        remembered; how many went. Only the old markers are examined: a range of
+        `by_consumer`."""
+        result = await self.mongo.db[PROCESSED].delete_many(
+            {"consumer": self.queue, "processed_at": {"$lt": now - REMEMBER_PROCESSED_FOR}}
+        )
+        return result.deleted_count
+
+    async def _forget_step(self) -> bool:
+        forgotten = await self.forget_processed(now=datetime.now(UTC))
+        if forgotten:
+            log.info("old processed markers forgotten", extra={"forgotten": forgotten})
+        return False
 
     async def dead_letter_count(self) -> int:
         """How many messages wait in the dead-letter queue (also exported as a metric)."""
