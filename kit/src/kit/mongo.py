@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
@@ -15,6 +16,8 @@ Document = dict[str, Any]
 Session = AsyncClientSession
 T = TypeVar("T")
 HEARTBEAT_MS = 60_000
+# The store's answers to dropping an index that is not there: IndexNotFound, NamespaceNotFound.
+GONE = frozenset({27, 26})
 # The store closes a connection left idle for 300 s; a pooled connection idle longer would
 # fail the next operation that takes it ("connection is already closed"). The driver drops
 # connections idle this long before using them, well inside the store's limit.
@@ -44,6 +47,8 @@ class Index:
     name: str
     unique: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    # An index no query uses any more: dropped where it exists, since every write pays for it.
+    retired: bool = False
 
     def model(self) -> IndexModel:
         """The PyMongo index model."""
@@ -72,10 +77,22 @@ class Mongo:
         self.db: AsyncDatabase[Document] = self.client[database]
 
     async def ensure_indexes(self, indexes: Sequence[Index]) -> None:
-        """Create every declared index (creating an existing one is a no-op)."""
+        """Create every declared index (creating an existing one is a no-op) and drop the
+        retired ones that still exist."""
+        # Retired ones first: one may share its keys with a new one, which the store refuses
+        # to create beside it.
+        for index in indexes:
+            if index.retired:
+                try:
+                    await self.db[index.collection].drop_index(index.name)
+                except OperationFailure as exc:
+                    # Gone already (another worker dropped it), or never made.
+                    if exc.code not in GONE:
+                        raise
         by_collection: dict[str, list[IndexModel]] = {}
         for index in indexes:
-            by_collection.setdefault(index.collection, []).append(index.model())
+            if not index.retired:
+                by_collection.setdefault(index.collection, []).append(index.model())
         for name, models in by_collection.items():
             await self.db[name].create_indexes(models)
 

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -129,6 +130,16 @@ class TestEnsureIndexes:
 
         names = [ix["name"] async for ix in await mongo.db["cases"].list_indexes()]
         assert sorted(names) == ["_id_", "cases_recent", "cases_reference"]
+
+    async def test_drops_a_retired_index_and_minds_none_gone_already(self, mongo: Mongo) -> None:
+        await mongo.ensure_indexes(CASE_INDEXES)
+        retired = [replace(index, retired=True) for index in CASE_INDEXES]
+
+        await mongo.ensure_indexes(retired)
+        await mongo.ensure_indexes(retired)
+
+        names = [ix["name"] async for ix in await mongo.db["cases"].list_indexes()]
+        assert names == ["_id_"]
 
     async def test_unique_index_rejects_a_duplicate(self, mongo: Mongo) -> None:
         await mongo.ensure_indexes(CASE_INDEXES)

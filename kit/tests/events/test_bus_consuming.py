@@ -8,6 +8,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aio_pika
@@ -24,6 +25,7 @@ from kit.events.consumer import (
     ATTEMPT_HEADER,
     PROCESSED,
     REASON_HEADER,
+    REMEMBER_PROCESSED_FOR,
     Event,
     EventConsumer,
     Handler,
@@ -55,11 +57,20 @@ class Bench:
     channel: aio_pika.abc.AbstractChannel | None = None
 
     async def start(
-        self, subscription: Subscription, *, retry_delays: Sequence[float] = RETRY_DELAYS
+        self,
+        subscription: Subscription,
+        *,
+        retry_delays: Sequence[float] = RETRY_DELAYS,
+        prefetch: int = 32,
     ) -> EventConsumer:
         """Start a consumer; its queues are deleted after the test."""
         consumer = EventConsumer(
-            self.mongo, self.broker, subscription, service=self.service, retry_delays=retry_delays
+            self.mongo,
+            self.broker,
+            subscription,
+            service=self.service,
+            retry_delays=retry_delays,
+            prefetch=prefetch,
         )
         self.queues |= {consumer.queue, consumer.dead_queue}
         self.queues |= {retry_queue_name(consumer.queue, n + 1) for n in range(len(retry_delays))}
@@ -220,6 +231,39 @@ async def test_a_message_delivered_twice_takes_effect_once(
     assert await bench.depth(consumer.dead_queue) == 0
 
 
+async def test_a_consumer_forgets_its_own_markers_once_they_are_a_month_old(
+    mongo: Mongo, bench: Bench, tag: str
+) -> None:
+    queue, other = f"{tag}.effects", f"{tag}.others"
+    now = datetime.now(UTC)
+    ages = {"old": REMEMBER_PROCESSED_FOR + timedelta(minutes=1), "recent": timedelta(days=29)}
+    await mongo.db[PROCESSED].insert_many(
+        [
+            {
+                "_id": f"{consumer}:{age}",
+                "consumer": consumer,
+                "type": ROUTING_KEY,
+                "processed_at": now - by,
+            }
+            for consumer in (queue, other)
+            for age, by in ages.items()
+        ]
+    )
+
+    consumer = await bench.start(subscription(Recorder(mongo, tag)))
+    assert consumer.queue == queue
+
+    async def forgotten() -> bool:
+        return await mongo.db[PROCESSED].find_one({"_id": f"{queue}:old"}) is None
+
+    await eventually(forgotten, what="the month-old marker forgotten")
+    left = await mongo.db[PROCESSED].distinct("_id", {"consumer": {"$in": [queue, other]}})
+    assert sorted(left) == sorted([f"{queue}:recent", f"{other}:old", f"{other}:recent"])
+    # The store's own expiry would walk every marker once a minute: no index expires them.
+    indexes = [ix async for ix in await mongo.db[PROCESSED].list_indexes()]
+    assert not [ix["name"] for ix in indexes if "expireAfterSeconds" in ix]
+
+
 async def test_a_failing_handler_is_retried_with_back_off_then_parked_while_others_flow(
     mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
 ) -> None:
@@ -322,6 +366,28 @@ async def test_events_waiting_together_are_handled_in_one_transaction_once_each(
         {"_id": {"$in": [f"{consumer.queue}:{e.id}" for e in envelopes]}}
     )
     assert markers == 30
+
+
+async def test_a_batch_may_hold_more_events_than_the_prefetch_asked_for(
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
+) -> None:
+    # The broker hands a consumer no more than its prefetch unacked: were that the batch's
+    # bound, a busy queue could be drained no faster than `prefetch` events a commit.
+    recorder = BatchRecorder(mongo, tag)
+    consumer = await bench.start(recorder.subscription(), prefetch=4)
+    envelopes = [envelope_for(make_event(f"{tag}-{n}"), authority=tag) for n in range(40)]
+    for envelope in envelopes:
+        await bench.send(body_of(envelope), queue=consumer.queue)
+    # The first event is held meanwhile: the others are delivered, as many as may be.
+    await asyncio.sleep(0.5)
+    recorder.release.set()
+
+    async def all_done() -> bool:
+        return len(await effects(mongo, tag)) == 40
+
+    await eventually(all_done, what="40 effects")
+    assert max(len(batch) for batch in recorder.batches) > 4, recorder.batches
+    assert await effects(mongo, tag) == {str(e.id): 1 for e in envelopes}
 
 
 async def test_a_batch_with_a_failing_event_is_handled_again_one_at_a_time(
