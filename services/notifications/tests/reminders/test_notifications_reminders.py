@@ -18,7 +18,11 @@ from contracts.events.casework_meetings import (
     AppointmentCancelled,
     AppointmentChanged,
 )
-from contracts.events.casework_plans import PlanActionAssigned, PlanActionEnded
+from contracts.events.casework_plans import (
+    PlanActionAssigned,
+    PlanActionChanged,
+    PlanActionEnded,
+)
 from contracts.events.casework_tasks import TaskAssigned, TaskCompleted, TaskReopened
 from contracts.events.documents import DocumentRejected, RequestCreated, RequestFulfilled
 from contracts.payload import EventPayload
@@ -305,6 +309,23 @@ def plan_action(person_id: str, target: date) -> PlanActionAssigned:
         target_date=target,
         review_date=target,
     )
+
+
+def plan_action_changed(
+    person_id: str, target: date, *, reopened: bool = False, issue_number: int = 2
+) -> PlanActionChanged:
+    return PlanActionChanged(
+        **plan_action(person_id, target).model_dump(exclude={"issue_number"}),
+        issue_number=issue_number,
+        reopened=reopened,
+    )
+
+
+def plan_action_ended(person_id: str) -> PlanActionEnded:
+    facts = plan_action(person_id, date(2027, 1, 10)).model_dump(
+        include={"case_id", "reference", "person_id", "language", "plan_id", "action_id"}
+    )
+    return PlanActionEnded(**facts, issue_number=1, how="complete")
 
 
 def request_facts() -> dict[str, Any]:
@@ -594,6 +615,70 @@ class TestDueDates:
         assert (await reminder(store, "plan_action_due_soon", "action-1"))["dropped_because"] == (
             "done"
         )
+
+    async def test_a_plan_action_due_later_is_reminded_of_at_its_new_date(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(plan_action(who, date(2027, 1, 10)))
+        await handle(plan_action_changed(who, date(2027, 1, 20)))
+        # Not at the old date's time, but at the new one's, once.
+        await nobody_told(store, make_sender(), who, at=datetime(2027, 1, 7, 9, 1, tzinfo=UTC))
+        sender = make_sender()
+        assert await send_all(sender, now=datetime(2027, 1, 17, 9, 1, tzinfo=UTC)) == 1
+        [notice] = await notices_of(store, who)
+        assert notice["kind"] == "plan_action_due_soon"
+        assert "20 Ionawr 2027" in notice["activity"]
+
+    async def test_a_plan_action_due_sooner_is_reminded_of_at_its_new_date(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(plan_action(who, date(2027, 1, 20)))
+        await handle(plan_action_changed(who, date(2027, 1, 10)))
+        assert await make_sender().send_next(datetime(2027, 1, 7, 9, 1, tzinfo=UTC)) is True
+        [notice] = await notices_of(store, who)
+        assert "10 Ionawr 2027" in notice["activity"]
+
+    async def test_a_plan_action_open_again_is_reminded_of(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(plan_action(who, date(2027, 1, 10)))
+        await handle(plan_action_ended(who))
+        await handle(plan_action_changed(who, date(2027, 1, 20), reopened=True))
+        assert (await reminder(store, "plan_action_due_soon", "action-1"))["status"] == (
+            "scheduled"
+        )
+        assert await make_sender().send_next(datetime(2027, 1, 17, 9, 1, tzinfo=UTC)) is True
+        [notice] = await notices_of(store, who)
+        assert "20 Ionawr 2027" in notice["activity"]
+
+    async def test_a_change_heard_after_a_newer_end_does_not_open_it_again(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        at = datetime.now(UTC)
+        await handle(plan_action(who, date(2027, 1, 10)), occurred_at=at)
+        await handle(plan_action_ended(who), occurred_at=at + 2 * MINUTE)
+        await handle(plan_action_changed(who, date(2027, 1, 20)), occurred_at=at + MINUTE)
+        await nobody_told(store, make_sender(), who, at=datetime(2027, 1, 17, 9, 1, tzinfo=UTC))
+        assert (await reminder(store, "plan_action_due_soon", "action-1"))["dropped_because"] == (
+            "done"
+        )
+
+    async def test_a_plan_action_told_of_is_reminded_again_at_its_new_date(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(plan_action(who, date(2027, 1, 10)))
+        assert await make_sender().send_next(datetime(2027, 1, 7, 9, 1, tzinfo=UTC)) is True
+        await handle(plan_action_changed(who, date(2027, 2, 10)))
+        assert await make_sender().send_next(datetime(2027, 2, 7, 9, 1, tzinfo=UTC)) is True
+        assert ["10 Ionawr 2027" in n["activity"] for n in await notices_of(store, who)] == [
+            True,
+            False,
+        ]
 
     async def test_a_document_due_soon_tells_the_applicant_and_emails_them(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
