@@ -250,6 +250,9 @@ class TestTheEmailChoices:
         kinds = re.findall(r'name="kind" value="([a-z_]+)"', page.text)
         assert "message_received" in kinds
         assert "appointment_booked" in kinds
+        # Only what an applicant is ever told of: not what only officers hear.
+        assert "case_assigned" not in kinds
+        assert "document_uploaded" not in kinds
         assert len(re.findall(r'name="email"[^>]* checked', page.text)) == len(kinds)
         assert "A new message" in page.text
         ticked = [kind for kind in kinds if kind not in ("message_received", "letter_issued")]
