@@ -699,6 +699,7 @@ class TestDueDates:
         )
         assert email["template"] == "case_news"
         assert email["language"] == "cy"
+        assert email["subject"].endswith(": Nodyn atgoffa: mae angen dogfen cyn bo hir")
 
     async def test_a_document_sent_is_not_reminded_of(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
