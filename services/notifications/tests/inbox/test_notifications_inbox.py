@@ -485,7 +485,13 @@ class TestWhatEachPersonIsOffered:
             ),
             (
                 "officer",
-                {"case_assigned", "document_uploaded", "plan_disagreed", "message_received"},
+                {
+                    "case_assigned",
+                    "document_uploaded",
+                    "plan_disagreed",
+                    "message_received",
+                    "task_overdue",
+                },
                 {"application_accepted", "appointment_reminder", "plan_issued", "task_assigned"},
             ),
             (

@@ -552,6 +552,54 @@ class TestDueDates:
         )
         assert notice["link"] == f"/{AUTHORITY}/tasks"
 
+    async def test_the_cases_owner_is_told_of_an_applicants_task_gone_overdue(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who, owner = person(), person()
+        await handle(case_submitted(who).model_copy(update={"owner_id": owner}))
+        await handle(task_set(who, date(2027, 1, 31)))
+        assert await make_sender().send_next(datetime(2027, 2, 1, 9, 1, tzinfo=UTC)) is True
+        [told] = await notices_of(store, owner)
+        assert (told["kind"], told["audience"], told["language"]) == (
+            "task_overdue",
+            "staff",
+            "en",
+        )
+        assert told["activity"] == (
+            f"A task set for the applicant on case {REFERENCE} was due by 31 January 2027 "
+            "and is now overdue"
+        )
+        assert told["link"] == f"/{AUTHORITY}/caseload/case-1/tasks"
+        assert "Send your tenancy agreement" not in told["activity"]
+        [applicants] = await notices_of(store, who)
+        assert applicants["audience"] == "applicant"
+        # Officers are told in the portal only.
+        assert await store.db[DELIVERIES].count_documents({"user_id": owner}) == 0
+
+    async def test_the_owner_is_not_told_of_a_landlords_task_or_one_done(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who, owner, landlord = person(), person(), person()
+        await handle(case_submitted(who).model_copy(update={"owner_id": owner}))
+        await handle(
+            TaskAssigned.model_validate(
+                {
+                    **task(who, date(2027, 1, 31), task_id="task-2"),
+                    "assignee_id": landlord,
+                    "assignee": "landlord",
+                    "set_by": "officer-1",
+                }
+            )
+        )
+        await handle(task_set(who, date(2027, 1, 31)))
+        await handle(
+            TaskCompleted.model_validate({**task(who, date(2027, 1, 31)), "completed_by": who})
+        )
+        sender = make_sender()
+        assert await send_all(sender, now=datetime(2027, 2, 1, 9, 1, tzinfo=UTC)) == 1
+        assert len(await notices_of(store, landlord)) == 1
+        assert await notices_of(store, owner) == []
+
     async def test_a_completed_task_is_never_overdue(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
     ) -> None:

@@ -86,7 +86,7 @@ KIND_AUDIENCES: dict[NoticeKind, frozenset[Audience]] = {
     "appointment_reminder": frozenset({"applicant"}),
     "document_due_soon": frozenset({"applicant"}),
     "plan_action_due_soon": frozenset({"applicant"}),
-    "task_overdue": frozenset({"applicant", "landlord"}),
+    "task_overdue": frozenset({"applicant", "landlord", "staff"}),
 }
 
 
