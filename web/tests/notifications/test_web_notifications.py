@@ -272,6 +272,25 @@ class TestTheEmailChoices:
         }
         assert not re.search(r'value="message_received"[^>]* checked', after.text)
 
+    async def test_a_kind_not_offered_is_not_saved_and_the_page_shown_again(
+        self, told: Notified, browser: httpx.AsyncClient
+    ) -> None:
+        page = await browser.get(PREFERENCES)
+        kinds = re.findall(r'name="kind" value="([a-z_]+)"', page.text)
+        # A form that names what only officers are told of (the person's roles changed).
+        refused = await send_form(
+            browser,
+            PREFERENCES,
+            {"version": version_of(page.text), "kind": [*kinds, "case_assigned"], "email": []},
+            page=PREFERENCES,
+        )
+        assert refused.status_code == 400
+        assert 'class="govuk-error-summary' in refused.text
+        assert "could not be saved" in refused.text
+        assert 'value="case_assigned"' not in refused.text
+        choices = await api_choices(browser, told)
+        assert all(choices["email"].values())
+
     async def test_choices_changed_meanwhile_are_shown_to_check_and_not_saved(
         self, told: Notified, browser: httpx.AsyncClient
     ) -> None:

@@ -528,7 +528,7 @@ class TestWhatEachPersonIsOffered:
             headers={**applicant.headers, "If-Match": '"0"'},
             json={"email": {"application_accepted": False, "case_assigned": False}},
         )
-        assert response.status_code == 422, response.text
+        assert response.status_code == 403, response.text
         error = response.json()["error"]
         assert error["code"] == "kind_not_offered"
         assert error["details"] == {"kinds": ["case_assigned"]}

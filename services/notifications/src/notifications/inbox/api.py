@@ -187,12 +187,12 @@ async def get_preferences(
     summary="Choose which kinds of event the caller is emailed about (If-Match)",
     openapi_extra=IF_MATCH,
     responses={
-        412: {"model": ErrorBody, "description": "The choices changed since they were read"},
-        422: {
+        403: {
             "model": ErrorBody,
-            "description": "An unknown kind of event, one the caller is never told of, or "
-            "not a yes/no",
+            "description": "A kind of event the caller is never told of in the roles they hold",
         },
+        412: {"model": ErrorBody, "description": "The choices changed since they were read"},
+        422: {"model": ErrorBody, "description": "An unknown kind of event, or not a yes/no"},
         428: {"model": ErrorBody, "description": "If-Match is missing"},
     },
 )

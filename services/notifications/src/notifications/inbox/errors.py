@@ -1,6 +1,6 @@
 """Errors of the in-app notifications API."""
 
-from kit.errors import AppError, NotFound
+from kit.errors import Forbidden, NotFound
 
 
 class NotificationNotFound(NotFound):
@@ -10,9 +10,9 @@ class NotificationNotFound(NotFound):
     message = "There is no such notification."
 
 
-class KindNotOffered(AppError):
-    """A choice of emails about a kind of event the person is never told of."""
+class KindNotOffered(Forbidden):
+    """A choice of emails about a kind of event the person is never told of in the roles
+    they hold."""
 
-    status = 422
     code = "kind_not_offered"
     message = "You are not told of these kinds of event, so they cannot be chosen."
