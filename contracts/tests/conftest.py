@@ -32,6 +32,7 @@ from contracts.events.casework_meetings import (
 )
 from contracts.events.casework_plans import (
     PlanActionAssigned,
+    PlanActionChanged,
     PlanActionEnded,
     PlanAgreed,
     PlanDisagreed,
@@ -244,6 +245,15 @@ def example_payloads(watford: AuthorityUpserted) -> dict[type[EventPayload], Eve
             required=True,
             target_date=NOW.date() + timedelta(days=14),
             review_date=NOW.date() + timedelta(days=28),
+        ),
+        PlanActionChanged(
+            **PLAN,
+            action_id="ac710",
+            category="financial",
+            required=True,
+            target_date=NOW.date() + timedelta(days=21),
+            review_date=NOW.date() + timedelta(days=35),
+            reopened=False,
         ),
         PlanActionEnded(**PLAN, action_id="ac710", how="complete"),
         PlanAgreed(**PLAN),

@@ -250,6 +250,9 @@ class TestTheEmailChoices:
         kinds = re.findall(r'name="kind" value="([a-z_]+)"', page.text)
         assert "message_received" in kinds
         assert "appointment_booked" in kinds
+        # Only what an applicant is ever told of: not what only officers hear.
+        assert "case_assigned" not in kinds
+        assert "document_uploaded" not in kinds
         assert len(re.findall(r'name="email"[^>]* checked', page.text)) == len(kinds)
         assert "A new message" in page.text
         ticked = [kind for kind in kinds if kind not in ("message_received", "letter_issued")]
@@ -268,6 +271,25 @@ class TestTheEmailChoices:
             "letter_issued",
         }
         assert not re.search(r'value="message_received"[^>]* checked', after.text)
+
+    async def test_a_kind_not_offered_is_not_saved_and_the_page_shown_again(
+        self, told: Notified, browser: httpx.AsyncClient
+    ) -> None:
+        page = await browser.get(PREFERENCES)
+        kinds = re.findall(r'name="kind" value="([a-z_]+)"', page.text)
+        # A form that names what only officers are told of (the person's roles changed).
+        refused = await send_form(
+            browser,
+            PREFERENCES,
+            {"version": version_of(page.text), "kind": [*kinds, "case_assigned"], "email": []},
+            page=PREFERENCES,
+        )
+        assert refused.status_code == 400
+        assert 'class="govuk-error-summary' in refused.text
+        assert "could not be saved" in refused.text
+        assert 'value="case_assigned"' not in refused.text
+        choices = await api_choices(browser, told)
+        assert all(choices["email"].values())
 
     async def test_choices_changed_meanwhile_are_shown_to_check_and_not_saved(
         self, told: Notified, browser: httpx.AsyncClient

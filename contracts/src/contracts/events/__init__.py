@@ -26,6 +26,7 @@ from contracts.events.casework_meetings import (
 )
 from contracts.events.casework_plans import (
     PlanActionAssigned,
+    PlanActionChanged,
     PlanActionEnded,
     PlanAgreed,
     PlanDisagreed,
@@ -111,6 +112,7 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     LetterAcknowledged,
     PlanIssued,
     PlanActionAssigned,
+    PlanActionChanged,
     PlanActionEnded,
     PlanAgreed,
     PlanDisagreed,
@@ -153,6 +155,7 @@ __all__ = [
     "PasswordChanged",
     "PasswordResetRequested",
     "PlanActionAssigned",
+    "PlanActionChanged",
     "PlanActionEnded",
     "PlanAgreed",
     "PlanDisagreed",

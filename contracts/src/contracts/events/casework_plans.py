@@ -70,6 +70,23 @@ class PlanActionAssigned(EventPayload, _OnPlan):
     review_date: date
 
 
+class PlanActionChanged(EventPayload, _OnPlan):
+    """An issue of the plan changed when one of the applicant's actions is due, or opened
+    again one that had ended: the action as it now stands."""
+
+    event_type = "cases.plan.action_changed"
+    event_version = 1
+
+    action_id: Identifier
+    category: ActionCategory
+    required: bool
+    target_date: date
+    review_date: date
+    reopened: bool = Field(
+        description="Whether the action had ended (complete) and is open again on this issue."
+    )
+
+
 class PlanActionEnded(EventPayload, _OnPlan):
     """One of the applicant's actions needs no more doing: they marked it complete, or it was
     removed from the plan."""

@@ -5,6 +5,7 @@ review; the officer issues it again, and every issue is kept."""
 import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.support.bus import heard
@@ -480,6 +481,55 @@ class TestEvents:
         ]
         assert ended == [(mine["id"], "complete"), (another["id"], "removed")]
         assert all(payload.model_dump()["issue_number"] == 2 for _, payload in events)
+
+
+class TestReissuedActions:
+    async def test_an_applicants_action_due_on_another_day_or_open_again_is_published(
+        self, api: CasesApi, stack: Stack, cases_store: CasesStore
+    ) -> None:
+        work = await referral_with_people(api)
+        plan = await issued_plan(api, work)
+        plan = await add(api, work.officer, work, plan, text="Another of yours")
+        plan = await add(api, work.officer, work, plan, text="One left as it is")
+        plan = await issue(api, work, plan)
+        mine, theirs, another, unchanged = plan["actions"]
+
+        async def change(caller: Any, action: dict[str, Any], body: dict[str, Any]) -> Any:
+            path = f"/actions/{action['id']}"
+            return await expect(await plan_call(api, caller, work, "PATCH", path, plan, body), 200)
+
+        async with heard(stack, "cases.plan.action_changed") as hear:
+            plan = await change(work.applicant, mine, {"progress": "complete"})
+            plan = await change(work.applicant, unchanged, {"progress": "in_progress"})
+            plan = await change(work.officer, mine, {"progress": "open"})
+            plan = await change(work.officer, another, {"complete_within_days": 40})
+            # Neither the officer's own action nor a change of words moves a reminder.
+            plan = await change(work.officer, theirs, {"complete_within_days": 40})
+            plan = await change(work.officer, unchanged, {"text": "Other words"})
+            plan = await issue(api, work, plan)
+            events = await hear(work.case["id"], 2)
+        changed = {
+            payload.model_dump(mode="json")["action_id"]: payload.model_dump(mode="json")
+            for _, payload in events
+        }
+        moved = next(a for a in plan["actions"] if a["id"] == another["id"])
+        assert moved["target_date"] != another["target_date"]
+        assert changed[another["id"]]["target_date"] == moved["target_date"]
+        assert changed[another["id"]]["review_date"] == moved["review_date"]
+        assert changed[another["id"]]["reopened"] is False
+        assert changed[mine["id"]]["target_date"] == mine["target_date"]
+        assert changed[mine["id"]]["reopened"] is True
+        assert all(payload["issue_number"] == 3 for payload in changed.values())
+        assert all("text" not in payload for payload in changed.values())
+        outbox = [event["type"] for event in await cases_store.events(work.case["id"])]
+        assert outbox.count("cases.plan.action_changed") == 2
+        assert outbox.count("cases.plan.action_assigned") == 3
+
+        # Issued again with nothing changed: nothing to tell reminders of.
+        plan = await change(work.officer, theirs, {"text": "Words only"})
+        plan = await issue(api, work, plan)
+        outbox = [event["type"] for event in await cases_store.events(work.case["id"])]
+        assert outbox.count("cases.plan.action_changed") == 2
 
 
 class TestProgress:

@@ -8,15 +8,19 @@ from tests.support.factories import authority
 from contracts.envelope import Envelope
 from contracts.events.authority import Branding, Contact
 from contracts.events.identity import ConfirmationRequested, StaffInvited
+from contracts.fields import LANGUAGES, Language
 from kit.authorities import Authority
 from notifications.emails.account import UnusableLink, account_email
+from notifications.emails.casework import casework_wording
 from notifications.emails.rendering import (
+    CATALOGUES,
     EmailTemplates,
     RenderedEmail,
     authority_facts,
     duration,
     uk_time,
 )
+from notifications.inbox.notice import CASEWORK_KINDS, KIND_AUDIENCES, NOTICE_KINDS
 
 AUTHORITY = authority("watford", name="Watford Borough Council").model_copy(
     update={
@@ -192,3 +196,29 @@ class TestTimes:
         email = account_email(envelope, payload)
         assert email.facts["expires_in"] == "24 hours"
         assert email.send_by == payload.expires_at
+
+
+class TestCaseworkEmails:
+    """Each kind of casework an applicant is emailed about has its own words, in both
+    languages, from one table."""
+
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_each_kind_told_to_applicants_has_its_own_subject(self, language: Language) -> None:
+        catalogue = CATALOGUES[language]
+        emailed = [
+            kind
+            for kind in NOTICE_KINDS
+            if kind in CASEWORK_KINDS and "applicant" in KIND_AUDIENCES[kind]
+        ]
+        general = casework_wording(None, catalogue=catalogue)
+        subjects = [casework_wording(kind, catalogue=catalogue).subject for kind in emailed]
+        assert general.subject not in subjects
+        assert len(set(subjects)) == len(emailed)
+
+    def test_the_welsh_words_are_welsh(self) -> None:
+        for kind in CASEWORK_KINDS:
+            english = casework_wording(kind, catalogue=CATALOGUES["en"])
+            welsh = casework_wording(kind, catalogue=CATALOGUES["cy"])
+            assert english.subject != welsh.subject
+            assert english.next_step != welsh.next_step
+            assert english.button != welsh.button

@@ -967,11 +967,11 @@ class TestEmail:
 
         messages = await read_mail(to, count=2)
         [email] = [m for m in messages if "dasg" in m["subject"]]
-        assert email["subject"] == (
-            f"Watford Borough Council: Mae gennych dasg newydd ar achos {REFERENCE}"
-        )
+        assert email["subject"] == "Watford Borough Council: Mae gennych dasg newydd"
         for body in (email["text"], email["html"]):
             assert f"Mae gennych dasg newydd ar achos {REFERENCE}." in body
+            assert "Mewngofnodwch i weld beth i" in body
+            assert "Gweld eich tasgau" in body
             assert "/watford/tasks" in body
             assert SECRET not in body
         # Officers are told in the portal only; the same event twice was emailed once.
@@ -979,6 +979,85 @@ class TestEmail:
             await service_mongo.db[DELIVERIES].count_documents({"event_id": str(envelope.id)}) == 0
         )
         assert await service_mongo.db[DELIVERIES].count_documents({"to": to}) == 2
+
+    @pytest.mark.parametrize(
+        ("language", "subjects", "buttons"),
+        [
+            (
+                "en",
+                [
+                    "You have a new message about your case",
+                    "An appointment has been booked",
+                    "A document has been asked for",
+                    "You have a new letter",
+                ],
+                ["Read the message", "See your appointments", "See the documents asked for"],
+            ),
+            (
+                "cy",
+                [
+                    "Mae gennych neges newydd am eich achos",
+                    "Mae apwyntiad wedi'i drefnu",
+                    "Gofynnwyd am ddogfen",
+                    "Mae gennych lythyr newydd",
+                ],
+                ["Darllen y neges", "Gweld eich apwyntiadau", "Gweld y dogfennau y gofynnwyd"],
+            ),
+        ],
+    )
+    async def test_each_kind_is_emailed_with_its_own_words(
+        self,
+        cases_api: CasesApi,
+        gateway: httpx.AsyncClient,
+        publish: Publish,
+        read_mail: ReadMail,
+        language: str,
+        subjects: list[str],
+        buttons: list[str],
+    ) -> None:
+        who = await people(cases_api)
+        case_id = uuid.uuid4().hex
+        to = f"applicant-{uuid.uuid4().hex[:12]}@example.org"
+        in_language = {"language": language}
+        await publish(
+            submitted(case_id, who).model_copy(update={"email": to, **in_language}),
+            actor=who.applicant.user_id,
+        )
+        await notice_of(gateway, who.applicant, "application_received")
+        sent = MessageSent(
+            **message(
+                case_id,
+                who,
+                sender_id=who.owner.user_id,
+                recipient_ids=[who.applicant.user_id],
+                recipient="applicant",
+            )
+        )
+        for payload in (
+            sent,
+            AppointmentBooked(**meeting(case_id, who)),
+            RequestCreated(
+                request_id="request-1",
+                case_id=case_id,
+                classification="proof_of_income",
+                requested_by=who.owner.user_id,
+            ),
+            LetterIssued(**letter(case_id, who)),
+        ):
+            language_of = in_language if "language" in type(payload).model_fields else {}
+            await publish(payload.model_copy(update=language_of), actor=who.owner.user_id)
+        messages = await read_mail(to, count=5)
+        got = [str(m["subject"]) for m in messages]
+        # The receipt of the case, and one email of each kind with its own subject.
+        assert len(set(got)) == 5
+        for subject in subjects:
+            assert f"Watford Borough Council: {subject}" in got
+        bodies = " ".join(f"{m['text']} {m['html']}" for m in messages)
+        for button in buttons:
+            assert button in bodies
+        # The thing's own words never go in an email.
+        assert SECRET not in bodies
+        assert "proof_of_income" not in bodies
 
     async def test_no_email_without_an_address_allowed(
         self,

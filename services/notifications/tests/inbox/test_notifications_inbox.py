@@ -19,6 +19,7 @@ from contracts.events.cases import (
 from kit.mongo import Document, Mongo
 from notifications.emails.models import DELIVERIES
 from notifications.inbox.models import NOTIFICATIONS
+from notifications.inbox.notice import KIND_AUDIENCES, NOTICE_KINDS, Notice
 from portalstack.endpoints import Stack
 
 Publish = Callable[..., Awaitable[Envelope]]
@@ -464,6 +465,123 @@ class TestPreferences:
         error = response.json()["error"]
         if code is not None:
             assert error["code"] == code
+
+
+class TestWhatEachPersonIsOffered:
+    """The email choices offer a person only the kinds of event told to the roles they hold."""
+
+    @pytest.mark.parametrize(
+        ("role", "offered", "not_offered"),
+        [
+            (
+                "applicant",
+                {
+                    "application_accepted",
+                    "appointment_reminder",
+                    "task_overdue",
+                    "message_received",
+                },
+                {"case_assigned", "document_uploaded", "plan_disagreed", "change_submitted"},
+            ),
+            (
+                "officer",
+                {
+                    "case_assigned",
+                    "document_uploaded",
+                    "plan_disagreed",
+                    "message_received",
+                    "task_overdue",
+                },
+                {"application_accepted", "appointment_reminder", "plan_issued", "task_assigned"},
+            ),
+            (
+                "landlord_user",
+                {"task_assigned", "task_overdue", "message_received"},
+                {"application_accepted", "case_assigned", "document_uploaded"},
+            ),
+            ("authority_admin", set(), {"application_accepted", "case_assigned"}),
+        ],
+    )
+    async def test_only_the_kinds_told_to_the_callers_roles(
+        self,
+        cases_api: CasesApi,
+        gateway: httpx.AsyncClient,
+        role: str,
+        offered: set[str],
+        not_offered: set[str],
+    ) -> None:
+        caller = await cases_api.person(role)
+        response = await gateway.get(f"{API}/preferences", headers=caller.headers)
+        assert response.status_code == 200, response.text
+        kinds = set(response.json()["email"])
+        assert offered <= kinds
+        assert not kinds & not_offered
+        if not offered:
+            assert kinds == set()
+
+    async def test_choosing_a_kind_not_offered_is_refused(
+        self, cases_api: CasesApi, gateway: httpx.AsyncClient
+    ) -> None:
+        applicant = await cases_api.person("applicant")
+        response = await gateway.put(
+            f"{API}/preferences",
+            headers={**applicant.headers, "If-Match": '"0"'},
+            json={"email": {"application_accepted": False, "case_assigned": False}},
+        )
+        assert response.status_code == 403, response.text
+        error = response.json()["error"]
+        assert error["code"] == "kind_not_offered"
+        assert error["details"] == {"kinds": ["case_assigned"]}
+        # Nothing of the refused change was kept.
+        after = await gateway.get(f"{API}/preferences", headers=applicant.headers)
+        assert after.headers["ETag"] == '"0"'
+        assert after.json()["email"]["application_accepted"] is True
+
+    async def test_choices_made_in_another_role_are_kept(
+        self, cases_api: CasesApi, gateway: httpx.AsyncClient
+    ) -> None:
+        applicant = await cases_api.person("applicant")
+        put = f"{API}/preferences"
+        response = await gateway.put(
+            put,
+            headers={**applicant.headers, "If-Match": '"0"'},
+            json={"email": {"application_accepted": False}},
+        )
+        assert response.status_code == 200, response.text
+        # The same person, now an officer, chooses of what officers are told.
+        token = await cases_api.mint(
+            authority=applicant.authority,
+            roles=("officer",),
+            user=applicant.user_id,
+            organisation=None,
+            lifetime=1800,
+        )
+        officer = Caller(user_id=applicant.user_id, authority=applicant.authority, token=token)
+        response = await gateway.put(
+            put,
+            headers={**officer.headers, "If-Match": '"1"'},
+            json={"email": {"case_assigned": False}},
+        )
+        assert response.status_code == 200, response.text
+        assert "application_accepted" not in response.json()["email"]
+        again = (await gateway.get(put, headers=applicant.headers)).json()["email"]
+        assert again["application_accepted"] is False
+
+    def test_a_notice_to_an_audience_its_kind_is_not_told_to_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="case_assigned"):
+            Notice(
+                kind="case_assigned",
+                user_id="someone",
+                audience="applicant",
+                language="en",
+                activity="Case 1 has been assigned to you",
+                link="/watford/caseload/1",
+                case_id="1",
+            )
+
+    def test_every_kind_is_told_to_someone(self) -> None:
+        assert set(KIND_AUDIENCES) == set(NOTICE_KINDS)
+        assert all(KIND_AUDIENCES[kind] for kind in NOTICE_KINDS)
 
 
 class TestWhatWasSentAboutACase:

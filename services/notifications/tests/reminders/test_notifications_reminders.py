@@ -18,7 +18,11 @@ from contracts.events.casework_meetings import (
     AppointmentCancelled,
     AppointmentChanged,
 )
-from contracts.events.casework_plans import PlanActionAssigned, PlanActionEnded
+from contracts.events.casework_plans import (
+    PlanActionAssigned,
+    PlanActionChanged,
+    PlanActionEnded,
+)
 from contracts.events.casework_tasks import TaskAssigned, TaskCompleted, TaskReopened
 from contracts.events.documents import DocumentRejected, RequestCreated, RequestFulfilled
 from contracts.payload import EventPayload
@@ -307,6 +311,23 @@ def plan_action(person_id: str, target: date) -> PlanActionAssigned:
     )
 
 
+def plan_action_changed(
+    person_id: str, target: date, *, reopened: bool = False, issue_number: int = 2
+) -> PlanActionChanged:
+    return PlanActionChanged(
+        **plan_action(person_id, target).model_dump(exclude={"issue_number"}),
+        issue_number=issue_number,
+        reopened=reopened,
+    )
+
+
+def plan_action_ended(person_id: str) -> PlanActionEnded:
+    facts = plan_action(person_id, date(2027, 1, 10)).model_dump(
+        include={"case_id", "reference", "person_id", "language", "plan_id", "action_id"}
+    )
+    return PlanActionEnded(**facts, issue_number=1, how="complete")
+
+
 def request_facts() -> dict[str, Any]:
     return {"request_id": "request-1", "case_id": "case-1", "classification": "proof_of_income"}
 
@@ -531,6 +552,54 @@ class TestDueDates:
         )
         assert notice["link"] == f"/{AUTHORITY}/tasks"
 
+    async def test_the_cases_owner_is_told_of_an_applicants_task_gone_overdue(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who, owner = person(), person()
+        await handle(case_submitted(who).model_copy(update={"owner_id": owner}))
+        await handle(task_set(who, date(2027, 1, 31)))
+        assert await make_sender().send_next(datetime(2027, 2, 1, 9, 1, tzinfo=UTC)) is True
+        [told] = await notices_of(store, owner)
+        assert (told["kind"], told["audience"], told["language"]) == (
+            "task_overdue",
+            "staff",
+            "en",
+        )
+        assert told["activity"] == (
+            f"A task set for the applicant on case {REFERENCE} was due by 31 January 2027 "
+            "and is now overdue"
+        )
+        assert told["link"] == f"/{AUTHORITY}/caseload/case-1/tasks"
+        assert "Send your tenancy agreement" not in told["activity"]
+        [applicants] = await notices_of(store, who)
+        assert applicants["audience"] == "applicant"
+        # Officers are told in the portal only.
+        assert await store.db[DELIVERIES].count_documents({"user_id": owner}) == 0
+
+    async def test_the_owner_is_not_told_of_a_landlords_task_or_one_done(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who, owner, landlord = person(), person(), person()
+        await handle(case_submitted(who).model_copy(update={"owner_id": owner}))
+        await handle(
+            TaskAssigned.model_validate(
+                {
+                    **task(who, date(2027, 1, 31), task_id="task-2"),
+                    "assignee_id": landlord,
+                    "assignee": "landlord",
+                    "set_by": "officer-1",
+                }
+            )
+        )
+        await handle(task_set(who, date(2027, 1, 31)))
+        await handle(
+            TaskCompleted.model_validate({**task(who, date(2027, 1, 31)), "completed_by": who})
+        )
+        sender = make_sender()
+        assert await send_all(sender, now=datetime(2027, 2, 1, 9, 1, tzinfo=UTC)) == 1
+        assert len(await notices_of(store, landlord)) == 1
+        assert await notices_of(store, owner) == []
+
     async def test_a_completed_task_is_never_overdue(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
     ) -> None:
@@ -595,6 +664,70 @@ class TestDueDates:
             "done"
         )
 
+    async def test_a_plan_action_due_later_is_reminded_of_at_its_new_date(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(plan_action(who, date(2027, 1, 10)))
+        await handle(plan_action_changed(who, date(2027, 1, 20)))
+        # Not at the old date's time, but at the new one's, once.
+        await nobody_told(store, make_sender(), who, at=datetime(2027, 1, 7, 9, 1, tzinfo=UTC))
+        sender = make_sender()
+        assert await send_all(sender, now=datetime(2027, 1, 17, 9, 1, tzinfo=UTC)) == 1
+        [notice] = await notices_of(store, who)
+        assert notice["kind"] == "plan_action_due_soon"
+        assert "20 Ionawr 2027" in notice["activity"]
+
+    async def test_a_plan_action_due_sooner_is_reminded_of_at_its_new_date(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(plan_action(who, date(2027, 1, 20)))
+        await handle(plan_action_changed(who, date(2027, 1, 10)))
+        assert await make_sender().send_next(datetime(2027, 1, 7, 9, 1, tzinfo=UTC)) is True
+        [notice] = await notices_of(store, who)
+        assert "10 Ionawr 2027" in notice["activity"]
+
+    async def test_a_plan_action_open_again_is_reminded_of(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(plan_action(who, date(2027, 1, 10)))
+        await handle(plan_action_ended(who))
+        await handle(plan_action_changed(who, date(2027, 1, 20), reopened=True))
+        assert (await reminder(store, "plan_action_due_soon", "action-1"))["status"] == (
+            "scheduled"
+        )
+        assert await make_sender().send_next(datetime(2027, 1, 17, 9, 1, tzinfo=UTC)) is True
+        [notice] = await notices_of(store, who)
+        assert "20 Ionawr 2027" in notice["activity"]
+
+    async def test_a_change_heard_after_a_newer_end_does_not_open_it_again(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        at = datetime.now(UTC)
+        await handle(plan_action(who, date(2027, 1, 10)), occurred_at=at)
+        await handle(plan_action_ended(who), occurred_at=at + 2 * MINUTE)
+        await handle(plan_action_changed(who, date(2027, 1, 20)), occurred_at=at + MINUTE)
+        await nobody_told(store, make_sender(), who, at=datetime(2027, 1, 17, 9, 1, tzinfo=UTC))
+        assert (await reminder(store, "plan_action_due_soon", "action-1"))["dropped_because"] == (
+            "done"
+        )
+
+    async def test_a_plan_action_told_of_is_reminded_again_at_its_new_date(
+        self, store: Mongo, handle: Handle, make_sender: MakeSender
+    ) -> None:
+        who = person()
+        await handle(plan_action(who, date(2027, 1, 10)))
+        assert await make_sender().send_next(datetime(2027, 1, 7, 9, 1, tzinfo=UTC)) is True
+        await handle(plan_action_changed(who, date(2027, 2, 10)))
+        assert await make_sender().send_next(datetime(2027, 2, 7, 9, 1, tzinfo=UTC)) is True
+        assert ["10 Ionawr 2027" in n["activity"] for n in await notices_of(store, who)] == [
+            True,
+            False,
+        ]
+
     async def test_a_document_due_soon_tells_the_applicant_and_emails_them(
         self, store: Mongo, handle: Handle, make_sender: MakeSender
     ) -> None:
@@ -614,6 +747,7 @@ class TestDueDates:
         )
         assert email["template"] == "case_news"
         assert email["language"] == "cy"
+        assert email["subject"].endswith(": Nodyn atgoffa: mae angen dogfen cyn bo hir")
 
     async def test_a_document_sent_is_not_reminded_of(
         self, store: Mongo, handle: Handle, make_sender: MakeSender

@@ -142,9 +142,11 @@ async def save_preferences(request: Request, person: SignedInPerson, form: Check
         )
         if answer.status == 200:
             return see_other(f"{_preferences_path(request)}?notice=saved")
-        if answer.status not in (412, 422, 428):
+        # 403: a kind the person is not told of now (their roles changed since the page
+        # showed it): shown again as it is now, like choices that could not be saved.
+        if answer.status not in (403, 412, 422, 428):
             raise GatewayUnavailable(f"saving preferences answered {answer.status}")
-        stale = answer.status != 422
+        stale = answer.status not in (403, 422)
     # The choices as they are now, to check and save again.
     current = await _preferences(request, person)
     if stale:

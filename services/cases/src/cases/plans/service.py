@@ -55,6 +55,7 @@ from cases.plans.schemas import (
 from contracts.events.casework_plans import (
     ActionEnd,
     PlanActionAssigned,
+    PlanActionChanged,
     PlanActionEnded,
     PlanAgreed,
     PlanDisagreed,
@@ -331,7 +332,11 @@ class PlanService(ForAuthority):
             if plan.issue_number
             else None
         )
-        known = {action.id for action in before.plan.actions} if before is not None else set()
+        told = [
+            content
+            for content in (before.plan if before is not None else None, plan.published)
+            if content is not None
+        ]
         issued = plan.model_copy(
             update={
                 "status": "issued",
@@ -344,13 +349,6 @@ class PlanService(ForAuthority):
                 "listed_at": now,
             }
         )
-        new_for_applicant = [
-            action
-            for action in issued.actions
-            if action.by_whom == "applicant"
-            and action.added_by == "officer"
-            and action.id not in known
-        ]
         events: list[EventPayload] = [
             PlanIssued(
                 **self._on_plan(case, plan, number),
@@ -359,16 +357,11 @@ class PlanService(ForAuthority):
                 actions_total=len(issued.actions),
                 applicant_actions=sum(a.by_whom == "applicant" for a in issued.actions),
             ),
-            *(
-                PlanActionAssigned(
-                    **self._on_plan(case, plan, number),
-                    action_id=action.id,
-                    category=action.category,
-                    required=action.required,
-                    target_date=action.target_date,
-                    review_date=action.review_date,
-                )
-                for action in new_for_applicant
+            *self._applicant_action_events(
+                case,
+                plan,
+                issued,
+                told=told,
             ),
         ]
         return await self._commit(
@@ -421,6 +414,46 @@ class PlanService(ForAuthority):
             details={"issue_number": plan.issue_number},
             at=now,
         )
+
+    def _applicant_action_events(
+        self,
+        case: CaseRecord,
+        plan: PlanRecord,
+        issued: PlanRecord,
+        *,
+        told: list[PlanContent],
+    ) -> list[EventPayload]:
+        """What an issue tells of the actions the officer set the applicant, against what the
+        applicant was last told (the last issue, and their copy with their progress since): an
+        action new to them is assigned; one of theirs due on another day, or complete before
+        and open again, is changed. Others were told already."""
+        events: list[EventPayload] = []
+        for action in issued.actions:
+            if action.by_whom != "applicant" or action.added_by != "officer":
+                continue
+            earlier = [
+                found
+                for found in (content.action(action.id) for content in told)
+                if found is not None and found.by_whom == "applicant"
+            ]
+            facts: dict[str, Any] = {
+                **self._on_plan(case, plan, issued.issue_number),
+                "action_id": action.id,
+                "category": action.category,
+                "required": action.required,
+                "target_date": action.target_date,
+                "review_date": action.review_date,
+            }
+            if not earlier:
+                events.append(PlanActionAssigned(**facts))
+                continue
+            if action.progress == "complete":
+                continue
+            reopened = any(found.progress == "complete" for found in earlier)
+            moved = any(found.target_date != action.target_date for found in earlier)
+            if reopened or moved:
+                events.append(PlanActionChanged(**facts, reopened=reopened))
+        return events
 
     def _on_plan(self, case: CaseRecord, plan: PlanRecord, number: int) -> dict[str, Any]:
         return {

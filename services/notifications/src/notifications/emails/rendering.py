@@ -1,5 +1,6 @@
 """Turns an email's template and facts into its subject, plain-text body and HTML body."""
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from contracts.fields import LANGUAGES, Language
 from kit.authorities import Authority
 from kit.i18n import DEFAULT_LANGUAGE, load_catalogues
+from notifications.emails.casework import casework_wording
 
 UK_TIME = ZoneInfo("Europe/London")
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
@@ -92,6 +94,10 @@ def _environment(language: Language) -> Environment:
     )
     # New-style gettext escapes the values put into a translated HTML sentence.
     environment.install_gettext_translations(CATALOGUES[language], newstyle=True)  # type: ignore[attr-defined]
+    # The words of each kind of casework email, from one table.
+    environment.globals["casework_wording"] = functools.partial(
+        casework_wording, catalogue=CATALOGUES[language]
+    )
     return environment
 
 

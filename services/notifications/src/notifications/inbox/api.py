@@ -12,7 +12,8 @@ from kit.concurrency import IF_MATCH, require_match, set_etag
 from kit.errors import ErrorBody
 from kit.pagination import Position
 from notifications.inbox.activity import Audience
-from notifications.inbox.errors import NotificationNotFound
+from notifications.inbox.errors import KindNotOffered, NotificationNotFound
+from notifications.inbox.notice import NoticeKind, kinds_told_to
 from notifications.inbox.repository import NotificationRepository, PreferenceRepository
 from notifications.inbox.schemas import (
     MarkedSeen,
@@ -53,6 +54,15 @@ def audiences(principal: CurrentPrincipal) -> tuple[Audience, ...]:
 Notifications = Annotated[NotificationRepository, Depends(notification_repository)]
 PreferenceStore = Annotated[PreferenceRepository, Depends(preference_repository)]
 Shown = Annotated[tuple[Audience, ...], Depends(audiences)]
+
+
+def offered_kinds(shown: Shown) -> tuple[NoticeKind, ...]:
+    """The kinds of event the caller can be told of as the roles they hold now: the only
+    ones their email choices offer."""
+    return kinds_told_to(shown)
+
+
+Offered = Annotated[tuple[NoticeKind, ...], Depends(offered_kinds)]
 
 ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": ErrorBody, "description": "No valid access token"},
@@ -159,11 +169,14 @@ async def mark_seen(
 async def get_preferences(
     authority: ActiveAuthority,
     principal: CurrentPrincipal,
+    offered: Offered,
     preferences: PreferenceStore,
     response: Response,
 ) -> Preferences:
-    """Every kind of event with the caller's choice; its ETag is the version to change."""
-    chosen = Preferences.from_record(await preferences.get(authority.slug, principal.user_id))
+    """Every kind of event the caller can be told of, with their choice; its ETag is the
+    version to change."""
+    stored = await preferences.get(authority.slug, principal.user_id)
+    chosen = Preferences.from_record(stored, offered=offered)
     set_etag(response, chosen.version)
     return chosen
 
@@ -174,6 +187,10 @@ async def get_preferences(
     summary="Choose which kinds of event the caller is emailed about (If-Match)",
     openapi_extra=IF_MATCH,
     responses={
+        403: {
+            "model": ErrorBody,
+            "description": "A kind of event the caller is never told of in the roles they hold",
+        },
         412: {"model": ErrorBody, "description": "The choices changed since they were read"},
         422: {"model": ErrorBody, "description": "An unknown kind of event, or not a yes/no"},
         428: {"model": ErrorBody, "description": "If-Match is missing"},
@@ -185,19 +202,26 @@ async def put_preferences(
     response: Response,
     authority: ActiveAuthority,
     principal: CurrentPrincipal,
+    offered: Offered,
     preferences: PreferenceStore,
 ) -> Preferences:
-    """Replace the caller's choices, if nobody changed them since they were read."""
-    current = Preferences.from_record(await preferences.get(authority.slug, principal.user_id))
+    """Replace the caller's choices of the kinds they can be told of, if nobody changed them
+    since they were read."""
+    refused = body.not_offered(offered)
+    if refused:
+        raise KindNotOffered(details={"kinds": refused})
+    stored = await preferences.get(authority.slug, principal.user_id)
+    current = Preferences.from_record(stored, offered=offered)
     require_match(request, current.version)
     saved = Preferences.from_record(
         await preferences.save(
             authority.slug,
             principal.user_id,
-            email_off=body.turned_off(),
+            email_off=body.turned_off(offered, before=stored),
             expected_version=current.version,
             now=datetime.now(UTC),
-        )
+        ),
+        offered=offered,
     )
     set_etag(response, saved.version)
     return saved

@@ -60,6 +60,7 @@ def notice_email(notice: Notice, *, portal_url: str) -> AccountEmail | None:
         language=notice.language,
         facts={
             **notice.email_facts,
+            "kind": notice.kind,
             "first_name": None,
             "link": f"{portal_url.rstrip('/')}{notice.link}",
         },

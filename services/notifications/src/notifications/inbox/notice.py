@@ -1,5 +1,6 @@
 """What one person is told of one event, and the kinds of thing people are told of."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -50,6 +51,51 @@ NOTICE_KINDS: tuple[NoticeKind, ...] = get_args(NoticeKind)
 # applicant is emailed of them at the address the case's own events last gave, in one plain
 # email that says only what the notice says.
 CASEWORK_KINDS = frozenset(NOTICE_KINDS[NOTICE_KINDS.index("task_assigned") :])
+# Whom each kind is told to: the one place that says it. A notice of a kind to anyone else
+# is refused where it is made, and the email choices offer a person only the kinds told to
+# the audiences they are in.
+KIND_AUDIENCES: dict[NoticeKind, frozenset[Audience]] = {
+    "application_received": frozenset({"applicant"}),
+    "application_accepted": frozenset({"applicant"}),
+    "status_changed": frozenset({"applicant"}),
+    "change_verified": frozenset({"applicant"}),
+    "change_rejected": frozenset({"applicant"}),
+    "case_closed": frozenset({"applicant"}),
+    "change_submitted": frozenset({"staff"}),
+    "details_changed": frozenset({"staff"}),
+    "case_withdrawn": frozenset({"staff"}),
+    "case_assigned": frozenset({"staff"}),
+    "task_assigned": frozenset({"applicant", "landlord"}),
+    "task_reopened": frozenset({"applicant", "landlord"}),
+    "task_unable_to_complete": frozenset({"staff"}),
+    "message_received": frozenset({"applicant", "staff", "landlord"}),
+    "reply_received": frozenset({"applicant", "staff", "landlord"}),
+    "appointment_booked": frozenset({"applicant"}),
+    "appointment_changed": frozenset({"applicant"}),
+    "appointment_cancelled": frozenset({"applicant"}),
+    "letter_issued": frozenset({"applicant"}),
+    "plan_issued": frozenset({"applicant"}),
+    "plan_action_assigned": frozenset({"applicant"}),
+    "plan_disagreed": frozenset({"staff"}),
+    "plan_submitted_for_review": frozenset({"staff"}),
+    "document_requested": frozenset({"applicant"}),
+    "document_verified": frozenset({"applicant"}),
+    "document_rejected": frozenset({"applicant"}),
+    "document_uploaded": frozenset({"staff"}),
+    "survey_requested": frozenset({"applicant"}),
+    "appointment_reminder": frozenset({"applicant"}),
+    "document_due_soon": frozenset({"applicant"}),
+    "plan_action_due_soon": frozenset({"applicant"}),
+    "task_overdue": frozenset({"applicant", "landlord", "staff"}),
+}
+
+
+def kinds_told_to(audiences: Iterable[Audience]) -> tuple[NoticeKind, ...]:
+    """The kinds of notice people in these audiences can be told of, in the usual order."""
+    among = set(audiences)
+    return tuple(kind for kind in NOTICE_KINDS if KIND_AUDIENCES[kind] & among)
+
+
 # Officers and landlords' users are told in English: the portal holds no language of theirs yet.
 STAFF_LANGUAGE: Language = "en"
 
@@ -71,3 +117,7 @@ class Notice:
     email_to: str | None = None
     # What the email may show: never the case's content, only that there is something new.
     email_facts: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.audience not in KIND_AUDIENCES[self.kind]:
+            raise ValueError(f"a {self.kind} notice is not told to the {self.audience} audience")

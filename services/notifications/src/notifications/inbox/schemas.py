@@ -1,5 +1,6 @@
 """What the notifications API answers and takes."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
@@ -50,19 +51,29 @@ class MarkedSeen(BaseModel):
     marked: int = Field(ge=0)
 
 
+def kinds_turned_off(record: Document | None) -> set[NoticeKind]:
+    """The kinds a person's stored choices turn off."""
+    return set(record.get("email_off", [])) if record is not None else set()
+
+
 class Preferences(BaseModel):
     """Which kinds of event the person is emailed about (true: emailed, where the case's
     contact details allow email). Account emails are always sent."""
 
-    email: dict[NoticeKind, bool] = Field(description="Every kind of event, and the choice.")
+    email: dict[NoticeKind, bool] = Field(
+        description="Every kind of event the person is told of in the roles they hold now, "
+        "and the choice."
+    )
     version: int = Field(ge=0, description="Send it back in If-Match to change the choices.")
 
     @classmethod
-    def from_record(cls, record: Document | None) -> "Preferences":
-        """The choices stored, every kind not turned off being on."""
-        off = set(record.get("email_off", [])) if record is not None else set()
+    def from_record(
+        cls, record: Document | None, *, offered: Sequence[NoticeKind]
+    ) -> "Preferences":
+        """The choices stored of the kinds offered, every kind not turned off being on."""
+        off = kinds_turned_off(record)
         version = int(record["version"]) if record is not None else 0
-        return cls(email={kind: kind not in off for kind in NOTICE_KINDS}, version=version)
+        return cls(email={kind: kind not in off for kind in offered}, version=version)
 
 
 class PreferencesChange(BaseModel):
@@ -74,6 +85,19 @@ class PreferencesChange(BaseModel):
         description="Kinds of event and whether to email about them."
     )
 
-    def turned_off(self) -> list[NoticeKind]:
-        """The kinds the person does not want emails about, in the usual order."""
-        return [kind for kind in NOTICE_KINDS if self.email.get(kind) is False]
+    def not_offered(self, offered: Sequence[NoticeKind]) -> list[NoticeKind]:
+        """The kinds chosen that the person is never told of, in the usual order."""
+        return [kind for kind in NOTICE_KINDS if kind in self.email and kind not in offered]
+
+    def turned_off(
+        self, offered: Sequence[NoticeKind], *, before: Document | None
+    ) -> list[NoticeKind]:
+        """The kinds the person does not want emails about, in the usual order: their choices
+        of the kinds offered, and what they chose before of the others (told to a role they
+        do not hold now)."""
+        kept = kinds_turned_off(before)
+        return [
+            kind
+            for kind in NOTICE_KINDS
+            if (self.email.get(kind) is False if kind in offered else kind in kept)
+        ]

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from typing import cast
+from urllib.parse import quote
 
 from babel.dates import format_date
 
@@ -43,6 +44,46 @@ def reminder_activity(kind: NoticeKind, *, reference: str, about: str, language:
         ),
     }
     return texts[kind] % {"day": day, "reference": reference}
+
+
+def overdue_for_the_owner(*, reference: str, about: str) -> str:
+    """What the case's owner is told of an applicant's task gone overdue, in English: the
+    case's reference and the day, never what the task is."""
+    day = format_date(date.fromisoformat(about), "d MMMM y", locale=STAFF_LANGUAGE)
+    text = CATALOGUES[STAFF_LANGUAGE].gettext(
+        "A task set for the applicant on case %(reference)s was due by %(day)s and is now overdue"
+    )
+    return text % {"day": day, "reference": reference}
+
+
+def reminder_notices(reminder: Document, case: KnownCase | None) -> list[Notice]:
+    """The notices a due reminder tells: its person's, and for an applicant's task gone
+    overdue, the case's owner's too (in the portal, as the case is known when it is sent);
+    none when nobody is known to tell."""
+    notice = reminder_notice(reminder, case)
+    if notice is None:
+        return []
+    if (
+        notice.kind != "task_overdue"
+        or notice.audience != "applicant"
+        or case is None
+        or case.owner_id is None
+    ):
+        return [notice]
+    parts = (str(reminder["authority"]), "caseload", case.case_id, "tasks")
+    owners = Notice(
+        kind="task_overdue",
+        user_id=case.owner_id,
+        audience="staff",
+        language=STAFF_LANGUAGE,
+        activity=overdue_for_the_owner(
+            reference=str(reminder.get("reference") or case.reference),
+            about=str(reminder["about"]),
+        ),
+        link="/" + "/".join(quote(part, safe="") for part in parts),
+        case_id=case.case_id,
+    )
+    return [notice, owners]
 
 
 def reminder_notice(reminder: Document, case: KnownCase | None) -> Notice | None:

@@ -16,7 +16,11 @@ from contracts.events.casework_meetings import (
     AppointmentCancelled,
     AppointmentChanged,
 )
-from contracts.events.casework_plans import PlanActionAssigned, PlanActionEnded
+from contracts.events.casework_plans import (
+    PlanActionAssigned,
+    PlanActionChanged,
+    PlanActionEnded,
+)
 from contracts.events.casework_tasks import (
     TaskAssigned,
     TaskCompleted,
@@ -48,6 +52,7 @@ REMINDER_EVENTS: tuple[type[EventPayload], ...] = (
     TaskCompleted,
     TaskUnableToComplete,
     PlanActionAssigned,
+    PlanActionChanged,
     PlanActionEnded,
     RequestCreated,
     RequestFulfilled,
@@ -185,7 +190,8 @@ def _plan_action(envelope: Envelope, payload: EventPayload, days_before: int) ->
     if isinstance(payload, PlanActionEnded):
         thing = Thing("plan_action_due_soon", payload.case_id, payload.action_id)
         return Drop(thing, because="done" if payload.how == "complete" else "cancelled")
-    if not isinstance(payload, PlanActionAssigned):
+    if not isinstance(payload, PlanActionAssigned | PlanActionChanged):
+        # A changed action is reminded of at its new date, and one open again once more.
         return None
     return Schedule(
         Thing("plan_action_due_soon", payload.case_id, payload.action_id),

@@ -18,7 +18,7 @@ from kit.mongo import Document, Mongo, Session
 from notifications.inbox.consumers import Telling, emailed_at_the_cases_address
 from notifications.inbox.documents import CaseCopies
 from notifications.reminders.metrics import REMINDERS_ENDED
-from notifications.reminders.notices import reminder_notice
+from notifications.reminders.notices import reminder_notices
 from notifications.reminders.repository import ReminderRepository
 
 log = logs.get_logger("notifications.reminders.sender")
@@ -101,8 +101,8 @@ class ReminderSender:
         send_by = reminder.get("send_by")
         if send_by is not None and now >= send_by:
             return await self._drop(session, reminder, token=token, because="too_late", now=now)
-        notice = reminder_notice(reminder, case)
-        if notice is None:
+        notices = reminder_notices(reminder, case)
+        if not notices:
             return await self._drop(
                 session, reminder, token=token, because="nobody_to_tell", now=now
             )
@@ -111,7 +111,7 @@ class ReminderSender:
         await self.telling.tell(
             session,
             authority=authority,
-            notices=[emailed_at_the_cases_address(notice, case)],
+            notices=[emailed_at_the_cases_address(notice, case) for notice in notices],
             event_id=round_id(reminder),
             event_type=EVENT_TYPE,
             at=now,
