@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from kit.app import RuntimeDep
 from kit.auth import Principal, require_roles
 from kit.authorities import ActiveAuthority
-from kit.errors import ErrorBody
 from kit.pagination import Position
+from kit.responses import declared
 from notifications.emails.errors import DeliveryNotFound
 from notifications.emails.models import DeliveryStatus
 from notifications.emails.repository import DeliveryRepository
@@ -23,20 +23,16 @@ def delivery_repository(runtime: RuntimeDep) -> DeliveryRepository:
 Deliveries = Annotated[DeliveryRepository, Depends(delivery_repository)]
 AuthorityAdmin = Annotated[Principal, Depends(require_roles("authority_admin"))]
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorBody, "description": "No valid access token"},
-    403: {"model": ErrorBody, "description": "Not an administrator of this authority"},
-    404: {"model": ErrorBody, "description": "Unknown authority, or no such delivery"},
-}
-
-router = APIRouter(prefix="/deliveries", tags=["email deliveries"], responses=ERRORS)
+router = APIRouter(
+    prefix="/deliveries", tags=["email deliveries"], responses=declared(401, 403, 404)
+)
 
 
 @router.get(
     "",
     response_model=DeliveryPage,
     summary="The authority's email deliveries, newest first",
-    responses={400: {"model": ErrorBody, "description": "The cursor is not valid"}},
+    responses=declared(400),
 )
 async def list_deliveries(
     authority: ActiveAuthority,
@@ -83,10 +79,7 @@ CaseStaff = Annotated[Principal, Depends(require_roles("officer", "manager", "au
 case_router = APIRouter(
     prefix="/cases/{case_id}/deliveries",
     tags=["email deliveries"],
-    responses={
-        **ERRORS,
-        403: {"model": ErrorBody, "description": "Not a member of this authority's staff"},
-    },
+    responses=declared(401, 403, 404),
 )
 
 
@@ -94,7 +87,7 @@ case_router = APIRouter(
     "",
     response_model=DeliveryPage,
     summary="What was emailed about a case, and when, newest first",
-    responses={400: {"model": ErrorBody, "description": "The cursor is not valid"}},
+    responses=declared(400),
 )
 async def list_case_deliveries(
     case_id: Annotated[str, Path(min_length=1, max_length=64)],

@@ -9,8 +9,8 @@ from kit.app import RuntimeDep
 from kit.auth import CurrentPrincipal
 from kit.authorities import ActiveAuthority
 from kit.concurrency import IF_MATCH, require_match, set_etag
-from kit.errors import ErrorBody
 from kit.pagination import Position
+from kit.responses import declared
 from notifications.inbox.activity import Audience
 from notifications.inbox.errors import KindNotOffered, NotificationNotFound
 from notifications.inbox.notice import NoticeKind, kinds_told_to
@@ -64,19 +64,14 @@ def offered_kinds(shown: Shown) -> tuple[NoticeKind, ...]:
 
 Offered = Annotated[tuple[NoticeKind, ...], Depends(offered_kinds)]
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": ErrorBody, "description": "No valid access token"},
-    404: {"model": ErrorBody, "description": "Unknown authority, or no such notification"},
-}
-
-router = APIRouter(tags=["notifications"], responses=ERRORS)
+router = APIRouter(tags=["notifications"], responses=declared(401, 404))
 
 
 @router.get(
     "/notifications",
     response_model=NotificationPage,
     summary="The caller's notifications, newest first",
-    responses={400: {"model": ErrorBody, "description": "The cursor is not valid"}},
+    responses=declared(400),
 )
 async def list_notifications(
     authority: ActiveAuthority,
@@ -186,15 +181,7 @@ async def get_preferences(
     response_model=Preferences,
     summary="Choose which kinds of event the caller is emailed about (If-Match)",
     openapi_extra=IF_MATCH,
-    responses={
-        403: {
-            "model": ErrorBody,
-            "description": "A kind of event the caller is never told of in the roles they hold",
-        },
-        412: {"model": ErrorBody, "description": "The choices changed since they were read"},
-        422: {"model": ErrorBody, "description": "An unknown kind of event, or not a yes/no"},
-        428: {"model": ErrorBody, "description": "If-Match is missing"},
-    },
+    responses=declared(403, 412, 428),
 )
 async def put_preferences(
     body: PreferencesChange,
