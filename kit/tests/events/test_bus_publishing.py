@@ -18,7 +18,7 @@ from tests.support.polling import eventually
 from contracts.events.authority import AuthorityUpserted
 from contracts.registry import ContractError
 from kit.events.broker import Broker, declare_exchange
-from kit.events.outbox import OUTBOX, Outbox, OutboxOutsideTransaction
+from kit.events.outbox import OUTBOX, SENT_KEPT_FOR, Outbox, OutboxOutsideTransaction
 from kit.events.relay import OutboxRelay
 from kit.lease import Lease
 from kit.mongo import Mongo, Session
@@ -454,3 +454,28 @@ async def test_the_wake_up_comes_after_the_commit_and_never_after_a_rollback(
     with pytest.raises(RuntimeError):
         await mongo.transaction(add_then_fail)
     assert outbox.pending.is_set() is False
+
+
+async def test_the_sweep_forgets_what_was_published_a_week_ago_and_keeps_the_rest(
+    mongo: Mongo, broker: Broker, tag: str
+) -> None:
+    now = datetime.now(UTC)
+    records: dict[str, dict[str, Any]] = {
+        f"{tag}-old": {"sent_at": now - SENT_KEPT_FOR - timedelta(minutes=1)},
+        f"{tag}-recent": {"sent_at": now - SENT_KEPT_FOR + timedelta(hours=1)},
+        # Never published, however old: held meanwhile by another relay's claim.
+        f"{tag}-pending": {"sent_at": None, "claimed_until": now + timedelta(days=1)},
+    }
+    await mongo.db[OUTBOX].insert_many(
+        [
+            {"_id": key, "type": ROUTING_KEY, "created_at": now - timedelta(days=30), **fields}
+            for key, fields in records.items()
+        ]
+    )
+    relay = OutboxRelay(mongo, broker, Outbox(mongo), service=tag)
+    assert await relay.publish_pending() == 0
+    left = await mongo.db[OUTBOX].distinct("_id", {"_id": {"$in": list(records)}})
+    assert sorted(left) == sorted([f"{tag}-recent", f"{tag}-pending"])
+    # The store's own expiry would walk the whole outbox once a minute: no index expires it.
+    indexes = [index async for index in await mongo.db[OUTBOX].list_indexes()]
+    assert not [index["name"] for index in indexes if "expireAfterSeconds" in index]

@@ -12,17 +12,23 @@ from kit.mongo import Index, Mongo, Session, after_commit
 OUTBOX = "outbox"
 
 SENT_KEPT_FOR = timedelta(days=7)
+# How often the relay's lease holder forgets records published longer ago than that.
+FORGET_SENT_EVERY = timedelta(minutes=10)
 # How many added ids a process keeps for its relay between two of its turns.
 MAX_REMEMBERED = 10_000
 
 OUTBOX_INDEXES = [
+    # Pending records in order (sent_at None); and, as a range, the published ones to forget.
     Index(OUTBOX, [("sent_at", 1), ("created_at", 1)], name="outbox_pending"),
-    # Published records are kept a while for tracing, then expire; pending ones never do.
+    # Retired: the store's expiry sweep walks every document of a collection with an expiring
+    # index once a minute, holding up every other operation meanwhile, and the outbox keeps a
+    # week of every event. The relay forgets published records itself (`forget_sent`).
     Index(
         OUTBOX,
         [("sent_at", 1)],
         name="outbox_sent_expiry",
         options={"expireAfterSeconds": int(SENT_KEPT_FOR.total_seconds())},
+        retired=True,
     ),
 ]
 

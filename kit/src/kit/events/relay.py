@@ -11,14 +11,17 @@ from typing import Any
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange
 
+from kit import logs
 from kit.events.broker import Broker, declare_exchange
-from kit.events.outbox import OUTBOX, Outbox
+from kit.events.outbox import FORGET_SENT_EVERY, OUTBOX, SENT_KEPT_FOR, Outbox
 from kit.lease import Lease
 from kit.loops import finish_before_stopping, keep_working
 from kit.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from kit.mongo import Document, Mongo
 
 PUBLISH_TIMEOUT_SECONDS = 10.0
+
+log = logs.get_logger("kit.events.relay")
 
 
 def to_message(record: Document) -> aio_pika.Message:
@@ -67,6 +70,7 @@ class OutboxRelay:
         self._channel: AbstractChannel | None = None
         self._exchange: AbstractExchange | None = None
         self._swept_at = 0.0
+        self._forgot_at: float | None = None
 
     async def run(self) -> None:
         """Publish until cancelled; survive broker and store outages."""
@@ -127,7 +131,19 @@ class OutboxRelay:
         OUTBOX_BACKLOG.labels(self.service).set(
             await outbox.count_documents({"sent_at": None}) if len(waiting) else 0
         )
+        since = None if self._forgot_at is None else time.monotonic() - self._forgot_at
+        if since is None or since >= FORGET_SENT_EVERY.total_seconds():
+            self._forgot_at = time.monotonic()
+            await self.forget_sent(now=now)
         return sent
+
+    async def forget_sent(self, *, now: datetime) -> int:
+        """Drop the records published longer ago than they are kept; how many went. Only
+        those are examined: a range of the pending index, where pending ones have no date."""
+        result = await self.mongo.db[OUTBOX].delete_many({"sent_at": {"$lt": now - SENT_KEPT_FOR}})
+        if result.deleted_count:
+            log.info("old published events forgotten", extra={"forgotten": result.deleted_count})
+        return result.deleted_count
 
     async def _publish(self, ids: list[str]) -> int:
         """Claim these records, publish the ones claimed, mark them sent; return how many."""
