@@ -1,7 +1,9 @@
 """A case's documents in its history: asked for, sent, verified, not accepted, withdrawn; a
 sensitive document's entries only for staff and whoever sent it."""
 
-from tests.support.cases import Caller, CasesApi, Json
+import uuid
+
+from tests.support.cases import OMBUDSMAN, Caller, CasesApi, Json
 from tests.support.documents import DocumentsApi, item, pdf, submitted_case
 from tests.support.polling import eventually
 
@@ -65,3 +67,40 @@ class TestDocumentsInTheHistory:
         ]
         assert hidden["sensitive"]
         assert private["sensitive"]
+
+    async def test_a_landlord_s_upload_is_the_landlord_s(
+        self, cases_api: CasesApi, documents_api: DocumentsApi
+    ) -> None:
+        organisation = uuid.uuid4().hex[:12]
+        complainant = await cases_api.person("applicant", authority=OMBUDSMAN)
+        officer = await cases_api.person("officer", authority=OMBUDSMAN)
+        landlord = await cases_api.person(
+            "landlord_user", authority=OMBUDSMAN, organisation=organisation
+        )
+        case = await cases_api.create(
+            complainant,
+            {
+                "kind": "complaint",
+                "answers": {
+                    "complainant_name": "Chris Harrison",
+                    "landlord_name": "Harrison's Huts Limited",
+                    "case_type": "Complaint about a member landlord",
+                    "details": "The damp in the bedroom has not been fixed in eight months.",
+                    "landlord_organisation_id": organisation,
+                },
+                "submit": True,
+            },
+        )
+        await documents_api.upload(landlord, case["id"], [("repairs.pdf", pdf(), item())])
+        await documents_api.upload(officer, case["id"], [("summary.pdf", pdf(), item())])
+
+        async def uploads() -> list[str] | None:
+            actors = [
+                entry["actor"]
+                for entry in await history_of(cases_api, officer, case["id"])
+                if entry["action"] == "document_uploaded"
+            ]
+            return actors if len(actors) >= 2 else None
+
+        actors = await eventually(uploads, within=20, what="the uploads' entries")
+        assert sorted(actors) == ["landlord", "staff"]

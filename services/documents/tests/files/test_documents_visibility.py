@@ -146,3 +146,74 @@ class TestLandlords:
         )
         refused = await documents_api.call("GET", other_landlord, f"/cases/{case['id']}/documents")
         assert refused.status_code == 404
+
+
+class TestSharingAfterUpload:
+    async def test_an_officer_shares_a_document_with_the_landlord_and_stops(
+        self, cases_api: CasesApi, documents_api: DocumentsApi
+    ) -> None:
+        organisation = uuid.uuid4().hex[:12]
+        complainant = await cases_api.person("applicant", authority=OMBUDSMAN)
+        officer = await cases_api.person("officer", authority=OMBUDSMAN)
+        landlord = await cases_api.person(
+            "landlord_user", authority=OMBUDSMAN, organisation=organisation
+        )
+        case = await cases_api.create(
+            complainant,
+            {
+                "kind": "complaint",
+                "answers": {**COMPLAINT, "landlord_organisation_id": organisation},
+                "submit": True,
+            },
+        )
+        [evidence, medical] = await documents_api.upload(
+            complainant,
+            case["id"],
+            [("damp.pdf", pdf(seed="damp"), item()), ("gp.pdf", pdf(), item(sensitive=True))],
+        )
+        [theirs] = await documents_api.upload(
+            landlord, case["id"], [("repairs log.pdf", pdf(), item())]
+        )
+        sharing = "/sharing"
+        assert await downloads(documents_api, landlord, evidence) == 404
+
+        by_complainant = await documents_api.change(
+            "PUT", complainant, evidence, sharing, {"shared_with_landlord": True}, status=403
+        )
+        unmatched = await documents_api.call(
+            "PUT",
+            officer,
+            f"/cases/{case['id']}/documents/{evidence['id']}{sharing}",
+            json={"shared_with_landlord": True},
+        )
+        shared = (
+            await documents_api.change(
+                "PUT", officer, evidence, sharing, {"shared_with_landlord": True}
+            )
+        ).json()
+        stale = await documents_api.change(
+            "PUT", officer, evidence, sharing, {"shared_with_landlord": False}, status=412
+        )
+        refused = await documents_api.change(
+            "PUT", officer, medical, sharing, {"shared_with_landlord": True}, status=409
+        )
+        kept = await documents_api.change(
+            "PUT", officer, theirs, sharing, {"shared_with_landlord": False}, status=409
+        )
+
+        assert by_complainant.json()["error"]["code"] == "not_allowed_on_document"
+        assert unmatched.status_code == 428
+        assert shared["shared_with_landlord"] is True
+        assert shared["version"] == evidence["version"] + 1
+        assert stale.json()["error"]["code"] == "precondition_failed"
+        assert refused.json()["error"]["code"] == "sensitive_document_not_shared"
+        assert kept.json()["error"]["code"] == "landlord_document_stays_shared"
+        seen = {d["id"] for d in await documents_api.listed(landlord, case["id"])}
+        assert seen == {evidence["id"], theirs["id"]}
+        assert await downloads(documents_api, landlord, evidence) == 200
+        assert await downloads(documents_api, landlord, medical) == 404
+
+        await documents_api.change("PUT", officer, shared, sharing, {"shared_with_landlord": False})
+        assert await downloads(documents_api, landlord, evidence) == 404
+        seen = {d["id"] for d in await documents_api.listed(landlord, case["id"])}
+        assert seen == {theirs["id"]}
