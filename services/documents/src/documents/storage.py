@@ -21,6 +21,8 @@ from documents.config import Settings
 # besides the part being sent.
 QUEUED_CHUNKS = 16
 READ_BYTES = 1024 * 1024
+# Keys asked for in one listing request (the most S3 gives).
+LIST_PAGE = 1000
 
 
 class UploadStopped(Exception):
@@ -183,14 +185,25 @@ class FileStore:
             raise
         return True
 
-    async def listing(self, prefix: str = "") -> list[tuple[str, datetime | None]]:
-        """Every object's key and time of writing under a prefix."""
+    async def listing(
+        self, prefix: str = "", *, after: str = "", limit: int | None = None
+    ) -> list[tuple[str, datetime | None]]:
+        """The keys and times of writing of the objects under a prefix, in key order: those
+        after a key, and at most `limit` of them (the store is asked a page at a time)."""
 
         def walk() -> list[tuple[str, datetime | None]]:
-            return [
-                (str(item.object_name), item.last_modified)
-                for item in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
-            ]
+            found: list[tuple[str, datetime | None]] = []
+            for item in self.client.list_objects(
+                self.bucket,
+                prefix=prefix,
+                recursive=True,
+                start_after=after or None,
+                max_keys=min(limit, LIST_PAGE) if limit is not None else LIST_PAGE,
+            ):
+                found.append((str(item.object_name), item.last_modified))
+                if limit is not None and len(found) >= limit:
+                    break
+            return found
 
         return await asyncio.get_running_loop().run_in_executor(self.executor, walk)
 
