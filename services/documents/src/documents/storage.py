@@ -21,8 +21,6 @@ from documents.config import Settings
 # besides the part being sent.
 QUEUED_CHUNKS = 16
 READ_BYTES = 1024 * 1024
-# Keys asked for in one listing request (the most S3 gives).
-LIST_PAGE = 1000
 
 
 class UploadStopped(Exception):
@@ -189,7 +187,8 @@ class FileStore:
         self, prefix: str = "", *, after: str = "", limit: int | None = None
     ) -> list[tuple[str, datetime | None]]:
         """The keys and times of writing of the objects under a prefix, in key order: those
-        after a key, and at most `limit` of them (the store is asked a page at a time)."""
+        after a key, and at most `limit` of them (S3 answers a page of up to 1,000 at a time, and
+        no page is asked for once enough were read)."""
 
         def walk() -> list[tuple[str, datetime | None]]:
             found: list[tuple[str, datetime | None]] = []
@@ -198,7 +197,6 @@ class FileStore:
                 prefix=prefix,
                 recursive=True,
                 start_after=after or None,
-                max_keys=min(limit, LIST_PAGE) if limit is not None else LIST_PAGE,
             ):
                 found.append((str(item.object_name), item.last_modified))
                 if limit is not None and len(found) >= limit:
