@@ -53,7 +53,14 @@ class OrphanSweep:
     async def sweep(self, before: datetime) -> int:
         """Remove orphans written before a moment, in the next slice of the bucket; how many
         were removed."""
-        removed = await self._unfinished(before)
+        removed = await self.remove_unfinished(before) + await self.remove_without_record(before)
+        if removed:
+            log.info("orphaned files removed", extra={"removed": removed})
+        return removed
+
+    async def remove_without_record(self, before: datetime) -> int:
+        """Remove the files no record points at in the next slice of the bucket."""
+        removed = 0
         after = await self.positions.get(self.lease.name)
         listed = await self.files.listing(self.prefix, after=after, limit=self.keys_per_sweep)
         by_authority: dict[str, list[str]] = defaultdict(list)
@@ -69,11 +76,10 @@ class OrphanSweep:
         # A short slice reached the end of the bucket: the next sweep starts again.
         last = listed[-1][0] if len(listed) >= self.keys_per_sweep else ""
         await self.positions.keep(self.lease.name, last)
-        if removed:
-            log.info("orphaned files removed", extra={"removed": removed})
         return removed
 
-    async def _unfinished(self, before: datetime) -> int:
+    async def remove_unfinished(self, before: datetime) -> int:
+        """Remove the files of uploads started before a moment and never finished."""
         removed = 0
         for intent in await self.intents.older_than(before):
             known = await self.documents.known_ids(intent.authority, [intent.id])
