@@ -13,6 +13,7 @@ from playwright.async_api import Browser, FilePayload, Page
 from tests.support.browser import PageChecker, new_profile, press, sign_in
 from tests.support.cases import Caller, CasesApi
 from tests.support.documents import DocumentsApi, pdf, png, program, submitted_case
+from tests.support.portal import Person
 from tests.support.stack import MintToken
 from tests.support.web_pages import NewApplicant
 
@@ -363,11 +364,19 @@ async def drop_file(page: Page, field: str, file: FilePayload) -> None:
 
 
 async def three_asked_for(
-    cases_api: CasesApi, documents_api: DocumentsApi, case_id: str
-) -> list[dict[str, object]]:
-    """An officer asks for a payslip, a proof of address and a proof of identity."""
+    cases_api: CasesApi, documents_api: DocumentsApi, person: Person
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The person's submitted referral, on which an officer asks for a payslip, a proof of
+    address and a proof of identity."""
+    token = await cases_api.mint(
+        authority=COUNCIL, roles=("applicant",), user=person.user_id, lifetime=600
+    )
+    case = await submitted_case(
+        cases_api, Caller(user_id=person.user_id, authority=COUNCIL, token=token)
+    )
+    case_id = str(case["id"])
     officer = await cases_api.person("officer", authority=COUNCIL)
-    return [
+    return case, [
         await documents_api.request(officer, case_id, person="Julia Jules"),
         await documents_api.request(officer, case_id, classification="proof_of_address"),
         await documents_api.request(officer, case_id, classification="proof_of_identity"),
@@ -389,13 +398,7 @@ class TestTheDocuments:
     ) -> None:
         words = WORDS[language]
         person = await new_applicant(COUNCIL)
-        token = await cases_api.mint(
-            authority=COUNCIL, roles=("applicant",), user=person.user_id, lifetime=600
-        )
-        case = await submitted_case(
-            cases_api, Caller(user_id=person.user_id, authority=COUNCIL, token=token)
-        )
-        asked = await three_asked_for(cases_api, documents_api, str(case["id"]))
+        case, asked = await three_asked_for(cases_api, documents_api, person)
         context = await new_profile(browser, viewport={"width": 1024, "height": 768})
         page = await context.new_page()
         check = PageChecker(page, axe_source, screenshots, language, prefix="applications")
@@ -469,13 +472,7 @@ class TestTheDocuments:
     ) -> None:
         words = WORDS[language]
         person = await new_applicant(COUNCIL)
-        token = await cases_api.mint(
-            authority=COUNCIL, roles=("applicant",), user=person.user_id, lifetime=600
-        )
-        case = await submitted_case(
-            cases_api, Caller(user_id=person.user_id, authority=COUNCIL, token=token)
-        )
-        asked = await three_asked_for(cases_api, documents_api, str(case["id"]))
+        case, asked = await three_asked_for(cases_api, documents_api, person)
         context = await new_profile(browser, java_script_enabled=False)
         page = await context.new_page()
         await sign_in(page, stack, person, language)

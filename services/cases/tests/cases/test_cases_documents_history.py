@@ -4,6 +4,7 @@ sensitive document's entries only for staff and whoever sent it."""
 import uuid
 
 from tests.support.cases import OMBUDSMAN, Caller, CasesApi, Json
+from tests.support.casework import complaint_about
 from tests.support.documents import DocumentsApi, item, pdf, submitted_case
 from tests.support.polling import eventually
 
@@ -72,25 +73,11 @@ class TestDocumentsInTheHistory:
         self, cases_api: CasesApi, documents_api: DocumentsApi
     ) -> None:
         organisation = uuid.uuid4().hex[:12]
-        complainant = await cases_api.person("applicant", authority=OMBUDSMAN)
         officer = await cases_api.person("officer", authority=OMBUDSMAN)
         landlord = await cases_api.person(
             "landlord_user", authority=OMBUDSMAN, organisation=organisation
         )
-        case = await cases_api.create(
-            complainant,
-            {
-                "kind": "complaint",
-                "answers": {
-                    "complainant_name": "Chris Harrison",
-                    "landlord_name": "Harrison's Huts Limited",
-                    "case_type": "Complaint about a member landlord",
-                    "details": "The damp in the bedroom has not been fixed in eight months.",
-                    "landlord_organisation_id": organisation,
-                },
-                "submit": True,
-            },
-        )
+        case = await complaint_about(cases_api, organisation)
         await documents_api.upload(landlord, case["id"], [("repairs.pdf", pdf(), item())])
         await documents_api.upload(officer, case["id"], [("summary.pdf", pdf(), item())])
 
