@@ -435,10 +435,11 @@ class TestTheDocuments:
 
         await page.get_by_role("button", name=words["upload_more"]).click()
         await page.wait_for_url(re.compile(r"/documents/upload$"))
-        for row, file in (
+        chosen: list[tuple[int, FilePayload]] = [
             (1, {"name": "photo.png", "mimeType": "image/png", "buffer": png(3000)}),
             (2, {"name": "setup.pdf", "mimeType": "application/pdf", "buffer": program(3000)}),
-        ):
+        ]
+        for row, file in chosen:
             await page.locator(f"#person-{row}").check()
             await page.locator(f"#classification-{row}").select_option("proof_of_identity")
             await choose_file(page, f"file-{row}", file)
