@@ -13,6 +13,7 @@ from playwright.async_api import Browser, FilePayload, Page
 from tests.support.browser import PageChecker, new_profile, press, sign_in
 from tests.support.cases import Caller, CasesApi
 from tests.support.documents import DocumentsApi, pdf, png, program, submitted_case
+from tests.support.portal import Person
 from tests.support.stack import MintToken
 from tests.support.web_pages import NewApplicant
 
@@ -48,11 +49,13 @@ WORDS = {
         "living_with_family": "Living with family or friends",
         "email": "Email",
         "documents": "Documents: what to supply, and what you have sent",
-        "none_supplied": "0 of 1 supplied",
-        "all_supplied": "1 of 1 supplied",
+        "none_supplied": "0 of 3 supplied",
+        "one_supplied": "1 of 3 supplied",
+        "two_supplied": "2 of 3 supplied",
         "send_asked": "Send",
         "upload_more": "Upload documents",
         "upload": "Upload",
+        "add_file": "Add another file",
         "sent_files": "Your documents were sent",
         "identity": "Proof of identity",
         "withdraw": "Withdraw",
@@ -86,11 +89,13 @@ WORDS = {
         "living_with_family": "Byw gyda theulu neu ffrindiau",
         "email": "E-bost",
         "documents": "Dogfennau: beth i\u2019w ddarparu, a beth rydych wedi\u2019i anfon",
-        "none_supplied": "0 o 1 wedi\u2019u darparu",
-        "all_supplied": "1 o 1 wedi\u2019u darparu",
+        "none_supplied": "0 o 3 wedi\u2019u darparu",
+        "one_supplied": "1 o 3 wedi\u2019u darparu",
+        "two_supplied": "2 o 3 wedi\u2019u darparu",
         "send_asked": "Anfon",
         "upload_more": "Uwchlwytho dogfennau",
         "upload": "Uwchlwytho",
+        "add_file": "Ychwanegu ffeil arall",
         "sent_files": "Mae eich dogfennau wedi\u2019u hanfon",
         "identity": "Proof of identity",
         "withdraw": "Tynnu\u2019n ôl",
@@ -338,11 +343,44 @@ class TestTheRegisterApplication:
         await context.close()
 
 
-async def choose_files(page: Page, files: list[FilePayload]) -> None:
-    """Press the file upload's button and pick the files in the chooser that opens."""
+async def choose_file(page: Page, field: str, file: FilePayload) -> None:
+    """Press a file field's button and pick the file in the chooser that opens."""
     async with page.expect_file_chooser() as chooser:
-        await page.locator("#files").click()
-    await (await chooser.value).set_files(files)
+        await page.locator(f"#{field}").click()
+    await (await chooser.value).set_files([file])
+
+
+async def drop_file(page: Page, field: str, file: FilePayload) -> None:
+    """Drop a file on a file field's drop zone, as dragging it from the desktop does."""
+    await page.evaluate(
+        """([id, name, type, bytes]) => {
+            const dropped = new DataTransfer();
+            dropped.items.add(new File([new Uint8Array(bytes)], name, {type}));
+            document.getElementById(id).dispatchEvent(
+                new DragEvent("drop", {dataTransfer: dropped, bubbles: true, cancelable: true}));
+        }""",
+        [field, file["name"], file["mimeType"], list(file["buffer"])],
+    )
+
+
+async def three_asked_for(
+    cases_api: CasesApi, documents_api: DocumentsApi, person: Person
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    """The person's submitted referral, on which an officer asks for a payslip, a proof of
+    address and a proof of identity."""
+    token = await cases_api.mint(
+        authority=COUNCIL, roles=("applicant",), user=person.user_id, lifetime=600
+    )
+    case = await submitted_case(
+        cases_api, Caller(user_id=person.user_id, authority=COUNCIL, token=token)
+    )
+    case_id = str(case["id"])
+    officer = await cases_api.person("officer", authority=COUNCIL)
+    return case, [
+        await documents_api.request(officer, case_id, person="Julia Jules"),
+        await documents_api.request(officer, case_id, classification="proof_of_address"),
+        await documents_api.request(officer, case_id, classification="proof_of_identity"),
+    ]
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
@@ -360,14 +398,7 @@ class TestTheDocuments:
     ) -> None:
         words = WORDS[language]
         person = await new_applicant(COUNCIL)
-        token = await cases_api.mint(
-            authority=COUNCIL, roles=("applicant",), user=person.user_id, lifetime=600
-        )
-        case = await submitted_case(
-            cases_api, Caller(user_id=person.user_id, authority=COUNCIL, token=token)
-        )
-        officer = await cases_api.person("officer", authority=COUNCIL)
-        await documents_api.request(officer, str(case["id"]), person="Julia Jules")
+        case, asked = await three_asked_for(cases_api, documents_api, person)
         context = await new_profile(browser, viewport={"width": 1024, "height": 768})
         page = await context.new_page()
         check = PageChecker(page, axe_source, screenshots, language, prefix="applications")
@@ -378,45 +409,84 @@ class TestTheDocuments:
         await page.wait_for_url(re.compile(r"/documents$"))
         assert words["none_supplied"] in await page.locator("main").inner_text()
         await check("documents")
-        await page.locator("main table").get_by_role("link", name=words["send_asked"]).click()
+        await page.locator("main table").get_by_role("link", name=words["send_asked"]).first.click()
         await page.wait_for_url(re.compile(r"/documents/upload\?request="))
+        assert await page.locator("#request-1").input_value() == asked[0]["id"]
         await check("documents-upload-asked")
-        await choose_files(
-            page, [{"name": "payslip.pdf", "mimeType": "application/pdf", "buffer": pdf(4000)}]
+        await choose_file(
+            page,
+            "file-1",
+            {"name": "payslip.pdf", "mimeType": "application/pdf", "buffer": pdf(4000)},
+        )
+        await page.locator("#request-2").select_option(str(asked[1]["id"]))
+        await drop_file(
+            page,
+            "file-2",
+            {"name": "bill.pdf", "mimeType": "application/pdf", "buffer": pdf(4000, seed="bill")},
         )
         await press(page, words["upload"])
-        await page.wait_for_url(re.compile(r"/documents\?sent=1$"))
+        await page.wait_for_url(re.compile(r"/documents\?sent=2$"))
         shown = await page.locator("main").inner_text()
         assert words["sent_files"] in shown
-        assert words["all_supplied"] in shown
+        assert words["two_supplied"] in shown
         assert "payslip.pdf" in shown
+        assert "bill.pdf" in shown
         await check("documents-sent")
 
         await page.get_by_role("button", name=words["upload_more"]).click()
         await page.wait_for_url(re.compile(r"/documents/upload$"))
-        await page.locator("main form").get_by_label("Jamie Jules").check()
-        await page.locator("#classification").select_option("proof_of_identity")
-        await choose_files(
-            page,
-            [
-                {"name": "photo.png", "mimeType": "image/png", "buffer": png(3000)},
-                {"name": "setup.pdf", "mimeType": "application/pdf", "buffer": program(3000)},
-            ],
-        )
+        chosen: list[tuple[int, FilePayload]] = [
+            (1, {"name": "photo.png", "mimeType": "image/png", "buffer": png(3000)}),
+            (2, {"name": "setup.pdf", "mimeType": "application/pdf", "buffer": program(3000)}),
+        ]
+        for row, file in chosen:
+            await page.locator(f"#person-{row}").check()
+            await page.locator(f"#classification-{row}").select_option("proof_of_identity")
+            await choose_file(page, f"file-{row}", file)
         await press(page, words["upload"])
         summary = page.locator(".govuk-error-summary")
         assert "setup.pdf" in await summary.inner_text()
+        assert "setup.pdf" in await page.locator("#file-2-error").inner_text()
         await check("documents-upload-refused")
         await summary.get_by_role("link").first.click()
-        assert await page.evaluate("document.activeElement.id") == "files"
+        assert await page.evaluate("document.activeElement.id") == "file-2"
 
         await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/{case['id']}/documents")
-        await page.locator("main table").get_by_role("link", name=words["withdraw"]).click()
+        await page.locator("main table").get_by_role("link", name=words["withdraw"]).first.click()
         await page.wait_for_url(re.compile(r"/withdraw$"))
         await check("documents-withdraw")
         await press(page, words["withdraw_it"])
         await page.wait_for_url(re.compile(r"withdrawn=yes$"))
         shown = await page.locator("main").inner_text()
         assert words["withdrawn"] in shown
-        assert words["none_supplied"] in shown
+        assert words["one_supplied"] in shown
+        await context.close()
+
+    async def test_two_files_sent_at_once_without_javascript(
+        self,
+        browser: Browser,
+        stack: Stack,
+        new_applicant: NewApplicant,
+        cases_api: CasesApi,
+        documents_api: DocumentsApi,
+        language: str,
+    ) -> None:
+        words = WORDS[language]
+        person = await new_applicant(COUNCIL)
+        case, asked = await three_asked_for(cases_api, documents_api, person)
+        context = await new_profile(browser, java_script_enabled=False)
+        page = await context.new_page()
+        await sign_in(page, stack, person, language)
+        await page.goto(f"{stack.gateway_url}/{COUNCIL}/applications/{case['id']}/documents/upload")
+        await page.get_by_role("link", name=words["add_file"]).click()
+        await page.wait_for_url(re.compile(r"/documents/upload\?rows=4$"))
+        assert await page.locator("input[type=file]").count() == 4
+        for row, request, name in ((2, asked[1], "bill.pdf"), (4, asked[2], "passport.pdf")):
+            await page.locator(f"#request-{row}").select_option(str(request["id"]))
+            await page.locator(f"#file-{row}").set_input_files(
+                {"name": name, "mimeType": "application/pdf", "buffer": pdf(3000, seed=name)}
+            )
+        await press(page, words["upload"])
+        await page.wait_for_url(re.compile(r"/documents\?sent=2$"))
+        assert words["two_supplied"] in await page.locator("main").inner_text()
         await context.close()

@@ -191,6 +191,27 @@ def at_shared_documents() -> PageSetup:
     return setup
 
 
+async def share_first(page: Page) -> None:
+    """Press the first document's button that shares it with the landlord."""
+    await page.locator("main form[action$='/sharing'] button").first.click()
+    await page.wait_for_load_state()
+    assert await page.locator(".govuk-notification-banner").is_visible()
+
+
+def at_officers_complaint_documents() -> PageSetup:
+    """Open a complaint's documents on the officers' pages, one of them not shared yet."""
+
+    async def setup(page: Page, cases: CasesApi) -> None:
+        case = await complaint_about(cases, await landlord_organisation())
+        officer = await cases.person("officer", authority=OMBUDSMAN)
+        await DocumentsApi(cases.http).upload(
+            officer, str(case["id"]), [("inspection.pdf", pdf(2000), item())]
+        )
+        await go(page, f"/housing-ombudsman/caseload/{case['id']}/documents")
+
+    return setup
+
+
 # (name, role, authority, setup)
 PAGES: list[tuple[str, str, str, PageSetup]] = [
     ("caseload", "officer", KINGSTON, at("/kingston/caseload")),
@@ -233,6 +254,13 @@ PAGES: list[tuple[str, str, str, PageSetup]] = [
         then(at_documents("/{document}/reject"), send_empty),
     ),
     ("complaint-documents", "landlord_user", OMBUDSMAN, at_shared_documents()),
+    ("complaint-documents-officer", "officer", OMBUDSMAN, at_officers_complaint_documents()),
+    (
+        "complaint-document-shared",
+        "officer",
+        OMBUDSMAN,
+        then(at_officers_complaint_documents(), share_first),
+    ),
     (
         "move-determine",
         "landlord_user",
@@ -289,6 +317,8 @@ WORDS = {
         "approach": "Approach",
         "live": "Live",
         "complaints": "Complaints about your organisation",
+        "share": "Share with the landlord",
+        "shared": "The document was shared with the landlord",
     },
     "cy": {
         "caseload": "Llwyth achosion",
@@ -301,6 +331,8 @@ WORDS = {
         "approach": "Cyswllt",
         "live": "Byw",
         "complaints": "Cwynion am eich sefydliad",
+        "share": "Rhannu \u00e2\u2019r landlord",
+        "shared": "Mae\u2019r ddogfen wedi\u2019i rhannu \u00e2\u2019r landlord",
     },
 }
 
@@ -394,3 +426,36 @@ class TestCaseworkInTheBrowser:
         assert "Christopher Harrison" in await page.locator("main").inner_text()
         await checked(page, axe_source, screenshots, f"landlord-complaint-{language}")
         await context.close()
+
+    async def test_an_officer_shares_a_document_with_the_landlord_without_javascript(
+        self, browser: Browser, stack: Stack, cases: CasesApi, language: str
+    ) -> None:
+        words = WORDS[language]
+        case = await complaint_about(cases, await landlord_organisation())
+        officer = await cases.person("officer", authority=OMBUDSMAN)
+        await DocumentsApi(cases.http).upload(
+            officer, str(case["id"]), [("inspection.pdf", pdf(2000, seed="i"), item())]
+        )
+        officers = await new_profile(
+            browser, viewport={"width": 1024, "height": 900}, java_script_enabled=False
+        )
+        await as_demo(officers, stack.gateway_url, "officer", OMBUDSMAN)
+        page = await officers.new_page()
+        await page.goto(f"{stack.gateway_url}/housing-ombudsman/?lang={language}")
+        await go(page, f"/housing-ombudsman/caseload/{case['id']}/documents")
+        landlords = await new_profile(browser, viewport={"width": 1024, "height": 900})
+        await as_demo(landlords, stack.gateway_url, "landlord_user", OMBUDSMAN)
+        landlord_page = await landlords.new_page()
+        await landlord_page.goto(
+            f"{stack.gateway_url}/housing-ombudsman/complaints/{case['id']}/documents"
+        )
+        assert "inspection.pdf" not in await landlord_page.locator("main").inner_text()
+
+        row = page.locator("main tr", has_text="inspection.pdf")
+        await row.get_by_role("button", name=words["share"]).click()
+        await page.wait_for_url(re.compile(f"/caseload/{case['id']}/documents$"))
+        assert words["shared"] in await page.locator("main").inner_text()
+        await landlord_page.reload()
+        assert "inspection.pdf" in await landlord_page.locator("main").inner_text()
+        await officers.close()
+        await landlords.close()

@@ -10,6 +10,7 @@ from tests.support.web_pages import FormFiles, send_form
 
 HOME = "/watford/applications"
 KEY = re.compile(r'name="key" value="([0-9a-f]+)"')
+SUMMARY_LINK = re.compile(r'<a href="#([a-z0-9-]+)">')
 
 
 async def own_case(cases_api: CasesApi, applicant: Person) -> tuple[dict[str, object], Caller]:
@@ -52,8 +53,8 @@ class TestDocumentsPage:
         sent = await upload(
             portal,
             f"{documents}/upload?request={asked['id']}",
-            {"description": "March payslip", "request": str(asked["id"])},
-            [("files", ("payslip.pdf", pdf(3000, seed="march"), "application/pdf"))],
+            {"description-1": "March payslip", "request-1": str(asked["id"])},
+            [("file-1", ("payslip.pdf", pdf(3000, seed="march"), "application/pdf"))],
         )
         assert sent.status_code == 303, sent.text
         after = await portal.get(sent.headers["location"])
@@ -69,28 +70,62 @@ class TestDocumentsPage:
         assert download.headers["x-content-type-options"] == "nosniff"
         assert "payslip.pdf" in download.headers["content-disposition"]
 
-    async def test_several_files_are_sent_at_once_about_a_household_member(
+    async def test_each_file_is_sent_with_its_own_person_type_and_request(
         self,
         portal: httpx.AsyncClient,
         applicant: Person,
         cases_api: CasesApi,
+        documents_api: DocumentsApi,
         documents_store: DocumentsStore,
     ) -> None:
         case, _ = await own_case(cases_api, applicant)
+        officer = await cases_api.person("officer", authority="watford")
+        payslip = await documents_api.request(officer, str(case["id"]), person="Julia Jules")
+        address = await documents_api.request(
+            officer, str(case["id"]), classification="proof_of_address"
+        )
+        await documents_api.request(officer, str(case["id"]), classification="proof_of_address")
+        documents = f"{HOME}/{case['id']}/documents"
         sent = await upload(
             portal,
-            f"{HOME}/{case['id']}/documents/upload",
-            {"person": "Jamie Jules", "classification": "proof_of_identity", "sensitive": "yes"},
+            f"{documents}/upload",
+            {
+                "rows": "3",
+                "request-1": str(payslip["id"]),
+                "request-2": str(address["id"]),
+                "person-2": "Jamie Jules",
+                "sensitive-2": "yes",
+                "person-3": "Jamie Jules",
+                "classification-3": "proof_of_identity",
+                "description-3": "Passport",
+            },
             [
-                ("files", ("passport.png", png(2500), "image/png")),
-                ("files", ("birth.pdf", pdf(2500, seed="birth"), "application/pdf")),
+                ("file-1", ("payslip.pdf", pdf(2500, seed="pay"), "application/pdf")),
+                ("file-2", ("bill.pdf", pdf(2500, seed="bill"), "application/pdf")),
+                ("file-3", ("passport.png", png(2500), "image/png")),
             ],
         )
         assert sent.status_code == 303, sent.text
-        records = await documents_store.records(str(case["id"]))
-        assert sorted(record["file_name"] for record in records) == ["birth.pdf", "passport.png"]
-        assert {record["person"] for record in records} == {"Jamie Jules"}
-        assert all(record["sensitive"] for record in records)
+        after = await portal.get(sent.headers["location"])
+
+        assert "2 of 3 supplied" in after.text
+        records = {r["file_name"]: r for r in await documents_store.records(str(case["id"]))}
+        assert set(records) == {"payslip.pdf", "bill.pdf", "passport.png"}
+        assert records["payslip.pdf"]["request_id"] == payslip["id"]
+        assert records["payslip.pdf"]["person"] == "Julia Jules"
+        assert records["bill.pdf"]["request_id"] == address["id"]
+        assert records["bill.pdf"]["classification"] == "proof_of_address"
+        assert (records["bill.pdf"]["person"], records["bill.pdf"]["sensitive"]) == (
+            "Jamie Jules",
+            True,
+        )
+        passport = records["passport.png"]
+        assert passport["request_id"] is None
+        assert (passport["classification"], passport["description"]) == (
+            "proof_of_identity",
+            "Passport",
+        )
+        assert not passport["sensitive"]
 
     async def test_a_refused_file_is_named_on_the_field_and_nothing_is_kept(
         self,
@@ -106,21 +141,32 @@ class TestDocumentsPage:
         refused = await upload(
             portal,
             page,
-            fields,
+            {"rows": "2", **{f"{name}-{row}": v for name, v in fields.items() for row in (1, 2)}},
             [
-                ("files", ("letter.pdf", pdf(2000), "application/pdf")),
-                ("files", ("report.pdf", program(2000), "application/pdf")),
+                ("file-1", ("letter.pdf", pdf(2000), "application/pdf")),
+                ("file-2", ("report.pdf", program(2000), "application/pdf")),
             ],
         )
-        unchosen = await upload(portal, page, {"person": "Nobody"}, [])
+        unchosen = await upload(portal, page, {"rows": "1", "person-1": "Nobody"}, [])
+        undescribed = await upload(
+            portal,
+            page,
+            {"rows": "2", "person-2": "Nobody"},
+            [("file-2", ("letter.pdf", pdf(2000), "application/pdf"))],
+        )
 
         assert refused.status_code == 400
         assert "report.pdf must be a" in refused.text
-        assert 'href="#files"' in refused.text
+        assert 'href="#file-2"' in refused.text
+        assert 'id="file-2-error"' in refused.text
         assert await documents_store.records(str(case["id"])) == []
         assert unchosen.status_code == 400
-        for field in ("person", "classification", "files"):
-            assert f'href="#{field}"' in unchosen.text
+        assert SUMMARY_LINK.findall(unchosen.text) == ["file-1"]
+        assert undescribed.status_code == 400
+        assert SUMMARY_LINK.findall(undescribed.text) == [
+            "person-2",
+            "classification-2",
+        ]
 
     async def test_a_document_not_yet_checked_can_be_withdrawn(
         self,
@@ -134,8 +180,8 @@ class TestDocumentsPage:
         await upload(
             portal,
             f"{documents}/upload",
-            {"person": "Julia Jules", "classification": "proof_of_identity"},
-            [("files", ("tenancy.pdf", pdf(2000, seed="tenancy"), "application/pdf"))],
+            {"person-1": "Julia Jules", "classification-1": "proof_of_identity"},
+            [("file-1", ("tenancy.pdf", pdf(2000, seed="tenancy"), "application/pdf"))],
         )
         (record,) = await documents_store.records(str(case["id"]))
         withdraw = f"{documents}/{record['_id']}/withdraw"

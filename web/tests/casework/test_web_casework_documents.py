@@ -4,6 +4,7 @@ what was sent; a landlord's users see only what was shared with them."""
 import datetime
 import re
 
+import httpx
 from tests.support.cases import Caller, CasesApi
 from tests.support.casework import Signed, complaint_about, referral
 from tests.support.documents import DocumentsApi, item, pdf
@@ -159,3 +160,72 @@ class TestLandlordsDocuments:
         assert "/verify" not in listed.text
         assert shared_file.content == pdf(2000, seed="s")
         assert private_file.status_code == 404
+
+    async def test_an_officer_shares_a_document_then_stops_sharing_it(
+        self,
+        cases: CasesApi,
+        signed_in: Signed,
+        documents_api: DocumentsApi,
+        landlord_organisation: str,
+    ) -> None:
+        case = await complaint_about(cases, landlord_organisation)
+        complainant = Caller(
+            user_id=str(case["applicant_id"]),
+            authority="housing-ombudsman",
+            token=await cases.mint(
+                authority="housing-ombudsman",
+                roles=("applicant",),
+                user=str(case["applicant_id"]),
+                lifetime=600,
+            ),
+        )
+        evidence, medical = await documents_api.upload(
+            complainant,
+            str(case["id"]),
+            [
+                ("evidence.pdf", pdf(2000, seed="e"), item()),
+                ("medical.pdf", pdf(2000, seed="m"), item(sensitive=True)),
+            ],
+        )
+        _, officer = await signed_in("officer", "housing-ombudsman")
+        _, landlord = await signed_in("landlord_user", "housing-ombudsman")
+        officers_page = f"/housing-ombudsman/caseload/{case['id']}/documents"
+        landlords_file = (
+            f"/housing-ombudsman/complaints/{case['id']}/documents/{evidence['id']}/file"
+        )
+        sharing = f"{officers_page}/{evidence['id']}/sharing"
+
+        before = await officers_page_text(officer, officers_page)
+        unshared_file = await landlord.get(landlords_file)
+        shared = await send_form(
+            officer,
+            sharing,
+            {"version": f'"{evidence["version"]}"', "shared": "yes"},
+            page=officers_page,
+        )
+        after = await officers_page_text(officer, shared.headers["location"])
+        shared_file = await landlord.get(landlords_file)
+        stale = await send_form(
+            officer,
+            sharing,
+            {"version": f'"{evidence["version"]}"', "shared": "no"},
+            page=officers_page,
+        )
+        stale_notice = await officers_page_text(officer, stale.headers["location"])
+
+        assert f"{medical['id']}/sharing" not in before
+        assert "Share with the landlord" in before
+        assert unshared_file.status_code == 404
+        assert shared.status_code == 303
+        assert "The document was shared with the landlord" in after
+        assert "Stop sharing with the landlord" in after
+        assert shared_file.content == pdf(2000, seed="e")
+        assert "The document had changed since you opened the page" in stale_notice
+        assert (await landlord.get(landlords_file)).status_code == 200
+
+
+async def officers_page_text(browser: httpx.AsyncClient, path: str) -> str:
+    """The page's text, checked to have opened."""
+    page = await browser.get(path)
+    assert page.status_code == 200, page.text
+    return page.text

@@ -17,6 +17,8 @@ Classification = Annotated[
 ]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 DocumentSource = Literal["upload", "generated"]
+# The side of the case a person who uploaded a document is on.
+UploaderSide = Literal["applicant", "staff", "landlord"]
 
 
 class _Document(BaseModel):
@@ -43,6 +45,11 @@ class DocumentUploaded(EventPayload, _Document):
     size: int = Field(ge=0)
     content_type: str = Field(min_length=1, max_length=100)
     uploaded_by: Identifier
+    uploader_role: UploaderSide | None = Field(
+        default=None,
+        description="The side of the case the uploader is on; absent for generated documents "
+        "and from producers that did not say it.",
+    )
 
 
 class DocumentVerified(EventPayload, _Document):

@@ -1,7 +1,10 @@
 """A case's documents in its history: asked for, sent, verified, not accepted, withdrawn; a
 sensitive document's entries only for staff and whoever sent it."""
 
-from tests.support.cases import Caller, CasesApi, Json
+import uuid
+
+from tests.support.cases import OMBUDSMAN, Caller, CasesApi, Json
+from tests.support.casework import complaint_about
 from tests.support.documents import DocumentsApi, item, pdf, submitted_case
 from tests.support.polling import eventually
 
@@ -65,3 +68,26 @@ class TestDocumentsInTheHistory:
         ]
         assert hidden["sensitive"]
         assert private["sensitive"]
+
+    async def test_a_landlord_s_upload_is_the_landlord_s(
+        self, cases_api: CasesApi, documents_api: DocumentsApi
+    ) -> None:
+        organisation = uuid.uuid4().hex[:12]
+        officer = await cases_api.person("officer", authority=OMBUDSMAN)
+        landlord = await cases_api.person(
+            "landlord_user", authority=OMBUDSMAN, organisation=organisation
+        )
+        case = await complaint_about(cases_api, organisation)
+        await documents_api.upload(landlord, case["id"], [("repairs.pdf", pdf(), item())])
+        await documents_api.upload(officer, case["id"], [("summary.pdf", pdf(), item())])
+
+        async def uploads() -> list[str] | None:
+            actors = [
+                entry["actor"]
+                for entry in await history_of(cases_api, officer, case["id"])
+                if entry["action"] == "document_uploaded"
+            ]
+            return actors if len(actors) >= 2 else None
+
+        actors = await eventually(uploads, within=20, what="the uploads' entries")
+        assert sorted(actors) == ["landlord", "staff"]

@@ -75,3 +75,17 @@ class StorageUnavailable(AppError):
     status = 503
     code = "storage_unavailable"
     message = "Files cannot be stored right now; nothing was kept. Try again later."
+
+
+class SensitiveNotShared(Conflict):
+    """Sharing a sensitive document, which only officers and its uploader may see."""
+
+    code = "sensitive_document_not_shared"
+    message = "A sensitive document is seen only by officers and its uploader: it is not shared."
+
+
+class LandlordsOwnDocument(Conflict):
+    """Unsharing what a landlord's user uploaded: their organisation keeps seeing it."""
+
+    code = "landlord_document_stays_shared"
+    message = "A document a landlord's user sent stays shared with their landlord."

@@ -8,6 +8,7 @@ from typing import Any
 from documents.config import settings
 from documents.files.api import router as files_router
 from documents.files.repository import INDEXES as FILE_INDEXES
+from documents.files.repository import SweepPositions
 from documents.generated import router as generated_router
 from documents.requests.api import router as requests_router
 from documents.requests.repository import INDEXES as REQUEST_INDEXES
@@ -33,6 +34,7 @@ async def _start(runtime: Runtime) -> None:
         files=store,
         documents=stores.documents,
         intents=stores.intents,
+        positions=SweepPositions(stores.mongo),
         lease=Lease(stores.mongo, "documents-orphans", seconds=max(60.0, settings.sweep_seconds)),
         grace=timedelta(seconds=settings.orphan_after_seconds),
     )

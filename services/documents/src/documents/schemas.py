@@ -93,6 +93,12 @@ class Rejection(_Request):
     reason: Reason
 
 
+class Sharing(_Request):
+    """Whether the complaint's landlord users may see a document."""
+
+    shared_with_landlord: bool
+
+
 class RequestCreate(_Request):
     """A document an officer asks for."""
 

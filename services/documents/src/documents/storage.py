@@ -183,14 +183,25 @@ class FileStore:
             raise
         return True
 
-    async def listing(self, prefix: str = "") -> list[tuple[str, datetime | None]]:
-        """Every object's key and time of writing under a prefix."""
+    async def listing(
+        self, prefix: str = "", *, after: str = "", limit: int | None = None
+    ) -> list[tuple[str, datetime | None]]:
+        """The keys and times of writing of the objects under a prefix, in key order: those
+        after a key, and at most `limit` of them (S3 answers a page of up to 1,000 at a time, and
+        no page is asked for once enough were read)."""
 
         def walk() -> list[tuple[str, datetime | None]]:
-            return [
-                (str(item.object_name), item.last_modified)
-                for item in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
-            ]
+            found: list[tuple[str, datetime | None]] = []
+            for item in self.client.list_objects(
+                self.bucket,
+                prefix=prefix,
+                recursive=True,
+                start_after=after or None,
+            ):
+                found.append((str(item.object_name), item.last_modified))
+                if limit is not None and len(found) >= limit:
+                    break
+            return found
 
         return await asyncio.get_running_loop().run_in_executor(self.executor, walk)
 

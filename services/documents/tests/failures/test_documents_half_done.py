@@ -11,13 +11,14 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from tests.support.cases import Caller, CasesApi
 from tests.support.documents import DocumentsStore, item, pdf, submitted_case
 from tests.support.polling import eventually
 
 from documents.config import Settings
 from documents.files.models import UploadIntent
-from documents.files.repository import Documents, UploadIntents
+from documents.files.repository import Documents, SweepPositions, UploadIntents
 from documents.storage import FileStore
 from documents.sweep import OrphanSweep
 from kit.lease import Lease
@@ -93,51 +94,120 @@ class TestClientGone:
         await left_nothing(documents_store, case["id"], since=started)
 
 
+@pytest.fixture
+async def sweep_parts(stack: Stack) -> AsyncIterator[tuple[Mongo, FileStore]]:
+    """The store and the file store as the documents service's sweep reaches them."""
+    settings = Settings(
+        s3_endpoint=stack.s3_url,
+        s3_access_key=stack.s3_access_key,
+        s3_secret_key=stack.s3_secret_key,
+        s3_bucket=BUCKET,
+    )
+    mongo = Mongo(stack.mongo_url, settings.mongo_db)
+    try:
+        yield mongo, FileStore(settings)
+    finally:
+        await mongo.close()
+
+
+def sweep_of(mongo: Mongo, files: FileStore, authority: str, **options: int) -> OrphanSweep:
+    """A sweep of one authority's files, with its own lease and position."""
+    return OrphanSweep(
+        files=files,
+        documents=Documents(mongo),
+        intents=UploadIntents(mongo),
+        positions=SweepPositions(mongo),
+        lease=Lease(mongo, f"test-sweep-{uuid.uuid4().hex}", seconds=60),
+        grace=timedelta(hours=1),
+        prefix=f"{authority}/",
+        **options,
+    )
+
+
+async def stray_files(files: FileStore, authority: str, count: int) -> list[str]:
+    """Files of an authority that no record points at, as a failure leaves them."""
+    keys = [files.key(authority, uuid.uuid4().hex) for _ in range(count)]
+    for key in keys:
+        writer = files.writer(key, "application/pdf")
+        await writer.write(pdf())
+        await writer.finish()
+    return keys
+
+
+def removed_so_far() -> float:
+    """The orphan metric's count of files removed without a record, in this process."""
+    return (
+        REGISTRY.get_sample_value(
+            "portal_documents_orphans_removed_total", {"kind": "without_record"}
+        )
+        or 0.0
+    )
+
+
 class TestTheSweep:
-    async def test_files_no_record_points_at_are_removed(self, stack: Stack) -> None:
-        settings = Settings(
-            s3_endpoint=stack.s3_url,
-            s3_access_key=stack.s3_access_key,
-            s3_secret_key=stack.s3_secret_key,
-            s3_bucket=BUCKET,
-        )
-        mongo = Mongo(stack.mongo_url, settings.mongo_db)
-        files = FileStore(settings)
-        intents = UploadIntents(mongo)
-        sweep = OrphanSweep(
-            files=files,
-            documents=Documents(mongo),
-            intents=intents,
-            lease=Lease(mongo, f"test-sweep-{uuid.uuid4().hex}", seconds=60),
-            grace=timedelta(hours=1),
-        )
-        try:
-            # What a killed service leaves: an upload noted and its file written, no record.
-            unfinished = uuid.uuid4().hex
-            started = datetime.now(UTC) - timedelta(hours=2)
-            await intents.start(
-                UploadIntent(
-                    id=unfinished,
-                    authority="sweep-test",
-                    key=files.key("sweep-test", unfinished),
-                    started_at=started,
-                )
+    async def test_files_no_record_points_at_are_removed(
+        self, sweep_parts: tuple[Mongo, FileStore]
+    ) -> None:
+        mongo, files = sweep_parts
+        authority = f"sweep-{uuid.uuid4().hex[:8]}"
+        sweep = sweep_of(mongo, files, authority)
+        intents = sweep.intents
+        # What a killed service leaves: an upload noted and its file written, no record.
+        unfinished = uuid.uuid4().hex
+        started = datetime.now(UTC) - timedelta(hours=2)
+        await intents.start(
+            UploadIntent(
+                id=unfinished,
+                authority=authority,
+                key=files.key(authority, unfinished),
+                started_at=started,
             )
-            stray = uuid.uuid4().hex
-            for key in (files.key("sweep-test", unfinished), files.key("sweep-test", stray)):
-                writer = files.writer(key, "application/pdf")
-                await writer.write(pdf())
-                await writer.finish()
-            # The grace period spares files written since the moment given.
-            assert await sweep.sweep(datetime.now(UTC) - timedelta(hours=1)) == 1
-            assert await files.exists(files.key("sweep-test", stray))
-            assert not await files.exists(files.key("sweep-test", unfinished))
-            assert await intents.pending_ids([unfinished]) == set()
-            removed = await sweep.sweep(datetime.now(UTC) + timedelta(seconds=5))
-            assert removed >= 1
-            assert not await files.exists(files.key("sweep-test", stray))
-        finally:
-            await mongo.close()
+        )
+        [stray] = await stray_files(files, authority, 1)
+        writer = files.writer(files.key(authority, unfinished), "application/pdf")
+        await writer.write(pdf())
+        await writer.finish()
+        # The grace period spares files written since the moment given.
+        assert await sweep.sweep(datetime.now(UTC) - timedelta(hours=1)) == 1
+        assert await files.exists(stray)
+        assert not await files.exists(files.key(authority, unfinished))
+        assert await intents.pending_ids([unfinished]) == set()
+        removed = await sweep.sweep(datetime.now(UTC) + timedelta(seconds=5))
+        assert removed >= 1
+        assert not await files.exists(stray)
+
+    async def test_each_sweep_lists_a_bounded_slice_and_goes_on_where_the_last_stopped(
+        self, sweep_parts: tuple[Mongo, FileStore]
+    ) -> None:
+        mongo, files = sweep_parts
+        authority = f"sweep-{uuid.uuid4().hex[:8]}"
+        sweep = sweep_of(mongo, files, authority, keys_per_sweep=2)
+        # Two files with records, first in key order: a sweep that always began at the
+        # bucket's first key would list only them, every time.
+        kept = [f"0000{uuid.uuid4().hex[4:]}" for _ in range(2)]
+        for document_id in kept:
+            await sweep.documents.insert(authority, {"_id": document_id})
+            writer = files.writer(files.key(authority, document_id), "application/pdf")
+            await writer.write(pdf())
+            await writer.finish()
+        strays = sorted(await stray_files(files, authority, 5))
+        counted = removed_so_far()
+        later = datetime.now(UTC) + timedelta(seconds=5)
+
+        # Only files without records: uploads under way in other tests are left alone.
+        slices = [await sweep.remove_without_record(later) for _ in range(4)]
+        left = [key for key in strays if await files.exists(key)]
+
+        assert slices == [0, 2, 2, 1]
+        assert all([await files.exists(files.key(authority, one)) for one in kept])
+        assert left == []
+        assert removed_so_far() - counted == 5
+        # The bucket's end was reached: the next sweep starts from its first key again.
+        assert await sweep.positions.get(sweep.lease.name) == ""
+        [again] = await stray_files(files, authority, 1)
+        again_later = later + timedelta(seconds=5)
+        assert [await sweep.remove_without_record(again_later) for _ in range(2)] == [0, 1]
+        assert not await files.exists(again)
 
 
 def local_stack() -> LocalStack:

@@ -55,3 +55,13 @@ class TestEventsOnTheBroker:
             assert envelope.authority == "watford"
             assert envelope.subject == case["id"]
         assert {(envelope.type, named(payload)) for envelope, payload in events} == expected
+        sides = {
+            named(payload): getattr(payload, "uploader_role", None)
+            for envelope, payload in events
+            if envelope.type == "documents.document.uploaded"
+        }
+        assert sides == {
+            supplied["id"]: "applicant",
+            other["id"]: "applicant",
+            gone["id"]: "applicant",
+        }

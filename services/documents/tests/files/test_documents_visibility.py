@@ -23,6 +23,27 @@ async def downloads(api: DocumentsApi, caller: Caller, document: dict[str, Any])
     return response.status_code
 
 
+async def complaint(cases_api: CasesApi) -> tuple[Caller, dict[str, Any], Caller]:
+    """A complaint sent by a new complainant about a new landlord, and one of its users."""
+    organisation = uuid.uuid4().hex[:12]
+    complainant = await cases_api.person("applicant", authority=OMBUDSMAN)
+    case = await cases_api.create(
+        complainant,
+        {
+            "kind": "complaint",
+            "answers": {**COMPLAINT, "landlord_organisation_id": organisation},
+            "submit": True,
+        },
+    )
+    landlord = await landlord_user(cases_api, organisation)
+    return complainant, case, landlord
+
+
+async def landlord_user(cases_api: CasesApi, organisation: str) -> Caller:
+    """A user of a landlord organisation at the ombudsman."""
+    return await cases_api.person("landlord_user", authority=OMBUDSMAN, organisation=organisation)
+
+
 class TestSensitiveDocuments:
     async def test_seen_only_by_officers_and_the_uploader(
         self, cases_api: CasesApi, documents_api: DocumentsApi
@@ -101,23 +122,9 @@ class TestLandlords:
     async def test_see_only_what_was_shared_with_them_and_their_own(
         self, cases_api: CasesApi, documents_api: DocumentsApi
     ) -> None:
-        organisation = uuid.uuid4().hex[:12]
-        complainant = await cases_api.person("applicant", authority=OMBUDSMAN)
+        complainant, case, landlord = await complaint(cases_api)
         officer = await cases_api.person("officer", authority=OMBUDSMAN)
-        landlord = await cases_api.person(
-            "landlord_user", authority=OMBUDSMAN, organisation=organisation
-        )
-        colleague = await cases_api.person(
-            "landlord_user", authority=OMBUDSMAN, organisation=organisation
-        )
-        case = await cases_api.create(
-            complainant,
-            {
-                "kind": "complaint",
-                "answers": {**COMPLAINT, "landlord_organisation_id": organisation},
-                "submit": True,
-            },
-        )
+        colleague = await landlord_user(cases_api, str(case["organisation_id"]))
         [evidence] = await documents_api.upload(
             complainant, case["id"], [("damp.jpg.pdf", pdf(), item(person="Chris Harrison"))]
         )
@@ -141,8 +148,65 @@ class TestLandlords:
         assert await downloads(documents_api, colleague, shared) == 200
         complainant_sees = {d["id"] for d in await documents_api.listed(complainant, case["id"])}
         assert complainant_sees == {evidence["id"], shared["id"], response["id"]}
-        other_landlord = await cases_api.person(
-            "landlord_user", authority=OMBUDSMAN, organisation=uuid.uuid4().hex[:12]
-        )
+        other_landlord = await landlord_user(cases_api, uuid.uuid4().hex[:12])
         refused = await documents_api.call("GET", other_landlord, f"/cases/{case['id']}/documents")
         assert refused.status_code == 404
+
+
+class TestSharingAfterUpload:
+    async def test_an_officer_shares_a_document_with_the_landlord_and_stops(
+        self, cases_api: CasesApi, documents_api: DocumentsApi
+    ) -> None:
+        complainant, case, landlord = await complaint(cases_api)
+        officer = await cases_api.person("officer", authority=OMBUDSMAN)
+        [evidence, medical] = await documents_api.upload(
+            complainant,
+            case["id"],
+            [("damp.pdf", pdf(seed="damp"), item()), ("gp.pdf", pdf(), item(sensitive=True))],
+        )
+        [theirs] = await documents_api.upload(
+            landlord, case["id"], [("repairs log.pdf", pdf(), item())]
+        )
+        sharing = "/sharing"
+        assert await downloads(documents_api, landlord, evidence) == 404
+
+        by_complainant = await documents_api.change(
+            "PUT", complainant, evidence, sharing, {"shared_with_landlord": True}, status=403
+        )
+        unmatched = await documents_api.call(
+            "PUT",
+            officer,
+            f"/cases/{case['id']}/documents/{evidence['id']}{sharing}",
+            json={"shared_with_landlord": True},
+        )
+        shared = (
+            await documents_api.change(
+                "PUT", officer, evidence, sharing, {"shared_with_landlord": True}
+            )
+        ).json()
+        stale = await documents_api.change(
+            "PUT", officer, evidence, sharing, {"shared_with_landlord": False}, status=412
+        )
+        refused = await documents_api.change(
+            "PUT", officer, medical, sharing, {"shared_with_landlord": True}, status=409
+        )
+        kept = await documents_api.change(
+            "PUT", officer, theirs, sharing, {"shared_with_landlord": False}, status=409
+        )
+
+        assert by_complainant.json()["error"]["code"] == "not_allowed_on_document"
+        assert unmatched.status_code == 428
+        assert shared["shared_with_landlord"] is True
+        assert shared["version"] == evidence["version"] + 1
+        assert stale.json()["error"]["code"] == "precondition_failed"
+        assert refused.json()["error"]["code"] == "sensitive_document_not_shared"
+        assert kept.json()["error"]["code"] == "landlord_document_stays_shared"
+        seen = {d["id"] for d in await documents_api.listed(landlord, case["id"])}
+        assert seen == {evidence["id"], theirs["id"]}
+        assert await downloads(documents_api, landlord, evidence) == 200
+        assert await downloads(documents_api, landlord, medical) == 404
+
+        await documents_api.change("PUT", officer, shared, sharing, {"shared_with_landlord": False})
+        assert await downloads(documents_api, landlord, evidence) == 404
+        seen = {d["id"] for d in await documents_api.listed(landlord, case["id"])}
+        assert seen == {theirs["id"]}

@@ -1,5 +1,5 @@
-"""The documents of a case as officers work them (ask for one, verify or reject what was sent)
-and as a landlord's users see what was shared with them on a complaint."""
+"""The documents of a case as officers work them (ask for one, verify or reject what was sent,
+share one with a complaint's landlord) and as a landlord's users see what was shared with them."""
 
 import datetime
 import uuid
@@ -40,6 +40,8 @@ def _done(notice: str) -> str:
         "verified": _("The document was verified"),
         "rejected": _("The document was rejected: the applicant is asked for it again"),
         "changed": _("The document had changed since you opened the page: check it again"),
+        "shared": _("The document was shared with the landlord"),
+        "unshared": _("The document is no longer shared with the landlord"),
     }
     return texts.get(notice, "")
 
@@ -147,6 +149,8 @@ async def _documents_page(
         "supplied": requests.get("supplied", 0),
         "total": requests.get("total", 0),
         "documents": [shown_document(document) for document in documents.get("items", [])],
+        # Only a complaint names a landlord whose users may be shown documents.
+        "has_landlord": bool(case.get("organisation_id")),
         "paging": trail.links(home, documents.get("next_cursor")),
         "form": form,
         "errors": form.errors if form else {},
@@ -281,6 +285,28 @@ async def reject_document(
     if answer.status == 404:
         raise NotFound()
     notice = "rejected" if answer.status == 200 else "changed"
+    return await _noted(request, officer, notice, _home(request, OFFICERS, case_id))
+
+
+@router.post("/{authority}/caseload/{case_id}/documents/{document_id}/sharing")
+async def share_document(
+    request: Request,
+    officer: Officer,
+    case_id: CaseId,
+    document_id: DocumentId,
+    form_data: CheckedForm,
+) -> Response:
+    """Share the document with the complaint's landlord, or stop, as the page showed it."""
+    shared = text_of(form_data, "shared") == "yes"
+    answer = await officer.call(
+        "PUT",
+        f"/documents/cases/{case_id}/documents/{document_id}/sharing",
+        body={"shared_with_landlord": shared},
+        if_match=text_of(form_data, "version") or '""',
+    )
+    if answer.status == 404:
+        raise NotFound()
+    notice = ("shared" if shared else "unshared") if answer.status == 200 else "changed"
     return await _noted(request, officer, notice, _home(request, OFFICERS, case_id))
 
 

@@ -1,25 +1,20 @@
 """An upload the documents API refused, as the person is told on the page: which file, why."""
 
-from starlette.datastructures import UploadFile
-
 from web.documents.api import Limits
 from web.gateway import ApiAnswer
 from web.i18n import gettext as _
 
 
-def _file_named(answer: ApiAnswer, files: list[UploadFile]) -> str:
+def refused_index(answer: ApiAnswer, count: int) -> int:
+    """Which of the files sent the API refused (the first when it did not say)."""
     details = answer.error_details if isinstance(answer.error_details, dict) else {}
     index = details.get("file")
-    if isinstance(index, int) and 0 <= index < len(files) and files[index].filename:
-        return str(files[index].filename)
-    return _("A file")
+    return index if isinstance(index, int) and 0 <= index < count else 0
 
 
-def upload_refusal(
-    answer: ApiAnswer, files: list[UploadFile], limits: Limits, *, max_size: str
-) -> str:
-    """The error message for the files field: the file the API named, and why."""
-    name = _file_named(answer, files)
+def upload_refusal(answer: ApiAnswer, file_name: str, limits: Limits, *, max_size: str) -> str:
+    """The error message for the refused file's field: its name, and why."""
+    name = file_name or _("A file")
     code = answer.error_code
     if code == "upload_too_large":
         return _("%(name)s is larger than %(size)s") % {"name": name, "size": max_size}

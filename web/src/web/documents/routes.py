@@ -3,25 +3,27 @@ downloading."""
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData, UploadFile
 
 from kit.errors import NotFound
 from web.cases.applications import DRAFT, ApplicantDep, CaseId
 from web.cases.forms import text_of
 from web.cases.rendering import applications_home, journey, page, see_other
 from web.documents.api import CaseDocuments, DocumentId, Limits
-from web.documents.refusals import upload_refusal
-from web.documents.views import people_of, shown_document, shown_request, type_of
+from web.documents.refusals import refused_index, upload_refusal
+from web.documents.rows import FileRow, checked_rows, megabytes
+from web.documents.views import people_of, shown_document, shown_request
 from web.i18n import gettext as _
 from web.paging import Trail
 from web.sessions.dependencies import CheckedForm
 
 router = APIRouter(include_in_schema=False)
 
-DESCRIPTION_LIMIT = 500
+# File rows the upload form offers at first; "add another file" offers more.
+FILE_ROWS = 3
 
 
 async def _case(applicant: ApplicantDep, case_id: str) -> dict[str, Any]:
@@ -65,143 +67,99 @@ async def documents_page(request: Request, applicant: ApplicantDep, case_id: Cas
     return page(request, "documents/documents.html", context)
 
 
-def _open_request(asked: list[dict[str, Any]], request_id: str) -> dict[str, Any] | None:
-    return next(
-        (item for item in asked if item["id"] == request_id and item["status"] == "open"), None
-    )
+def _open_requests(asked: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {str(item["id"]): item for item in asked if item["status"] == "open"}
+
+
+def _rows_wanted(request: Request, limits: Limits) -> int:
+    """How many files the form offers: a few, or more when the person asked for another."""
+    wanted = request.query_params.get("rows", "")
+    rows = int(wanted) if wanted.isdigit() else FILE_ROWS
+    return max(1, min(rows, limits.max_files))
+
+
+def _more_rows(rows: list[FileRow]) -> str:
+    """The form again with one more file (what was chosen is chosen again: files cannot be)."""
+    query = {"rows": str(len(rows) + 1)}
+    if rows[0].request_id:
+        query["request"] = rows[0].request_id
+    return "?" + urlencode(query)
 
 
 def _upload_context(
     case: dict[str, Any],
     limits: Limits,
-    asked: dict[str, Any] | None,
-    values: dict[str, Any],
+    open_requests: dict[str, dict[str, Any]],
+    rows: list[FileRow],
     errors: dict[str, str],
+    *,
+    key: str,
 ) -> dict[str, Any]:
     people = people_of(case)
+    requests = [shown_request(item) for item in open_requests.values()]
     return {
         **journey(case),
         "limits": limits,
-        "max_size": _size(limits.max_bytes),
+        "max_size": megabytes(limits.max_bytes),
         "accept": ",".join(["image/*", *limits.extensions]),
-        "people": [
-            {"value": name, "text": name, "checked": values.get("person") == name}
-            for name in people
+        "rows": [
+            row.shown(people=people, classifications=limits.classifications, requests=requests)
+            for row in rows
         ],
-        "classifications": [{"value": "", "text": _("Choose a type of document")}]
-        + [
-            {
-                "value": code,
-                "text": type_of({"classification": code, "classification_label": label}),
-                "selected": values.get("classification") == code,
-            }
-            for code, label in limits.classifications.items()
-        ],
-        "asked": shown_request(asked) if asked else None,
-        "values": values,
-        "key": values.get("key") or uuid.uuid4().hex,
+        "more_rows": _more_rows(rows) if len(rows) < limits.max_files else None,
+        "key": key,
         "errors": errors,
+        "error_links": {name: f"#{name}" for name in errors},
     }
-
-
-def _size(size: int) -> str:
-    """A number of bytes as people read a file's size: 10 MB."""
-    return _("%(size)s MB") % {"size": f"{size / (1024 * 1024):.0f}"}
 
 
 @router.get("/{authority}/applications/{case_id}/documents/upload")
 async def upload_page(request: Request, applicant: ApplicantDep, case_id: CaseId) -> Response:
-    """Choose files and say what they are; for a document asked for, what it is is known."""
+    """A few files, each with what it is and, if asked for, which request it answers."""
     case = await _case(applicant, case_id)
     documents = CaseDocuments(applicant, case_id)
-    asked = None
+    open_requests = _open_requests((await documents.requests())[0])
     request_id = request.query_params.get("request", "")
-    if request_id:
-        asked = _open_request((await documents.requests())[0], request_id)
-        if asked is None:
-            return see_other(_documents_home(request, case_id))
-    context = _upload_context(case, await documents.limits(), asked, {}, {})
+    if request_id and request_id not in open_requests:
+        return see_other(_documents_home(request, case_id))
+    limits = await documents.limits()
+    rows = [FileRow(number) for number in range(1, _rows_wanted(request, limits) + 1)]
+    rows[0].request_id = request_id
+    context = _upload_context(case, limits, open_requests, rows, {}, key=uuid.uuid4().hex)
     return page(request, "documents/upload.html", context)
-
-
-def _files_of(form: FormData) -> list[UploadFile]:
-    return [
-        value
-        for value in form.getlist("files")
-        if isinstance(value, UploadFile) and value.filename and (value.size or 0) > 0
-    ]
-
-
-def _checked(
-    form: FormData, files: list[UploadFile], case: dict[str, Any], limits: Limits, asked: Any
-) -> dict[str, str]:
-    """What is wrong with the form, by field, before anything is sent."""
-    errors: dict[str, str] = {}
-    people = people_of(case)
-    if asked is None:
-        if people and text_of(form, "person") not in people:
-            errors["person"] = _("Select who the document is about")
-        if text_of(form, "classification") not in limits.classifications:
-            errors["classification"] = _("Select the type of document")
-    if len(text_of(form, "description")) > DESCRIPTION_LIMIT:
-        errors["description"] = _("The description must be %(count)s characters or fewer") % {
-            "count": DESCRIPTION_LIMIT
-        }
-    if not files:
-        errors["files"] = _("Select a file to upload")
-    elif len(files) > limits.max_files:
-        errors["files"] = _("Select %(count)s files or fewer at a time") % {
-            "count": limits.max_files
-        }
-    else:
-        too_large = [file.filename for file in files if (file.size or 0) > limits.max_bytes]
-        if too_large:
-            errors["files"] = _("%(name)s is larger than %(size)s") % {
-                "name": too_large[0],
-                "size": _size(limits.max_bytes),
-            }
-    return errors
 
 
 @router.post("/{authority}/applications/{case_id}/documents/upload")
 async def upload(
     request: Request, applicant: ApplicantDep, case_id: CaseId, form: CheckedForm
 ) -> Response:
-    """Send the files; any refused (too large, a type not accepted) is named on the page and
-    none of them is kept."""
+    """Send every chosen file with what it is; any refused (too large, a type not accepted)
+    is named on its own field and none of them is kept."""
     case = await _case(applicant, case_id)
     documents = CaseDocuments(applicant, case_id)
     limits = await documents.limits()
-    request_id = text_of(form, "request")
-    asked = _open_request((await documents.requests())[0], request_id) if request_id else None
-    if request_id and asked is None:
-        return see_other(_documents_home(request, case_id))
-    values: dict[str, Any] = {
-        name: text_of(form, name) for name in ("person", "description", "classification", "key")
-    }
-    values["sensitive"] = text_of(form, "sensitive") == "yes"
-    files = _files_of(form)
-    errors = _checked(form, files, case, limits, asked)
-    key = str(values["key"])
-    if not errors and not (key.isalnum() and len(key) <= 64):
-        errors["files"] = _("Select a file to upload")
+    open_requests = _open_requests((await documents.requests())[0])
+    count = text_of(form, "rows")
+    offered = max(1, min(int(count) if count.isdigit() else 1, limits.max_files))
+    rows = [FileRow.read(form, number) for number in range(1, offered + 1)]
+    errors = checked_rows(rows, people=people_of(case), limits=limits, open_requests=open_requests)
+    key = text_of(form, "key")
+    if not (key.isalnum() and len(key) <= 64):
+        errors.setdefault(f"file-{rows[0].number}", _("Select a file to upload"))
     if not errors:
-        about = {
-            "person": (asked or {}).get("person") or values["person"] or None,
-            "description": values["description"],
-            "classification": (asked or {}).get("classification") or values["classification"],
-            "sensitive": values["sensitive"],
-        }
-        items = [
-            {**about, **({"request_id": asked["id"]} if asked and index == 0 else {})}
-            for index in range(len(files))
-        ]
-        answer = await documents.upload(items, files, key=key)
+        chosen = [row for row in rows if row.file is not None]
+        answer = await documents.upload(
+            [row.item(open_requests) for row in chosen],
+            [row.file for row in chosen if row.file is not None],
+            key=key,
+        )
         if answer.status == 201:
-            return see_other(f"{_documents_home(request, case_id)}?sent={len(files)}")
-        errors["files"] = upload_refusal(answer, files, limits, max_size=_size(limits.max_bytes))
-    values["key"] = uuid.uuid4().hex
-    context = _upload_context(case, limits, asked, values, errors)
+            return see_other(f"{_documents_home(request, case_id)}?sent={len(chosen)}")
+        row = chosen[refused_index(answer, len(chosen))]
+        errors[f"file-{row.number}"] = upload_refusal(
+            answer, row.file_name, limits, max_size=megabytes(limits.max_bytes)
+        )
+    context = _upload_context(case, limits, open_requests, rows, errors, key=uuid.uuid4().hex)
     return page(request, "documents/upload.html", context, status=400)
 
 

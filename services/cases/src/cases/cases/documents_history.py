@@ -5,6 +5,7 @@ the case's history, in the consumer's transaction (once per event, like every co
 sensitive document's entries are kept from the applicant's view of the history unless they
 sent it themselves (see `shown_to`)."""
 
+from cases.cases.kinds import Actor
 from cases.cases.models import HistoryEntry
 from cases.cases.policy import audience
 from cases.cases.repository import CaseHistory, Cases
@@ -58,7 +59,10 @@ def documents_history_subscription(mongo: Mongo) -> Subscription:
         if isinstance(payload, DocumentUploaded) and payload.source == "generated":
             return  # the portal's own copy of what the history already says (submitted)
         actor_id = envelope.actor or "system"
-        if actor_id == case.applicant_id:
+        actor: Actor
+        if isinstance(payload, DocumentUploaded) and payload.uploader_role is not None:
+            actor = payload.uploader_role
+        elif actor_id == case.applicant_id:
             actor = "applicant"
         else:
             actor = "staff" if actor_id != "system" else "system"

@@ -1,4 +1,4 @@
-"""Routes for documents: upload, list, read, download, verify, reject, withdraw."""
+"""Routes for documents: upload, list, read, download, verify, reject, share, withdraw."""
 
 from typing import Annotated, Any
 
@@ -20,6 +20,7 @@ from documents.schemas import (
     DocumentPage,
     DocumentView,
     Rejection,
+    Sharing,
     UploadLimits,
 )
 from documents.wiring import StoresDep
@@ -257,6 +258,27 @@ async def reject(
     require_match(request, document.version)
     rejected = await documents.reject(document, body.reason)
     return _answer(response, document_view(rejected, labels=labels))
+
+
+@router.put(
+    "/cases/{case_id}/documents/{document_id}/sharing",
+    response_model=DocumentView,
+    summary="Share a document with the complaint's landlord users, or stop (officers; If-Match)",
+    responses=declared(400, 401, 403, 404, 409, 412, 428),
+    openapi_extra=IF_MATCH,
+)
+async def share(
+    body: Sharing,
+    request: Request,
+    response: Response,
+    document: VisibleDocument,
+    documents: CaseDocumentsDep,
+    labels: Labels,
+) -> DocumentView:
+    """Sensitive documents are never shared; what a landlord's user sent stays shared."""
+    require_match(request, document.version)
+    shared = await documents.share(document, shared=body.shared_with_landlord)
+    return _answer(response, document_view(shared, labels=labels))
 
 
 @router.delete(

@@ -12,6 +12,7 @@ from kit.repository import AuthorityRepository, scoped
 
 DOCUMENTS = "documents"
 INTENTS = "upload_intents"
+SWEEP_POSITIONS = "sweep_positions"
 
 # Documents of a case read at a time while a page of those the caller may see is filled.
 PAGE_BATCH = 100
@@ -141,3 +142,19 @@ class UploadIntents:
         """Which of these ids are uploads still under way."""
         found = await self.collection.find({"_id": {"$in": list(ids)}}, {"_id": 1}).to_list(None)
         return {str(record["_id"]) for record in found}
+
+
+class SweepPositions:
+    """Where each sweep of the bucket stopped: the last key it listed."""
+
+    def __init__(self, mongo: Mongo) -> None:
+        self.collection = mongo.db[SWEEP_POSITIONS]
+
+    async def get(self, sweep: str) -> str:
+        """The key the sweep goes on after ("" to start from the first)."""
+        found = await self.collection.find_one({"_id": sweep})
+        return str(found["after"]) if found is not None else ""
+
+    async def keep(self, sweep: str, after: str) -> None:
+        """Note where the sweep goes on next time."""
+        await self.collection.update_one({"_id": sweep}, {"$set": {"after": after}}, upsert=True)

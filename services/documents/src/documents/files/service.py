@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 
 from contracts.events.documents import DocumentRejected, DocumentVerified, DocumentWithdrawn
 from documents.cases import CaseFacts
-from documents.errors import AlreadyDecided, DocumentNotFound, NotYoursToDo
+from documents.errors import (
+    AlreadyDecided,
+    DocumentNotFound,
+    LandlordsOwnDocument,
+    NotYoursToDo,
+    SensitiveNotShared,
+)
 from documents.files.models import DocumentRecord
 from documents.files.repository import DocumentPage
 from documents.policy import can_see, is_staff
@@ -57,6 +63,26 @@ class CaseDocuments:
         """An officer rejects the document; the request it supplied is open again."""
         self._staff_only()
         return await self._decide(record, state="rejected", reason=reason)
+
+    async def share(self, record: DocumentRecord, *, shared: bool) -> DocumentRecord:
+        """An officer shares a document with the complaint's landlord users, or stops."""
+        if not is_staff(self.principal):
+            raise NotYoursToDo("Only the authority's officers share documents with a landlord.")
+        if shared and record.sensitive:
+            raise SensitiveNotShared()
+        if not shared and record.uploader_role == "landlord":
+            raise LandlordsOwnDocument()
+        if record.shared_with_landlord == shared:
+            return record
+
+        async def work(session: Session) -> DocumentRecord:
+            changes = {"shared_with_landlord": shared, "updated_at": datetime.now(UTC)}
+            changed = await self.stores.documents.change(record, changes, session=session)
+            if changed is None:
+                raise _changed()
+            return changed
+
+        return await self.stores.mongo.transaction(work)
 
     async def withdraw(self, record: DocumentRecord) -> None:
         """The uploader takes back a document not yet verified: record, then file, removed."""

@@ -404,4 +404,5 @@ def uploaded_event(record: DocumentRecord) -> DocumentUploaded:
         size=record.size,
         content_type=record.content_type,
         uploaded_by=record.uploaded_by,
+        uploader_role=None if record.uploader_role == "system" else record.uploader_role,
     )
