@@ -5,6 +5,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -20,7 +21,8 @@ from kit.events.broker import Broker
 from kit.events.consumer import PROCESSED_INDEXES, EventConsumer, Subscription
 from kit.events.outbox import OUTBOX_INDEXES, Outbox
 from kit.events.relay import OutboxRelay
-from kit.idempotency import IDEMPOTENCY_INDEXES
+from kit.idempotency import FORGET_EVERY, IDEMPOTENCY_INDEXES, forget_old_answers
+from kit.loops import keep_working
 from kit.metrics import render
 from kit.middleware import RequestMiddleware
 from kit.mongo import Index, Mongo
@@ -162,6 +164,22 @@ async def _boot(runtime: Runtime, parts: ServiceParts) -> None:
     )
     runtime.relay = relay
     runtime.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+
+    async def forget_answers() -> bool:
+        await forget_old_answers(runtime.mongo, now=datetime.now(UTC))
+        return False
+
+    runtime.tasks.append(
+        asyncio.create_task(
+            keep_working(
+                forget_answers,
+                name="forgetting old idempotency answers",
+                wake=asyncio.Event(),
+                poll_seconds=FORGET_EVERY.total_seconds(),
+            ),
+            name="idempotency-forgetting",
+        )
+    )
     runtime.started.set()
     log.info("service started", extra={"consumers": [c.queue for c in runtime.consumers]})
 

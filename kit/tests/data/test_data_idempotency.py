@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -10,7 +11,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from kit.errors import install_error_handlers
-from kit.idempotency import IDEMPOTENCY_INDEXES, IdempotencyStore, Once
+from kit.idempotency import (
+    IDEMPOTENCY,
+    IDEMPOTENCY_INDEXES,
+    KEPT_FOR,
+    IdempotencyStore,
+    Once,
+    forget_old_answers,
+)
 from kit.mongo import Mongo, Session
 
 LETTERS = "letters"
@@ -101,3 +109,20 @@ class TestOnce:
         assert reused.status_code == 422
         assert reused.json()["error"]["code"] == "idempotency_key_reused"
         assert await mongo.db[LETTERS].count_documents({}) == 1
+
+
+class TestForgetting:
+    async def test_answers_kept_a_day_are_forgotten_and_no_index_expires_them(
+        self, mongo: Mongo
+    ) -> None:
+        await mongo.ensure_indexes(IDEMPOTENCY_INDEXES)
+        now = datetime.now(UTC)
+        ages = {"old": KEPT_FOR + timedelta(minutes=1), "recent": KEPT_FOR - timedelta(hours=1)}
+        await mongo.db[IDEMPOTENCY].insert_many(
+            [{"_id": name, "created_at": now - age} for name, age in ages.items()]
+        )
+        assert await forget_old_answers(mongo, now=now) == 1
+        assert await mongo.db[IDEMPOTENCY].distinct("_id") == ["recent"]
+        # The store's own expiry would walk every answer once a minute.
+        indexes = [index async for index in await mongo.db[IDEMPOTENCY].list_indexes()]
+        assert not [index["name"] for index in indexes if "expireAfterSeconds" in index]
