@@ -207,6 +207,32 @@ async def _document(
     return answer.body, answer.etag or ""
 
 
+async def _change_document(
+    request: Request,
+    officer: RoleHolder,
+    case_id: str,
+    document_id: str,
+    form_data: FormData,
+    *,
+    method: str,
+    action: str,
+    done: str,
+    body: dict[str, Any] | None = None,
+) -> Response:
+    """Change the document as the page showed it (the form's version), then show the
+    documents with a notice: `done`, or "changed" if it had changed meanwhile."""
+    answer = await officer.call(
+        method,
+        f"/documents/cases/{case_id}/documents/{document_id}/{action}",
+        body=body,
+        if_match=text_of(form_data, "version") or '""',
+    )
+    if answer.status == 404:
+        raise NotFound()
+    notice = done if answer.status == 200 else "changed"
+    return await _noted(request, officer, notice, _home(request, OFFICERS, case_id))
+
+
 @router.post("/{authority}/caseload/{case_id}/documents/{document_id}/verify")
 async def verify_document(
     request: Request,
@@ -216,15 +242,16 @@ async def verify_document(
     form_data: CheckedForm,
 ) -> Response:
     """Mark the document verified, as it was when the page showed it."""
-    answer = await officer.call(
-        "POST",
-        f"/documents/cases/{case_id}/documents/{document_id}/verify",
-        if_match=text_of(form_data, "version") or '""',
+    return await _change_document(
+        request,
+        officer,
+        case_id,
+        document_id,
+        form_data,
+        method="POST",
+        action="verify",
+        done="verified",
     )
-    if answer.status == 404:
-        raise NotFound()
-    notice = "verified" if answer.status == 200 else "changed"
-    return await _noted(request, officer, notice, _home(request, OFFICERS, case_id))
 
 
 def _reject_page(
@@ -276,16 +303,17 @@ async def reject_document(
     if errors:
         document, _version = await _document(officer, case_id, document_id)
         return _reject_page(request, case_id, document, version, errors, reason)
-    answer = await officer.call(
-        "POST",
-        f"/documents/cases/{case_id}/documents/{document_id}/reject",
+    return await _change_document(
+        request,
+        officer,
+        case_id,
+        document_id,
+        form_data,
+        method="POST",
+        action="reject",
+        done="rejected",
         body={"reason": reason},
-        if_match=version,
     )
-    if answer.status == 404:
-        raise NotFound()
-    notice = "rejected" if answer.status == 200 else "changed"
-    return await _noted(request, officer, notice, _home(request, OFFICERS, case_id))
 
 
 @router.post("/{authority}/caseload/{case_id}/documents/{document_id}/sharing")
@@ -298,16 +326,17 @@ async def share_document(
 ) -> Response:
     """Share the document with the complaint's landlord, or stop, as the page showed it."""
     shared = text_of(form_data, "shared") == "yes"
-    answer = await officer.call(
-        "PUT",
-        f"/documents/cases/{case_id}/documents/{document_id}/sharing",
+    return await _change_document(
+        request,
+        officer,
+        case_id,
+        document_id,
+        form_data,
+        method="PUT",
+        action="sharing",
+        done="shared" if shared else "unshared",
         body={"shared_with_landlord": shared},
-        if_match=text_of(form_data, "version") or '""',
     )
-    if answer.status == 404:
-        raise NotFound()
-    notice = ("shared" if shared else "unshared") if answer.status == 200 else "changed"
-    return await _noted(request, officer, notice, _home(request, OFFICERS, case_id))
 
 
 @router.get("/{authority}/complaints/{case_id}/documents")
