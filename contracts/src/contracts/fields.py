@@ -36,8 +36,9 @@ FileExtension = Annotated[str, StringConstraints(pattern=r"^\.[a-z0-9]{1,16}$")]
 
 # `\s` stands for other characters in each regex dialect: NEL is a space to pydantic's and
 # Python's, not to ECMAScript's (which JSON Schema uses), and BOM the other way round. Naming
-# both makes every reader of the schema agree on what it allows.
-_NOT_AT_OR_SPACE = r"[^@\s\x85\ufeff]"
+# both makes every reader of the schema agree on what it allows. The four separators
+# \x1c-\x1f are spaces to Python's `str.strip` and to no regex dialect's `\s`.
+_NOT_AT_OR_SPACE = r"[^@\s\x1c-\x1f\x85\ufeff]"
 EmailAddress = Annotated[
     str,
     StringConstraints(

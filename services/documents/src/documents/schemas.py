@@ -5,14 +5,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Person = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+from kit.fields import Trimmed
+
+Person = Annotated[str, Trimmed(200)]
+Description = Annotated[str, Trimmed(500, min_length=0)]
 Classification = Annotated[
     str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z_]+$")
 ]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Reason = Annotated[str, Trimmed(2000)]
+Note = Annotated[str, Trimmed(2000, min_length=0)]
 
 
 class _Request(BaseModel):

@@ -176,6 +176,34 @@ class TestInvitingStaff:
 
         assert error_code(response, 403) == "forbidden"
 
+    async def test_names_and_addresses_are_held_to_their_declared_limits_as_sent(
+        self, portal: Portal
+    ) -> None:
+        admin = await portal.demo("authority_admin", "watford")
+        invitee = {"email": new_email(), "first_name": "Sam", "last_name": "x" * 100}
+
+        def invite(**changed: str) -> dict[str, str]:
+            return {**invitee, **changed, "role": "officer"}
+
+        accepted = await portal.post("watford", "/staff-invitations", invite(), person=admin)
+        assert accepted.status_code == 201, accepted.text
+        # One more character, a space at the start, is over the limit the document declares.
+        too_long = await portal.post(
+            "watford",
+            "/staff-invitations",
+            invite(email=new_email(), last_name="\u00a0" + "x" * 100),
+            person=admin,
+        )
+        assert error_code(too_long, 422) == "validation_failed"
+        # A separator Python trims but the address pattern's spaces do not name.
+        separator = await portal.post(
+            "watford",
+            "/staff-invitations",
+            invite(email="\x1d" + new_email()),
+            person=admin,
+        )
+        assert error_code(separator, 422) == "validation_failed"
+
     async def test_a_platform_administrator_appoints_an_authority_administrator(
         self, portal: Portal
     ) -> None:

@@ -8,14 +8,15 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from cases.appointments.models import AppointmentStatus
 from contracts.events.casework_meetings import AppointmentHow, AppointmentType
 from contracts.fields import Language
+from kit.fields import Trimmed
 
 # The longest an appointment may last: a day's interviews, never a booking across days.
 LONGEST = timedelta(hours=12)
 # The years an appointment may be in: far enough either way for any real one.
 FIRST_YEAR = 2000
 LAST_YEAR = 2099
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[str, Trimmed(500)]
+Name = Annotated[str, Trimmed(120)]
 PersonId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
@@ -68,7 +69,7 @@ class Cancellation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    reason: Annotated[str, Trimmed(500, min_length=0)] | None = None
 
 
 class AppointmentView(BaseModel):

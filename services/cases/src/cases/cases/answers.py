@@ -8,9 +8,11 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+from kit.fields import Trimmed
+
+Text = Annotated[str, Trimmed(2000)]
+ShortText = Annotated[str, Trimmed(200)]
+LongText = Annotated[str, Trimmed(4000)]
 
 
 class Answers(BaseModel):
@@ -54,10 +56,9 @@ class HousingRegisterAnswers(Answers):
     """The housing register application."""
 
     required = ("current_address", "tenure", "bedrooms_needed", "medical_needs", "local_connection")
-    current_address: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-        | None
-    ) = Field(default=None, description="What is your current address?")
+    current_address: Annotated[str, Trimmed(500)] | None = Field(
+        default=None, description="What is your current address?"
+    )
     tenure: Tenure | None = Field(default=None, description="How do you live there?")
     bedrooms_needed: int | None = Field(
         default=None, ge=1, le=10, description="How many bedrooms does your household need?"

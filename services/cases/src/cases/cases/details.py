@@ -14,10 +14,10 @@ from pydantic import (
 )
 
 from contracts.fields import EmailAddress
-from kit.fields import CalendarDate
+from kit.fields import CalendarDate, Trimmed
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,20}$")]
+Name = Annotated[str, Trimmed(200)]
+Phone = Annotated[str, Trimmed(21, min_length=0, pattern=r"^\+?[0-9 ()-]{6,20}$")]
 
 # HMRC's rules: two prefix letters (D, F, I, Q, U and V never; O never second; some pairs never
 # issued), six digits, a suffix A to D.

@@ -15,9 +15,9 @@ from cases.cases.details import (
 from cases.cases.kinds import Action
 from contracts.events.cases import CaseKind
 from contracts.fields import Language
-from kit.fields import CalendarDate
+from kit.fields import CalendarDate, Trimmed
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Reason = Annotated[str, Trimmed(2000)]
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
 

@@ -3,14 +3,15 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.events.casework_meetings import LetterTemplate
 from contracts.fields import Language
+from kit.fields import Trimmed
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Title = Annotated[str, Trimmed(200)]
+Body = Annotated[str, Trimmed(10000)]
+Name = Annotated[str, Trimmed(120)]
 
 
 class LetterRequest(BaseModel):

@@ -7,10 +7,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from contracts.events.authority import ReplyRule
 from contracts.events.cases import CaseKind
+from kit.fields import Trimmed
 
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Subject = Annotated[str, Trimmed(120)]
+Body = Annotated[str, Trimmed(2000)]
 DocumentId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
 Attachments = Annotated[
     list[DocumentId],

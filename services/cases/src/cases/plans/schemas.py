@@ -3,16 +3,16 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from cases.plans.models import ActionProgress, ByWhom, PlanStatus
 from contracts.events.casework_plans import ActionCategory
-from kit.fields import CalendarDate
+from kit.fields import CalendarDate, Trimmed
 
-Section = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-ActionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+Section = Annotated[str, Trimmed(4000, min_length=0)]
+ActionText = Annotated[str, Trimmed(500)]
+Notes = Annotated[str, Trimmed(1000, min_length=0)]
+Reason = Annotated[str, Trimmed(1000, min_length=0)]
 Days = Annotated[int, Field(strict=True, ge=1, le=365)]
 # Only true or false: not 0, 1, "yes" or "no", which the document does not allow either.
 Flag = Annotated[bool, Field(strict=True)]

@@ -6,15 +6,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from contracts.events.cases import CaseKind
-from kit.fields import CalendarDate
+from kit.fields import CalendarDate, Trimmed
 
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
-]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=280)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Title = Annotated[str, Trimmed(120)]
+Description = Annotated[str, Trimmed(2000)]
+Reason = Annotated[str, Trimmed(280)]
+Note = Annotated[str, Trimmed(2000)]
 
 ShownStatus = Literal["new", "complete", "unable_to_complete", "overdue"]
 TaskAction = Literal["complete", "unable_to_complete", "accept", "reopen"]

@@ -3,16 +3,17 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.fields import EmailAddress, Language
+from kit.fields import Trimmed
 
 _STRICT = ConfigDict(extra="forbid")
 
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+PersonName = Annotated[str, Trimmed(100)]
 PhoneNumber = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()\-]{7,20}$"),
+    Trimmed(21, min_length=0, pattern=r"^\+?[0-9 ()\-]{7,20}$"),
 ]
 NewPassword = Annotated[str, Field(min_length=1, max_length=128)]
 

@@ -3,13 +3,12 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints
+from pydantic import BaseModel, ConfigDict, StrictBool
 
 from identity.invitations.schemas import InvitationView, Invitee, LandlordRole
+from kit.fields import Trimmed
 
-OrganisationName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
-]
+OrganisationName = Annotated[str, Trimmed(200)]
 
 
 class OrganisationRequest(BaseModel):

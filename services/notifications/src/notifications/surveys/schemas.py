@@ -3,13 +3,14 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from contracts.events.cases import CaseKind
+from kit.fields import Trimmed
 from notifications.surveys.models import RATINGS, Survey, SurveySettings, Tally
 
 COMMENT_LIMIT = 1000
-Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=COMMENT_LIMIT)]
+Comment = Annotated[str, Trimmed(COMMENT_LIMIT, min_length=0)]
 
 
 class SurveyView(BaseModel):
