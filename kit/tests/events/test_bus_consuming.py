@@ -421,6 +421,67 @@ async def test_a_batch_with_a_failing_event_is_handled_again_one_at_a_time(
     assert await consumer.dead_letter_count() == 1
 
 
+@dataclass
+class OwnWrites(BatchRecorder):
+    """A batch recorder whose write is idempotent by itself: it sets the effect, and notes
+    whether it was given a transaction."""
+
+    in_transaction: list[bool] = field(default_factory=list)
+
+    async def __call__(self, envelope: Envelope, payload: EventPayload, session: Session) -> None:
+        """Set the effect, then fail if told to: nothing rolls the write back."""
+        await self.release.wait()
+        if envelope.authority != self.authority:
+            self.others.add(str(envelope.id))
+            return
+        self.calls.append((str(envelope.id), asyncio.get_running_loop().time()))
+        self.in_transaction.append(session.in_transaction)
+        await self.mongo.db[EFFECTS].update_one(
+            {"_id": str(envelope.id)},
+            {"$set": {"count": 1, "authority": envelope.authority}},
+            upsert=True,
+            session=session,
+        )
+        if self.fail(envelope):
+            raise RuntimeError(f"cannot handle {envelope.subject}")
+
+    def subscription(self) -> Subscription:
+        return Subscription(
+            purpose="own-writes",
+            bindings=[ROUTING_KEY],
+            handler=self,
+            batch_handler=self.many,
+            idempotent=True,
+        )
+
+
+async def test_a_subscription_idempotent_by_itself_keeps_no_markers_and_no_transaction(
+    mongo: Mongo, bench: Bench, tag: str, make_event: MakeEvent
+) -> None:
+    poison = envelope_for(make_event(f"{tag}-poison"), authority=tag)
+    recorder = OwnWrites(mongo, tag, fail=lambda envelope: envelope.id == poison.id)
+    consumer = await bench.start(recorder.subscription())
+    envelopes = [envelope_for(make_event(f"{tag}-{n}"), authority=tag) for n in range(20)]
+    for envelope in [envelopes[0], poison, *envelopes[1:], *envelopes[:5]]:
+        await bench.send(body_of(envelope), queue=consumer.queue)
+    recorder.release.set()
+
+    await eventually(lambda: consumer.dead_letter_count(), what="the poison message parked")
+
+    async def all_done() -> bool:
+        return len(await effects(mongo, tag)) == 21
+
+    await eventually(all_done, what="the 20 others handled, and the poison's write kept")
+    # The poison's own write committed before it failed: no transaction rolled it back.
+    assert await effects(mongo, tag) == {str(e.id): 1 for e in [*envelopes, poison]}
+    assert recorder.in_transaction
+    assert not any(recorder.in_transaction)
+    assert max(len(batch) for batch in recorder.batches) > 1, recorder.batches
+    # Each repeat was handled again, by its own idempotent write, and no marker was kept.
+    assert len(recorder.times(str(envelopes[0].id))) >= 2
+    assert await mongo.db[PROCESSED].count_documents({"consumer": consumer.queue}) == 0
+
+
 async def test_a_delivery_whose_channel_is_gone_does_not_stop_the_batches(
     mongo: Mongo, bench: Bench, broker: Broker, tag: str, make_event: MakeEvent
 ) -> None:

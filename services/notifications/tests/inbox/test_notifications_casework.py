@@ -49,6 +49,7 @@ from notifications.inbox.activity import NOTICE_KINDS, notices_for
 from notifications.inbox.consumers import known_case, notice_email
 from notifications.inbox.documents import CASE_COPIES, document_notices
 from notifications.inbox.models import NOTIFICATIONS
+from notifications.inbox.repository import Told as StoredNotice
 from notifications.reminders.notices import REMINDER_KINDS
 from portalstack.endpoints import Stack
 
@@ -850,10 +851,11 @@ class TestOverTheBroker:
         gateway: httpx.AsyncClient,
         publish: Publish,
         service_mongo: Mongo,
+        stack: Stack,
     ) -> None:
         who = await people(cases_api)
         case_id = uuid.uuid4().hex
-        await publish(submitted(case_id, who), actor=who.applicant.user_id)
+        first = await publish(submitted(case_id, who), actor=who.applicant.user_id)
         await notice_of(gateway, who.applicant, "application_received")
         copy = {"_id": f"watford:{case_id}"}
         assert await service_mongo.db[CASE_COPIES].count_documents(copy) == 1
@@ -867,10 +869,30 @@ class TestOverTheBroker:
             )
         )
 
-        async def forgotten() -> bool:
-            return await service_mongo.db[CASE_COPIES].count_documents(copy) == 0
+        async def tombstone() -> dict[str, Any] | None:
+            found = await service_mongo.db[CASE_COPIES].find_one(copy)
+            return found if found is not None and found.get("removed") else None
 
-        await eventually(forgotten, within=20, what="the removed case's copy dropped")
+        async def forgotten() -> dict[str, Any] | None:
+            return await tombstone() if not await notices(gateway, who.applicant) else None
+
+        # Only a tombstone is left: nothing of the case's people, and none of its notices.
+        left = await eventually(forgotten, within=20, what="the removed case forgotten")
+        assert set(left) == {"_id", "authority", "case_id", "removed", "at"}
+
+        # The submission delivered again, and an event of the case arriving late, tell
+        # nobody and bring no copy back.
+        before = await handled_count(stack, CaseSubmitted.event_type)
+        await publish(submitted(case_id, who), envelope=first)
+        await publish(submitted(case_id, who), actor=who.applicant.user_id)
+
+        async def both_handled() -> bool:
+            return await handled_count(stack, CaseSubmitted.event_type) >= before + 2
+
+        await eventually(both_handled, within=20, what="both late submissions handled")
+        assert await notices(gateway, who.applicant) == []
+        assert await service_mongo.db[NOTIFICATIONS].count_documents({"case_id": case_id}) == 0
+        assert await tombstone() == left
 
 
 class TestARealCase:
@@ -929,6 +951,22 @@ class TestARealCase:
         assert await notices(gateway, other_officer) == []
 
 
+async def emailable_case(
+    cases_api: CasesApi, publish: Publish, gateway: httpx.AsyncClient, *, language: str = "cy"
+) -> tuple[People, str, str]:
+    """A case heard of, whose applicant said they may be emailed at an address of its own:
+    its people, its id and that address."""
+    who = await people(cases_api)
+    case_id = uuid.uuid4().hex
+    to = f"applicant-{uuid.uuid4().hex[:12]}@example.org"
+    await publish(
+        submitted(case_id, who).model_copy(update={"email": to, "language": language}),
+        actor=who.applicant.user_id,
+    )
+    await notice_of(gateway, who.applicant, "application_received")
+    return who, case_id, to
+
+
 class TestEmail:
     """An applicant who said they may be emailed hears of casework by email too, at the
     address the case's own events gave, with only what the notice says."""
@@ -942,14 +980,7 @@ class TestEmail:
         service_mongo: Mongo,
         stack: Stack,
     ) -> None:
-        who = await people(cases_api)
-        case_id = uuid.uuid4().hex
-        to = f"applicant-{uuid.uuid4().hex[:12]}@example.org"
-        await publish(
-            submitted(case_id, who).model_copy(update={"email": to}),
-            actor=who.applicant.user_id,
-        )
-        await notice_of(gateway, who.applicant, "application_received")
+        who, case_id, to = await emailable_case(cases_api, publish, gateway)
         await publish_twice(
             publish,
             stack,
@@ -979,6 +1010,43 @@ class TestEmail:
             await service_mongo.db[DELIVERIES].count_documents({"event_id": str(envelope.id)}) == 0
         )
         assert await service_mongo.db[DELIVERIES].count_documents({"to": to}) == 2
+
+    async def test_a_notice_written_before_its_email_was_queued_still_gets_its_email(
+        self,
+        cases_api: CasesApi,
+        gateway: httpx.AsyncClient,
+        publish: Publish,
+        read_mail: ReadMail,
+        service_mongo: Mongo,
+        stack: Stack,
+    ) -> None:
+        # The consumer writes the notices, then queues their emails, each write on its own:
+        # one stopped between the two left the notice and no email. The event comes again.
+        who, case_id, to = await emailable_case(cases_api, publish, gateway)
+        payload = TaskAssigned(**task(case_id, who), set_by=who.owner.user_id)
+        envelope = Envelope.for_event(payload, authority="watford", actor=who.owner.user_id)
+        [notice] = notices_for(envelope, payload)
+        written = StoredNotice(
+            "watford", notice, str(envelope.id), envelope.type, datetime.now(UTC)
+        )
+        await service_mongo.db[NOTIFICATIONS].insert_one(written.record())
+
+        before = await handled_count(stack, payload.event_type)
+        await publish(payload, envelope=envelope)
+
+        async def handled() -> bool:
+            return await handled_count(stack, payload.event_type) >= before + 1
+
+        await eventually(handled, within=20, what="the event handled again")
+        [email] = [m for m in await read_mail(to, count=2) if "dasg" in m["subject"]]
+        assert "/watford/tasks" in email["text"]
+        assert (
+            await service_mongo.db[DELIVERIES].count_documents({"event_id": str(envelope.id)}) == 1
+        )
+        assert (
+            await service_mongo.db[NOTIFICATIONS].count_documents({"event_id": str(envelope.id)})
+            == 1
+        )
 
     @pytest.mark.parametrize(
         ("language", "subjects", "buttons"),
@@ -1015,15 +1083,7 @@ class TestEmail:
         subjects: list[str],
         buttons: list[str],
     ) -> None:
-        who = await people(cases_api)
-        case_id = uuid.uuid4().hex
-        to = f"applicant-{uuid.uuid4().hex[:12]}@example.org"
-        in_language = {"language": language}
-        await publish(
-            submitted(case_id, who).model_copy(update={"email": to, **in_language}),
-            actor=who.applicant.user_id,
-        )
-        await notice_of(gateway, who.applicant, "application_received")
+        who, case_id, to = await emailable_case(cases_api, publish, gateway, language=language)
         sent = MessageSent(
             **message(
                 case_id,
@@ -1044,7 +1104,7 @@ class TestEmail:
             ),
             LetterIssued(**letter(case_id, who)),
         ):
-            language_of = in_language if "language" in type(payload).model_fields else {}
+            language_of = {"language": language} if "language" in type(payload).model_fields else {}
             await publish(payload.model_copy(update=language_of), actor=who.owner.user_id)
         messages = await read_mail(to, count=5)
         got = [str(m["subject"]) for m in messages]

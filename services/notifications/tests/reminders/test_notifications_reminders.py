@@ -70,8 +70,9 @@ async def store(mongo: Mongo) -> Mongo:
 
 @pytest.fixture
 def handle(store: Mongo) -> Handle:
-    """Run the real consumers' handlers on an event, each in a transaction as the consumers
-    do: the reminders' and the notices' (which keeps the copy of each case's people)."""
+    """Run the real consumers' handlers on an event as the consumers do, in a transaction or,
+    for a subscription idempotent by itself, write by write: the reminders' and the notices'
+    (which keeps the copy of each case's people)."""
     subscriptions = [
         reminders_subscription(store, days_before_due=DAYS_BEFORE_DUE),
         notices_subscription(store, telling=telling(store)),
@@ -95,7 +96,11 @@ def handle(store: Mongo) -> Handle:
             async def work(session: Any, handler: Any = subscription.handler) -> None:
                 await handler(validated, parsed, session)
 
-            await store.transaction(work)
+            if subscription.idempotent:
+                async with store.client.start_session() as session:
+                    await work(session)
+            else:
+                await store.transaction(work)
         return envelope
 
     return run

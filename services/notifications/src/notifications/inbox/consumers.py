@@ -125,10 +125,21 @@ class Telling:
                     recorded.add(entry.key)
                     new.append(entry)
         await self.notifications.add_all(session, new)
-        for entry in new:
-            log.info(
-                "notice recorded", extra={"kind": entry.notice.kind, "event_id": entry.event_id}
-            )
+        self._log_recorded(new)
+        await self._queue_emails(session, new)
+
+    async def tell_each(self, session: Session, told: Sequence[Told]) -> None:
+        """Record each notice once, with its email, outside any transaction: one write of
+        the notices, the unique index refusing those recorded already, then the emails. The
+        emails of every notice are queued, not only of the new ones: a consumer stopped
+        between the two writes has recorded the notice but not queued its email, and the
+        queue itself keeps one email per event."""
+        new = await self.notifications.add_new(session, told)
+        self._log_recorded(new)
+        await self._queue_emails(session, told)
+
+    async def _queue_emails(self, session: Session, told: Sequence[Told]) -> None:
+        for entry in told:
             email = notice_email(entry.notice, portal_url=self.portal_url)
             if email is not None and await self.wants_email(entry.authority, entry.notice, session):
                 await self.emails.add_for(
@@ -139,6 +150,13 @@ class Telling:
                     event_type=entry.event_type,
                 )
 
+    @staticmethod
+    def _log_recorded(told: Sequence[Told]) -> None:
+        for entry in told:
+            log.info(
+                "notice recorded", extra={"kind": entry.notice.kind, "event_id": entry.event_id}
+            )
+
 
 class KnownCases:
     """The copies of the cases a batch of events is about, read together and kept up to date
@@ -148,6 +166,7 @@ class KnownCases:
         self.copies = copies
         self.session = session
         self.known: dict[tuple[str, str], KnownCase | None] = {}
+        self.removed: set[tuple[str, str]] = set()
 
     async def read(self, events: Sequence[Event]) -> None:
         """Read the copies of every case the events name, an authority at a time."""
@@ -160,6 +179,8 @@ class KnownCases:
             found = await self.copies.get_all(authority, case_ids, session=self.session)
             for case_id in case_ids:
                 self.known[(authority, case_id)] = found.get(case_id)
+                if case_id in found and found[case_id] is None:
+                    self.removed.add((authority, case_id))
 
     async def get(self, authority: str, case_id: str) -> KnownCase | None:
         """A case's copy as it stands now in this batch."""
@@ -170,12 +191,21 @@ class KnownCases:
         return self.known[(authority, case_id)]
 
     def changed(self, authority: str, case_id: str) -> None:
-        """The case's copy was written or removed: read it again when next needed."""
+        """The case's copy was written: read it again when next needed."""
         self.known.pop((authority, case_id), None)
+
+    def remove(self, authority: str, case_id: str) -> None:
+        """The case was removed in this batch."""
+        self.known[(authority, case_id)] = None
+        self.removed.add((authority, case_id))
+
+    def is_removed(self, authority: str, case_id: object) -> bool:
+        """Whether the event's case was removed, in this batch or before."""
+        return (authority, case_id) in self.removed
 
 
 def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
-    """Record each event's notices and queue their emails, in the consumer's transaction."""
+    """Record each event's notices and queue their emails, write by write."""
     copies = CaseCopies(mongo)
 
     async def notices_of(
@@ -204,14 +234,19 @@ def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
         for envelope, payload in events:
             if isinstance(payload, DraftRemoved):
                 # Nobody can see the case any more: its notices would lead nowhere, those
-                # of this batch included.
-                await telling.tell_all(session, pending)
+                # of this batch included, and its tombstone silences its events to come.
+                await telling.tell_each(session, pending)
                 pending = []
+                await copies.forget(
+                    envelope.authority, payload.case_id, at=envelope.occurred_at, session=session
+                )
+                cases.remove(envelope.authority, payload.case_id)
                 await telling.notifications.forget_case(
                     envelope.authority, payload.case_id, session=session
                 )
-                await copies.forget(envelope.authority, payload.case_id, session=session)
-                cases.changed(envelope.authority, payload.case_id)
+                continue
+            if cases.is_removed(envelope.authority, getattr(payload, "case_id", None)):
+                log.info("event of a removed case", extra={"event_id": str(envelope.id)})
                 continue
             if isinstance(payload, CaseEvent):
                 await copies.remember(
@@ -233,7 +268,7 @@ def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
                 )
                 for notice in await notices_of(envelope, payload, cases)
             ]
-        await telling.tell_all(session, pending)
+        await telling.tell_each(session, pending)
 
     async def tell(envelope: Envelope, payload: EventPayload, session: Session) -> None:
         await tell_many([(envelope, payload)], session)
@@ -246,4 +281,7 @@ def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
         ],
         handler=tell,
         batch_handler=tell_many,
+        # Every write above is idempotent by itself: the notices' and emails' unique keys,
+        # the copies' guarded upsert and the tombstone.
+        idempotent=True,
     )

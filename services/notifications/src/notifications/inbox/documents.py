@@ -6,10 +6,13 @@ kept here as a small copy of each case. A document event of a case not heard of 
 nobody.
 """
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
+
+from pymongo.errors import DuplicateKeyError
 
 from contracts.envelope import Envelope
 from contracts.events.cases import CaseKind
@@ -34,6 +37,8 @@ CASE_COPIES = "case_copies"
 #   email         the applicant's address, only when they said it is OK to email them
 #   at            when the event it was copied from happened: an older event never
 #                 overwrites a newer one's copy
+#   removed       True on the tombstone of a case removed (a draft deleted): the rest of
+#                 the copy is gone, and no event of the case tells anyone any more
 
 DocumentEvent = RequestCreated | DocumentVerified | DocumentRejected | DocumentUploaded
 DOCUMENT_EVENTS: tuple[type[DocumentEvent], ...] = (
@@ -66,36 +71,40 @@ class CaseCopies(AuthorityRepository):
     async def remember(
         self, authority: str, case: KnownCase, *, at: datetime, session: Session
     ) -> None:
-        """Keep the case's people as of `at`, unless a later event already told of them."""
+        """Keep the case's people as of `at`, unless a later event already told of them or
+        the case was removed: one write, which a later copy or the case's tombstone refuses
+        (the upsert then finds the id taken)."""
         copy_id = f"{authority}:{case.case_id}"
-        found = await self.find_one(authority, {"_id": copy_id}, session=session)
-        if found is not None and found["at"] > at:
-            return
+        with contextlib.suppress(DuplicateKeyError):
+            await self.collection.replace_one(
+                {"_id": copy_id, "removed": {"$ne": True}, "at": {"$lte": at}},
+                {
+                    "authority": authority,
+                    "case_id": case.case_id,
+                    "reference": case.reference,
+                    "kind": case.kind,
+                    "applicant_id": case.applicant_id,
+                    "owner_id": case.owner_id,
+                    "language": case.language,
+                    "email": case.email,
+                    "at": at,
+                },
+                upsert=True,
+                session=session,
+            )
+
+    async def forget(self, authority: str, case_id: str, *, at: datetime, session: Session) -> None:
+        """Leave a tombstone for a case that no longer exists: its events, should any come
+        late or again, tell nobody."""
         await self.collection.replace_one(
-            {"_id": copy_id},
-            {
-                "authority": authority,
-                "case_id": case.case_id,
-                "reference": case.reference,
-                "kind": case.kind,
-                "applicant_id": case.applicant_id,
-                "owner_id": case.owner_id,
-                "language": case.language,
-                "email": case.email,
-                "at": at,
-            },
+            scoped(authority, {"_id": f"{authority}:{case_id}"}),
+            {"authority": authority, "case_id": case_id, "removed": True, "at": at},
             upsert=True,
             session=session,
         )
 
-    async def forget(self, authority: str, case_id: str, *, session: Session) -> None:
-        """Drop the copy of a case that no longer exists."""
-        await self.collection.delete_one(
-            scoped(authority, {"_id": f"{authority}:{case_id}"}), session=session
-        )
-
     async def get(self, authority: str, case_id: str, *, session: Session) -> KnownCase | None:
-        """The case's people, if any case event named them."""
+        """The case's people, if any case event named them and the case was not removed."""
         found: Document | None = await self.collection.find_one(
             scoped(authority, {"_id": f"{authority}:{case_id}"}), session=session
         )
@@ -103,8 +112,9 @@ class CaseCopies(AuthorityRepository):
 
     async def get_all(
         self, authority: str, case_ids: Iterable[str], *, session: Session
-    ) -> dict[str, KnownCase]:
-        """The people of each of these cases that a case event named, in one read."""
+    ) -> dict[str, KnownCase | None]:
+        """The people of each of these cases that a case event named, in one read; None for
+        a case that was removed."""
         found = self.collection.find(
             scoped(authority, {"_id": {"$in": [f"{authority}:{case}" for case in case_ids]}}),
             session=session,
@@ -112,7 +122,9 @@ class CaseCopies(AuthorityRepository):
         return {copy["case_id"]: _known(copy) async for copy in found}
 
 
-def _known(copy: Document) -> KnownCase:
+def _known(copy: Document) -> KnownCase | None:
+    if copy.get("removed"):
+        return None
     return KnownCase(
         case_id=copy["case_id"],
         reference=copy["reference"],

@@ -6,11 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pymongo.errors import BulkWriteError
+
 from kit.mongo import Document, Session
 from kit.pagination import Position, newest_first
 from kit.repository import AuthorityRepository, scoped
 from notifications.inbox.models import NOTIFICATIONS, PREFERENCES
 from notifications.inbox.notice import AUDIENCES, Audience, Notice, NoticeKind
+
+# The store's code for a write refused by a unique index.
+DUPLICATE_KEY = 11000
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,23 @@ class NotificationRepository(AuthorityRepository):
         """Record notices, unseen, inside the caller's transaction, in one write."""
         if told:
             await self.collection.insert_many([entry.record() for entry in told], session=session)
+
+    async def add_new(self, session: Session, told: Sequence["Told"]) -> list["Told"]:
+        """Record the notices not recorded before, outside any transaction, in one write;
+        those that were new. The unique index on event, person and kind refuses the rest."""
+        if not told:
+            return []
+        try:
+            await self.collection.insert_many(
+                [entry.record() for entry in told], ordered=False, session=session
+            )
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != DUPLICATE_KEY for error in errors):
+                raise
+            refused = {int(error["index"]) for error in errors}
+            return [entry for number, entry in enumerate(told) if number not in refused]
+        return list(told)
 
     async def told_already(
         self, authority: str, event_ids: Sequence[str], *, session: Session
