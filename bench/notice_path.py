@@ -4,11 +4,18 @@ being readable, at 200 events a second, against the raw broker in the same run.
 Each event is a `cases.message.sent` to a person of its own in the benchmark's authority,
 published as the cases service's outbox relay publishes it once the change has committed (the
 relay is woken in the same process at that commit, so the path measured here starts where
-the broker's part of it starts). Two consumers hear every event: a bare queue of the
-benchmark's own (the raw figure: publish -> consume) and the notifications service (publish ->
-consume -> the notice committed, heard of on a change stream of the notices). Target: the
-notice's p99 at most 3 times the raw p99. Results, with the store operations the run cost
-per event, are printed and written to bench/results/ as JSON.
+the broker's part of it starts). Three consumers hear every event:
+
+- the notifications service: publish -> consume -> the notice written, heard of on a change
+  stream of the notices;
+- the raw figure: a bare consumer of a queue of the benchmark's own of the kind every
+  service consumes from (durable, quorum, persistent messages, acked one by one), so that
+  what the ratio measures is what the service adds to the broker's own path;
+- for the record, a bare consumer of an exclusive classic queue, which the broker serves
+  from memory: the broker's fastest path, which no event of the portal takes.
+
+Target: the notice's p99 at most 3 times the raw p99. Results, with the store operations the
+run cost per event, are printed and written to bench/results/ as JSON.
 """
 
 import argparse
@@ -17,10 +24,12 @@ import json
 import sys
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aio_pika
 import httpx
+from aio_pika.abc import AbstractIncomingMessage
 from bench.cases_load import AUTHORITY, ensure_authority, tokens
 from bench.results import record
 from bench.sampling import summary
@@ -30,6 +39,7 @@ from contracts.envelope import Envelope
 from contracts.events.casework_tasks import MessageSent
 from contracts.registry import validate_envelope
 from kit.events.broker import declare_exchange
+from kit.events.consumer import BATCH_PREFETCH
 from notifications.config import Settings as NotificationsSettings
 from notifications.inbox.models import NOTIFICATIONS
 from portalstack.endpoints import current_stack
@@ -79,6 +89,7 @@ class Watch:
     def __init__(self) -> None:
         self.published: dict[str, float] = {}
         self.consumed: dict[str, float] = {}
+        self.consumed_classic: dict[str, float] = {}
         self.readable: dict[str, float] = {}
 
     def all_readable(self) -> bool:
@@ -115,6 +126,18 @@ async def watch_store(
                     watch.readable.setdefault(event_id, time.perf_counter())
 
 
+def consumer_noting(
+    times: dict[str, float],
+) -> Callable[[AbstractIncomingMessage], Awaitable[None]]:
+    """A bare consumer noting when each message arrived, acking it as a service does."""
+
+    async def consume(message: AbstractIncomingMessage) -> None:
+        times.setdefault(str(message.message_id), time.perf_counter())
+        await message.ack()
+
+    return consume
+
+
 async def remove_notices(store: AsyncMongoClient[dict[str, Any]], event_ids: list[str]) -> None:
     """Remove the run's notices, a few hundred events at a time: the store checks each
     candidate against the whole `$in` list, so one delete of them all cost it seconds."""
@@ -137,20 +160,23 @@ async def measure(arguments: argparse.Namespace) -> dict[str, Any]:
     run = uuid.uuid4().hex[:8]
     watch = Watch()
     connection = await aio_pika.connect(stack.amqp_url)
+    raw: aio_pika.abc.AbstractQueue | None = None
     try:
         async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60.0) as http:
             await ensure_authority(http)
             await notifications_serve(http)
         channel = await connection.channel(publisher_confirms=False)
         exchange = await declare_exchange(channel)
-        raw = await channel.declare_queue(exclusive=True, auto_delete=True)
-        await raw.bind(exchange, routing_key=MessageSent.event_type)
-
-        async def on_raw(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-            watch.consumed.setdefault(str(message.message_id), time.perf_counter())
-            await message.ack()
-
-        await raw.consume(on_raw)
+        # As a service's consumer: its own channel, the consumers' prefetch, a quorum queue.
+        raw_channel = await connection.channel(publisher_confirms=False)
+        await raw_channel.set_qos(prefetch_count=BATCH_PREFETCH)
+        raw = await raw_channel.declare_queue(
+            f"bench.notice-path.{run}", durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        classic = await channel.declare_queue(exclusive=True, auto_delete=True)
+        for queue, times in ((raw, watch.consumed), (classic, watch.consumed_classic)):
+            await queue.bind(exchange, routing_key=MessageSent.event_type)
+            await queue.consume(consumer_noting(times))
         watching, done = asyncio.Event(), asyncio.Event()
         watcher = asyncio.create_task(watch_store(store, watch, watching=watching, done=done))
         async with asyncio.timeout(30):
@@ -181,15 +207,20 @@ async def measure(arguments: argparse.Namespace) -> dict[str, Any]:
             await watcher
         operations = await store_operations(store) - operations_before
     finally:
+        if raw is not None:
+            await raw.delete(if_unused=False, if_empty=False)
         await connection.close()
         await remove_notices(store, list(watch.published))
         await store.close()
     raw_ms = [(watch.consumed[e] - at) * 1000 for e, at in watch.published.items()]
+    classic_ms = [(watch.consumed_classic[e] - at) * 1000 for e, at in watch.published.items()]
     notice_ms = [(watch.readable[e] - at) * 1000 for e, at in watch.published.items()]
     raw_figures, notice_figures = summary(raw_ms), summary(notice_ms)
+    classic_figures = summary(classic_ms)
     ratio = round(notice_figures["p99_ms"] / raw_figures["p99_ms"], 2)
     print(f"published {arguments.events} events in {sent_in:.1f} s ({arguments.rate}/s asked)")
-    print(f"raw broker publish -> consume: {raw_figures}")
+    print(f"raw broker publish -> consume, quorum queue: {raw_figures}")
+    print(f"(classic in-memory queue, for the record: {classic_figures})")
     print(f"publish -> notice readable: {notice_figures}")
     print(f"p99 ratio {ratio} (target <= {TARGET})")
     per_event = round(operations / arguments.events, 2)
@@ -201,6 +232,7 @@ async def measure(arguments: argparse.Namespace) -> dict[str, Any]:
         "rate_sent": round(arguments.events / sent_in, 1),
         "store_operations_per_event": per_event,
         "raw": raw_figures,
+        "raw_classic_queue": classic_figures,
         "notice": notice_figures,
         "p99_ratio": ratio,
         "within_target": ratio <= TARGET,
