@@ -379,6 +379,10 @@ class TestConcurrencyAndRepeats:
         assert refused.json()["error"]["code"] in ("plan_exists", "concurrent_change")
 
 
+# What ends an applicant's action and what gives it back to them.
+TOLD_AGAIN = ("cases.plan.action_ended", "cases.plan.action_changed")
+
+
 class TestEvents:
     async def test_issues_agreements_and_reviews_are_published(
         self, api: CasesApi, stack: Stack, cases_store: CasesStore
@@ -530,6 +534,44 @@ class TestReissuedActions:
         plan = await issue(api, work, plan)
         outbox = [event["type"] for event in await cases_store.events(work.case["id"])]
         assert outbox.count("cases.plan.action_changed") == 2
+
+    async def test_an_action_completed_and_opened_again_in_a_draft_is_told_open_again(
+        self, api: CasesApi, stack: Stack, cases_store: CasesStore
+    ) -> None:
+        # Completing it ended the applicant's reminders at once; the issue that gives it back
+        # to them open must say so, though no issue ever showed it complete.
+        work = await referral_with_people(api)
+        plan = await issued_plan(api, work)
+        mine = plan["actions"][0]
+        path = f"/actions/{mine['id']}"
+        async with heard(stack, "cases.plan.*") as hear:
+            for progress in ("complete", "open"):
+                plan = await expect(
+                    await plan_call(
+                        api, work.officer, work, "PATCH", path, plan, {"progress": progress}
+                    ),
+                    200,
+                )
+            plan = await issue(api, work, plan)
+            events = await hear(work.case["id"], 2, keep=lambda e, _: e.type in TOLD_AGAIN)
+        told = [(envelope.type, payload.model_dump(mode="json")) for envelope, payload in events]
+        assert [kind for kind, _ in told] == [
+            "cases.plan.action_ended",
+            "cases.plan.action_changed",
+        ]
+        assert told[1][1]["action_id"] == mine["id"]
+        assert told[1][1]["reopened"] is True
+        assert told[1][1]["target_date"] == mine["target_date"]
+
+        # Issued again: told once, not at every issue.
+        theirs = f"/actions/{plan['actions'][1]['id']}"
+        plan = await expect(
+            await plan_call(api, work.officer, work, "PATCH", theirs, plan, {"text": "Words only"}),
+            200,
+        )
+        plan = await issue(api, work, plan)
+        outbox = [event["type"] for event in await cases_store.events(work.case["id"])]
+        assert outbox.count("cases.plan.action_changed") == 1
 
 
 class TestProgress:

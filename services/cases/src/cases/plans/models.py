@@ -48,6 +48,10 @@ class ActionRecord(BaseModel):
     added_by: ByWhom
     created_at: datetime
     updated_at: datetime
+    # When it was last marked complete since the applicant was last told of it: the end was
+    # told at once (their reminders stop), so an issue that finds it open again tells them
+    # it is open again, even if no issue in between ever showed it complete.
+    ended_at: datetime | None = None
 
     @property
     def target_date(self) -> date:

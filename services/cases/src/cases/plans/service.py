@@ -278,13 +278,16 @@ class PlanService(ForAuthority):
                     "You can only change the progress and notes of your actions.",
                     details={"fields": refused},
                 )
-        changed_action = action.model_copy(update={**changes, "updated_at": datetime.now(UTC)})
+        now = datetime.now(UTC)
+        completed = action.progress != "complete" and changes.get("progress") == "complete"
+        changed_action = action.model_copy(
+            update={**changes, "updated_at": now, **({"ended_at": now} if completed else {})}
+        )
         update: dict[str, Any] = {
             "actions": [changed_action if a.id == action.id else a for a in plan.actions]
         }
         if part == "staff":
             update["status"] = "draft"
-        completed = action.progress != "complete" and changed_action.progress == "complete"
         return await self._commit(
             case,
             plan,
@@ -364,6 +367,15 @@ class PlanService(ForAuthority):
                 told=told,
             ),
         ]
+        # What was open again is told now: their ends are behind them.
+        issued = issued.model_copy(
+            update={
+                "actions": [
+                    a if a.progress == "complete" else a.model_copy(update={"ended_at": None})
+                    for a in issued.actions
+                ]
+            }
+        )
         return await self._commit(
             case,
             plan,
@@ -449,7 +461,9 @@ class PlanService(ForAuthority):
                 continue
             if action.progress == "complete":
                 continue
-            reopened = any(found.progress == "complete" for found in earlier)
+            reopened = action.ended_at is not None or any(
+                found.progress == "complete" for found in earlier
+            )
             moved = any(found.target_date != action.target_date for found in earlier)
             if reopened or moved:
                 events.append(PlanActionChanged(**facts, reopened=reopened))
