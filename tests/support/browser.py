@@ -1,5 +1,6 @@
 """What the browser tests share beyond their fixtures: checks made on a page, and its picture."""
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,10 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # Chromium sometimes cannot capture a full page while a loaded machine is still laying it out;
 # the picture is for people to look at, so it is taken again rather than failing the test.
 SCREENSHOT_TRIES = 3
+# Whether the pages' pictures are kept for people to look at (under .data/screenshots).
+# Continuous integration turns them off: nobody looks at them there, and taking them was a
+# quarter of each browser test.
+KEEP_SCREENSHOTS = os.environ.get("PORTAL_SCREENSHOTS", "on") != "off"
 # Rules a Design System component itself is known to trip, each excused for that component's
 # element alone: (axe rule, CSS selector of the element).
 DESIGN_SYSTEM_EXCEPTIONS = [
@@ -74,7 +79,10 @@ async def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
 
 
 async def keep_screenshot(page: Page, path: Path) -> None:
-    """Write a full-page screenshot of the page, trying again if Chromium cannot take it."""
+    """Write a full-page screenshot of the page, trying again if Chromium cannot take it;
+    nothing when screenshots are off."""
+    if not KEEP_SCREENSHOTS:
+        return
     for attempt in range(1, SCREENSHOT_TRIES + 1):
         try:
             await page.screenshot(path=str(path), full_page=True)

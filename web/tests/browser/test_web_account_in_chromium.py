@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page
-from tests.support.browser import axe_violations, new_profile, sign_in
+from tests.support.browser import axe_violations, keep_screenshot, new_profile, sign_in
 from tests.support.web_pages import NewApplicant
 
 from kit.mongo import Mongo
@@ -39,7 +39,7 @@ WORDS = {
 async def checked(page: Page, axe_source: str, screenshots: Path, name: str) -> None:
     """axe finds nothing on the page; its screenshot is kept."""
     assert await axe_violations(page, axe_source) == []
-    await page.screenshot(path=str(screenshots / f"journey-{name}.png"), full_page=True)
+    await keep_screenshot(page, screenshots / f"journey-{name}.png")
 
 
 async def stored_session_id(page: Page) -> str:
