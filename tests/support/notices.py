@@ -33,12 +33,15 @@ class Notified:
 NotifiedApplicant = Callable[..., Awaitable[Notified]]
 
 
-async def notices_of(http: httpx.AsyncClient, caller: Caller, *, limit: int = 20) -> list[Json]:
-    """The caller's notifications, newest first, as the API lists them (the first page)."""
+async def notices_of(
+    http: httpx.AsyncClient, caller: Caller, *, limit: int = 20, language: str | None = None
+) -> list[Json]:
+    """The caller's notifications, newest first, as the API lists them (the first page): in
+    the language, if one is named."""
     response = await http.get(
         f"/{caller.authority}/api/notifications/notifications",
         headers=caller.headers,
-        params={"limit": limit},
+        params={"limit": limit, **({"language": language} if language else {})},
     )
     assert response.status_code == 200, response.text
     items: list[Json] = response.json()["items"]

@@ -17,7 +17,7 @@ from tests.support.browser import (
     press,
     sign_in,
 )
-from tests.support.notices import NotifiedApplicant
+from tests.support.notices import NotifiedApplicant, notices_of
 from tests.support.polling import eventually
 
 from portalstack.endpoints import Stack
@@ -105,7 +105,9 @@ class TestNotificationsJourney:
         await page.wait_for_url(re.compile(r"/notifications$"))
         rows = page.locator("main table tbody tr")
         assert await rows.count() == 2
-        for index, notice in enumerate(told.notices):
+        # Each in the page's language, whatever the language it was told in.
+        shown = await notices_of(gateway, told.applicant, language=language)
+        for index, notice in enumerate(shown):
             row = await rows.nth(index).inner_text()
             assert notice["activity"] in row
             assert words["new"] in row

@@ -2,15 +2,18 @@
 marking all seen, the header's count on every page, and the choice of what is emailed."""
 
 import html
+import random
 import re
 import time
 import uuid
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from starlette.requests import Request
+from tests.support.bus import Publish
 from tests.support.cases import CasesApi
 from tests.support.notices import Notified, NotifiedApplicant, notices_of, unread_of
 from tests.support.polling import eventually
@@ -19,6 +22,7 @@ from tests.support.tasks_and_messages import send_message
 from tests.support.web_pages import NewApplicant
 from tests.support.web_sessions import BrowserAs, send_form
 
+from contracts.events.casework_tasks import TaskUnableToComplete
 from web.config import settings
 from web.gateway import GatewayClient
 from web.notifications.unread import unread_count
@@ -122,6 +126,44 @@ class TestTheList:
         choices = await browser.get(PREFERENCES)
         assert "Anfon e-bost ataf am" in choices.text
         assert "Neges newydd" in choices.text
+
+    async def test_an_officer_reads_their_notices_in_the_pages_language(
+        self, identity_api: Portal, browser_as: BrowserAs, publish: Publish
+    ) -> None:
+        officer = await identity_api.demo("officer", COUNCIL)
+        reference = str(random.randint(100000, 999999))
+        await publish(
+            TaskUnableToComplete(
+                case_id=uuid.uuid4().hex,
+                reference=reference,
+                applicant_id="applicant-1",
+                owner_id=officer.user_id,
+                language="en",
+                task_id="task-1",
+                title="Send your payslips",
+                assignee_id="applicant-1",
+                assignee="applicant",
+                target_date=date(2027, 1, 31),
+                told_by="applicant-1",
+            ),
+            authority=COUNCIL,
+            actor="applicant-1",
+        )
+        browser = await browser_as(officer)
+        english = f"A task on case {reference} could not be completed and needs your review"
+
+        async def told() -> str | None:
+            page = await browser.get(HOME)
+            return page.text if english in page.text else None
+
+        await eventually(told, what="the officer's notice in English")
+        browser.cookies.set("portal_language", "cy")
+        welsh = await browser.get(HOME)
+        assert (
+            f"Ni ellid cwblhau tasg ar achos {reference} ac mae angen i chi ei hadolygu"
+            in welsh.text
+        )
+        assert english not in welsh.text
 
     async def test_opening_one_marks_it_seen_and_goes_to_what_it_is_about(
         self, told: Notified, browser: httpx.AsyncClient

@@ -157,6 +157,27 @@ class TestWhoIsTold:
         assert notice.link == "/watford/caseload/case-1"
         assert notice_email(notice, portal_url="https://portal.example") is None
 
+    def test_staff_are_told_in_english_and_can_read_it_in_welsh(self) -> None:
+        payload = CircumstancesSubmitted(**case(status="suspended", language="cy"), change_id="c1")
+        [notice] = notices_for(envelope(payload, actor=APPLICANT), payload)
+        assert (notice.language, notice.activity) == (
+            "en",
+            "The applicant on case 1234 has told us of a change of circumstances",
+        )
+        assert notice.activities == {
+            "en": notice.activity,
+            "cy": "Mae'r ymgeisydd ar achos 1234 wedi rhoi gwybod i ni am newid mewn amgylchiadau",
+        }
+
+    def test_an_applicant_is_told_in_their_language_and_can_read_it_in_the_other(self) -> None:
+        payload = CaseAccepted(**case(language="cy"))
+        [notice] = notices_for(envelope(payload, actor=OFFICER), payload)
+        assert (notice.language, notice.activity) == (
+            "cy",
+            "Mae eich atgyfeiriad digartrefedd 1234 wedi'i derbyn",
+        )
+        assert notice.activities["en"] == "Your homelessness referral 1234 has been accepted"
+
     def test_no_email_without_an_address_the_applicant_allowed(self) -> None:
         payload = CaseAccepted(**case(email=None))
         [notice] = notices_for(envelope(payload, actor=OFFICER), payload)

@@ -563,6 +563,7 @@ class TestWhoIsTold:
         assert notice.kind == told.kind
         assert notice.user_id == told.told(who).user_id
         assert notice.activity == (told.welsh if told.in_welsh else told.english)
+        assert notice.activities == {"en": told.english, "cy": told.welsh}
         assert notice.link == "/watford/" + told.link.format(case="case-1")
         assert notice.case_id == "case-1"
         assert SECRET not in notice.activity
@@ -590,6 +591,7 @@ class TestWhoIsTold:
         [notice] = document_notices(envelope, payload, known_case(submitted("case-1", who)))
         assert (notice.kind, notice.user_id) == (told.kind, told.told(who).user_id)
         assert notice.activity == (told.welsh if told.in_welsh else told.english)
+        assert notice.activities == {"en": told.english, "cy": told.welsh}
         assert notice.link == "/watford/" + told.link.format(case="case-1")
         assert SECRET not in notice.activity
 
@@ -622,8 +624,8 @@ class TestWhoIsTold:
         assert told == casework_kinds
 
 
-async def notices(gateway: httpx.AsyncClient, caller: Caller) -> list[Json]:
-    response = await gateway.get(f"{API}/notifications", headers=caller.headers)
+async def notices(gateway: httpx.AsyncClient, caller: Caller, **params: str) -> list[Json]:
+    response = await gateway.get(f"{API}/notifications", headers=caller.headers, params=params)
     assert response.status_code == 200, response.text
     items: list[Json] = response.json()["items"]
     return items
@@ -672,7 +674,8 @@ async def check_told(
     gateway: httpx.AsyncClient,
     service_mongo: Mongo,
 ) -> None:
-    """The right person has the notice, once, and nobody else has one of that event."""
+    """The right person has the notice, once, in the language of the page they read, and
+    nobody else has one of that event."""
     person = told.told(who)
     notice = await notice_of(gateway, person, told.kind)
     assert notice["activity"] == (told.welsh if told.in_welsh else told.english)
@@ -687,10 +690,23 @@ async def check_told(
     for other in who.everyone():
         if other is not person:
             assert told.kind not in [item["kind"] for item in await notices(gateway, other)]
+    # Read in the language of the page, whatever the language it was told in.
+    for language, text in (("en", told.english), ("cy", told.welsh)):
+        [shown] = [
+            item
+            for item in await notices(gateway, person, language=language)
+            if item["id"] == notice["id"]
+        ]
+        assert shown == notice | {"activity": text, "language": language}
 
-    seen = await gateway.post(f"{API}/notifications/{notice['id']}/seen", headers=person.headers)
+    seen = await gateway.post(
+        f"{API}/notifications/{notice['id']}/seen",
+        headers=person.headers,
+        params={"language": "cy"},
+    )
     assert seen.status_code == 200, seen.text
     assert seen.json()["seen_at"] is not None
+    assert seen.json()["activity"] == told.welsh
 
 
 class TestOverTheBroker:

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -20,6 +21,7 @@ from kit.mongo import Document, Mongo
 from notifications.emails.models import DELIVERIES
 from notifications.inbox.models import NOTIFICATIONS
 from notifications.inbox.notice import KIND_AUDIENCES, NOTICE_KINDS, Notice
+from notifications.inbox.repository import Told
 from portalstack.endpoints import Stack
 
 Publish = Callable[..., Awaitable[Envelope]]
@@ -87,6 +89,22 @@ async def stored_notice(service_mongo: Mongo, envelope: Envelope) -> Document:
     return notice
 
 
+def assigned(user_id: str, **changes: Any) -> Notice:
+    """A notice to an officer that a case is theirs, told in English."""
+    english = "Case 1 has been assigned to you"
+    told: dict[str, Any] = {
+        "kind": "case_assigned",
+        "user_id": user_id,
+        "audience": "staff",
+        "language": "en",
+        "activity": english,
+        "activities": {"en": english, "cy": "Mae achos 1 wedi'i neilltuo i chi"},
+        "link": "/watford/caseload/1",
+        "case_id": "1",
+    }
+    return Notice(**(told | changes))
+
+
 class TestTheApplicantHearsOfTheirCase:
     """A real case's events reach its applicant in their language, in the portal and by email."""
 
@@ -115,6 +133,12 @@ class TestTheApplicantHearsOfTheirCase:
             f"Mae eich atgyfeiriad digartrefedd {reference} wedi'i derbyn"
         )
         assert received["kind"] == "application_received"
+        # Read on an English page, it is in English.
+        in_english, _ = (await notices(gateway, applicant, language="en"))["items"]
+        assert in_english == accepted_notice | {
+            "activity": f"Your homelessness referral {reference} has been accepted",
+            "language": "en",
+        }
         for notice in (accepted_notice, received):
             assert notice["language"] == "cy"
             assert notice["link"] == f"/watford/applications/{case['id']}"
@@ -216,6 +240,26 @@ class TestSeen:
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "invalid_cursor"
 
+    async def test_a_language_not_of_the_portal_is_refused(
+        self, cases_api: CasesApi, gateway: httpx.AsyncClient, publish: Publish
+    ) -> None:
+        applicant = await cases_api.person("applicant")
+        await publish(accepted(applicant, email=None))
+        [notice] = await notices_arrived(gateway, applicant, 1)
+        for method, path in (
+            ("GET", f"{API}/notifications"),
+            ("POST", f"{API}/notifications/{notice['id']}/seen"),
+        ):
+            response = await gateway.request(
+                method, path, headers=applicant.headers, params={"language": "fr"}
+            )
+            assert response.status_code == 422, path
+            error = response.json()["error"]
+            assert error["code"] == "validation_failed"
+            assert error["details"][0]["loc"] == ["query", "language"]
+        # The refused request marked nothing seen.
+        assert await unread(gateway, applicant) == 1
+
 
 class TestOnlyTheirOwn:
     """Another person neither sees nor marks someone's notice."""
@@ -287,6 +331,12 @@ class TestTheOfficerHearsOfWhatApplicantsDo:
             f"The applicant on case {case['reference']} has changed the case's details"
         )
         assert notice["link"] == f"/watford/caseload/{case['id']}"
+        # An officer on the Welsh portal reads it in Welsh.
+        [in_welsh] = (await notices(gateway, owner, language="cy"))["items"]
+        assert (in_welsh["activity"], in_welsh["language"]) == (
+            f"Mae'r ymgeisydd ar achos {case['reference']} wedi newid manylion yr achos",
+            "cy",
+        )
 
     async def test_owner_told_in_the_portal_only(
         self,
@@ -324,6 +374,35 @@ class TestTheOfficerHearsOfWhatApplicantsDo:
         assert (
             await service_mongo.db[DELIVERIES].count_documents({"event_id": str(envelope.id)}) == 0
         )
+
+
+class TestInThePagesLanguage:
+    """A person reads their notices in the language of the page they are on."""
+
+    async def test_a_notice_recorded_before_notices_held_every_language_is_as_told(
+        self, cases_api: CasesApi, gateway: httpx.AsyncClient, service_mongo: Mongo
+    ) -> None:
+        officer = await cases_api.person("officer")
+        told = Told(
+            "watford",
+            assigned(officer.user_id),
+            uuid.uuid4().hex,
+            "cases.case.assigned.v1",
+            datetime.now(UTC),
+        )
+        old = told.record()
+        del old["activities"]
+        await service_mongo.db[NOTIFICATIONS].insert_one(old)
+        for asked in ({"language": "cy"}, {"language": "en"}, {}):
+            [shown] = (await notices(gateway, officer, **asked))["items"]
+            assert (shown["activity"], shown["language"]) == (old["activity"], "en"), asked
+        seen = await gateway.post(
+            f"{API}/notifications/{old['_id']}/seen",
+            headers=officer.headers,
+            params={"language": "cy"},
+        )
+        assert seen.status_code == 200, seen.text
+        assert seen.json()["activity"] == old["activity"]
 
 
 class TestSameEventTwice:
@@ -569,15 +648,11 @@ class TestWhatEachPersonIsOffered:
 
     def test_a_notice_to_an_audience_its_kind_is_not_told_to_is_refused(self) -> None:
         with pytest.raises(ValueError, match="case_assigned"):
-            Notice(
-                kind="case_assigned",
-                user_id="someone",
-                audience="applicant",
-                language="en",
-                activity="Case 1 has been assigned to you",
-                link="/watford/caseload/1",
-                case_id="1",
-            )
+            assigned("someone", audience="applicant")
+
+    def test_a_notice_that_says_other_things_in_its_own_language_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="case_assigned"):
+            assigned("someone", activity="Case 2 has been assigned to you")
 
     def test_every_kind_is_told_to_someone(self) -> None:
         assert set(KIND_AUDIENCES) == set(NOTICE_KINDS)

@@ -574,6 +574,12 @@ class TestDueDates:
             f"A task set for the applicant on case {REFERENCE} was due by 31 January 2027 "
             "and is now overdue"
         )
+        # Kept in Welsh too, for an officer who reads the portal in Welsh.
+        assert told["activities"] == {
+            "en": told["activity"],
+            "cy": f"Roedd tasg a osodwyd i'r ymgeisydd ar achos {REFERENCE} i fod i gael ei "
+            "gwneud erbyn 31 Ionawr 2027 ac mae bellach yn hwyr",
+        }
         assert told["link"] == f"/{AUTHORITY}/caseload/case-1/tasks"
         assert "Send your tenancy agreement" not in told["activity"]
         [applicants] = await notices_of(store, who)

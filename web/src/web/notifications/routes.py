@@ -14,7 +14,7 @@ from web.account.identity import as_person
 from web.cases.forms import text_of
 from web.cases.rendering import page, see_other
 from web.gateway import ApiAnswer, GatewayUnavailable
-from web.i18n import format_moment
+from web.i18n import current_language, format_moment
 from web.i18n import gettext as _
 from web.notifications.words import kind_label
 from web.pages import authority_base
@@ -61,7 +61,12 @@ def portal_path(request: Request, authority: str, link: str) -> str | None:
 async def my_notifications(request: Request, person: SignedInPerson) -> Response:
     """What has happened on my cases, newest first, those not yet seen marked new."""
     trail = Trail.of(request)
-    params = {"limit": PAGE_SIZE, **({"cursor": trail.cursor} if trail.cursor else {})}
+    # In the page's language, whatever the language each notice was told in.
+    params = {
+        "limit": PAGE_SIZE,
+        "language": current_language.get(),
+        **({"cursor": trail.cursor} if trail.cursor else {}),
+    }
     answer = await as_person(
         request, person, "GET", "/notifications", params=params, service=SERVICE
     )

@@ -59,6 +59,7 @@ from notifications.inbox.notice import (
     Audience,
     Notice,
     NoticeKind,
+    in_every_language,
 )
 from notifications.surveys.notice import survey_notices
 
@@ -122,14 +123,20 @@ def _activity(kind: NoticeKind, payload: CaseEvent, language: Language) -> str:
     return texts[kind] % facts
 
 
+def _activities(kind: NoticeKind, payload: CaseEvent) -> dict[Language, str]:
+    return in_every_language(lambda language: _activity(kind, payload, language))
+
+
 def _to_applicant(kind: NoticeKind, envelope: Envelope, payload: CaseEvent) -> Notice:
     language = payload.language
+    activities = _activities(kind, payload)
     return Notice(
         kind=kind,
         user_id=payload.applicant_id,
         audience="applicant",
         language=language,
-        activity=_activity(kind, payload, language),
+        activity=activities[language],
+        activities=activities,
         link=_applicant_page(envelope, payload.case_id),
         case_id=payload.case_id,
         email_to=payload.email,
@@ -141,12 +148,14 @@ def _to_applicant(kind: NoticeKind, envelope: Envelope, payload: CaseEvent) -> N
 
 
 def _to_staff(kind: NoticeKind, envelope: Envelope, payload: CaseEvent, user_id: str) -> Notice:
+    activities = _activities(kind, payload)
     return Notice(
         kind=kind,
         user_id=user_id,
         audience="staff",
         language=STAFF_LANGUAGE,
-        activity=_activity(kind, payload, STAFF_LANGUAGE),
+        activity=activities[STAFF_LANGUAGE],
+        activities=activities,
         link=_staff_page(envelope, payload),
         case_id=payload.case_id,
         # Officers' addresses are identity's; they are told in the portal only.

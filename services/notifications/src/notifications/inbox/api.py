@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from contracts.fields import Language
 from kit.app import RuntimeDep
 from kit.auth import CurrentPrincipal
 from kit.authorities import ActiveAuthority
@@ -63,6 +64,15 @@ def offered_kinds(shown: Shown) -> tuple[NoticeKind, ...]:
 
 
 Offered = Annotated[tuple[NoticeKind, ...], Depends(offered_kinds)]
+# A person reads their notices in the language of the page they are on, whatever the language
+# a notice was told in: officers and landlords' users too read the portal in either.
+ShownIn = Annotated[
+    Language | None,
+    Query(
+        description="English or Welsh: what happened, in this language; by default the "
+        "language each notice was told in."
+    ),
+]
 
 router = APIRouter(tags=["notifications"], responses=declared(401, 404))
 
@@ -82,13 +92,14 @@ async def list_notifications(
         str | None, Query(max_length=512, description="`next_cursor` of the page before.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    language: ShownIn = None,
 ) -> NotificationPage:
-    """The caller's own notices in this authority, seen and unseen."""
+    """The caller's own notices in this authority, seen and unseen, in the language asked for."""
     after = Position.decode(cursor) if cursor is not None else None
     records = await notifications.page(
         authority.slug, user_id=principal.user_id, audiences=shown, after=after, limit=limit + 1
     )
-    items = [NotificationView.from_record(record) for record in records[:limit]]
+    items = [NotificationView.from_record(record, language=language) for record in records[:limit]]
     next_cursor = None
     if len(records) > limit:
         last = records[limit - 1]
@@ -141,6 +152,7 @@ async def mark_seen(
     principal: CurrentPrincipal,
     shown: Shown,
     notifications: Notifications,
+    language: ShownIn = None,
 ) -> NotificationView:
     """The notice, seen from now (the first time it was opened is kept); another person's
     notice is not found."""
@@ -153,7 +165,7 @@ async def mark_seen(
     )
     if record is None:
         raise NotificationNotFound()
-    return NotificationView.from_record(record)
+    return NotificationView.from_record(record, language=language)
 
 
 @router.get(

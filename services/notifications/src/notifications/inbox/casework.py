@@ -31,7 +31,13 @@ from contracts.events.casework_tasks import (
 from contracts.fields import Language
 from contracts.payload import EventPayload
 from notifications.emails.rendering import CATALOGUES
-from notifications.inbox.notice import STAFF_LANGUAGE, Audience, Notice, NoticeKind
+from notifications.inbox.notice import (
+    STAFF_LANGUAGE,
+    Audience,
+    Notice,
+    NoticeKind,
+    in_every_language,
+)
 
 
 def casework_activity(kind: NoticeKind, reference: str, language: Language) -> str:
@@ -100,14 +106,17 @@ def tell(
     case_id: str,
 ) -> Notice:
     """A notice of casework, in the portal only."""
-    # Only an applicant's language is known; officers and landlords' users read English.
+    # Only an applicant's language is known; officers and landlords' users read the portal
+    # in either, so their notice is told in English and shown in the page's language.
     told_in = language if audience == "applicant" else STAFF_LANGUAGE
+    activities = in_every_language(lambda shown: casework_activity(kind, reference, shown))
     return Notice(
         kind=kind,
         user_id=user_id,
         audience=audience,
         language=told_in,
-        activity=casework_activity(kind, reference, told_in),
+        activity=activities[told_in],
+        activities=activities,
         link=link,
         case_id=case_id,
     )

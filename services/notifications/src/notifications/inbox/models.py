@@ -16,6 +16,9 @@ PREFERENCES = "preferences"
 #   case_id       the case it is about, if any
 #   activity      what happened, in the person's language
 #   language      that language
+#   activities    what happened in each of the portal's languages ({"en": ..., "cy": ...}),
+#                 shown in the language of the page the person reads; absent on notices
+#                 recorded before notices held every language, shown as `activity`
 #   link          the portal path of the thing it is about
 #   seen          whether the person has opened it (indexed for the unread count)
 #   created_at    when the event happened (the envelope's occurred_at)

@@ -1,10 +1,10 @@
 """What one person is told of one event, and the kinds of thing people are told of."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-from contracts.fields import Language
+from contracts.fields import LANGUAGES, Language
 
 # Who a notice is shown to: staff notices only to staff, a landlord's user's only to
 # landlords' users, so that nobody sees what they were told in a role they no longer hold.
@@ -96,8 +96,16 @@ def kinds_told_to(audiences: Iterable[Audience]) -> tuple[NoticeKind, ...]:
     return tuple(kind for kind in NOTICE_KINDS if KIND_AUDIENCES[kind] & among)
 
 
-# Officers and landlords' users are told in English: the portal holds no language of theirs yet.
+# The language of an officer's or a landlord's user's notice where one language must be chosen
+# (a notice read without naming one, or recorded before notices held every language): they
+# read the portal in either, and it shows each notice in the language of the page.
 STAFF_LANGUAGE: Language = "en"
+
+
+def in_every_language(say: Callable[[Language], str]) -> dict[Language, str]:
+    """What a notice says in each of the portal's languages: a person reads it in the language
+    of the page they are on, whatever the language the notice was told in."""
+    return {language: say(language) for language in LANGUAGES}
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,8 @@ class Notice:
     audience: Audience
     language: Language
     activity: str
+    # What it says in each of the portal's languages, `activity` among them.
+    activities: dict[Language, str]
     # The portal page about the thing, as a path under the portal's address.
     link: str
     case_id: str | None
@@ -121,3 +131,5 @@ class Notice:
     def __post_init__(self) -> None:
         if self.audience not in KIND_AUDIENCES[self.kind]:
             raise ValueError(f"a {self.kind} notice is not told to the {self.audience} audience")
+        if self.activities.get(self.language) != self.activity:
+            raise ValueError(f"a {self.kind} notice's activity is not its {self.language} text")

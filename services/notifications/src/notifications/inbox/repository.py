@@ -46,6 +46,7 @@ class Told:
             "case_id": self.notice.case_id,
             "activity": self.notice.activity,
             "language": self.notice.language,
+            "activities": dict(self.notice.activities),
             "link": self.notice.link,
             "seen": False,
             "created_at": self.at,

@@ -15,8 +15,10 @@ class NotificationView(BaseModel):
 
     id: str = Field(description="The notification id.")
     kind: NoticeKind = Field(description="Which kind of event it tells of.")
-    activity: str = Field(description="What happened, in the person's language.")
-    language: Language
+    activity: str = Field(
+        description="What happened: in the language asked for, or else the person's."
+    )
+    language: Language = Field(description="The language `activity` is in.")
     link: str = Field(description="The portal path of the thing it is about.")
     case_id: str | None = Field(description="The case it is about, if any.")
     created_at: datetime
@@ -25,9 +27,14 @@ class NotificationView(BaseModel):
     )
 
     @classmethod
-    def from_record(cls, record: Document) -> "NotificationView":
-        """The view of a stored notice."""
-        return cls.model_validate({**record, "id": record["_id"]})
+    def from_record(
+        cls, record: Document, *, language: Language | None = None
+    ) -> "NotificationView":
+        """The view of a stored notice: in the language asked for, when the notice holds its
+        text in it; otherwise in the language it was told in."""
+        texts: dict[str, str] = record.get("activities") or {}
+        shown = {"activity": texts[language], "language": language} if language in texts else {}
+        return cls.model_validate({**record, **shown, "id": record["_id"]})
 
 
 class NotificationPage(BaseModel):

@@ -10,7 +10,7 @@ from contracts.fields import Language
 from kit.mongo import Document
 from notifications.emails.rendering import CATALOGUES, uk_time
 from notifications.inbox.documents import KnownCase
-from notifications.inbox.notice import STAFF_LANGUAGE, Notice, NoticeKind
+from notifications.inbox.notice import STAFF_LANGUAGE, Notice, NoticeKind, in_every_language
 
 REMINDER_KINDS: tuple[NoticeKind, ...] = (
     "appointment_reminder",
@@ -46,11 +46,11 @@ def reminder_activity(kind: NoticeKind, *, reference: str, about: str, language:
     return texts[kind] % {"day": day, "reference": reference}
 
 
-def overdue_for_the_owner(*, reference: str, about: str) -> str:
-    """What the case's owner is told of an applicant's task gone overdue, in English: the
-    case's reference and the day, never what the task is."""
-    day = format_date(date.fromisoformat(about), "d MMMM y", locale=STAFF_LANGUAGE)
-    text = CATALOGUES[STAFF_LANGUAGE].gettext(
+def overdue_for_the_owner(*, reference: str, about: str, language: Language) -> str:
+    """What the case's owner is told of an applicant's task gone overdue, in the language:
+    the case's reference and the day, never what the task is."""
+    day = format_date(date.fromisoformat(about), "d MMMM y", locale=language)
+    text = CATALOGUES[language].gettext(
         "A task set for the applicant on case %(reference)s was due by %(day)s and is now overdue"
     )
     return text % {"day": day, "reference": reference}
@@ -71,15 +71,19 @@ def reminder_notices(reminder: Document, case: KnownCase | None) -> list[Notice]
     ):
         return [notice]
     parts = (str(reminder["authority"]), "caseload", case.case_id, "tasks")
+    reference = str(reminder.get("reference") or case.reference)
+    activities = in_every_language(
+        lambda language: overdue_for_the_owner(
+            reference=reference, about=str(reminder["about"]), language=language
+        )
+    )
     owners = Notice(
         kind="task_overdue",
         user_id=case.owner_id,
         audience="staff",
         language=STAFF_LANGUAGE,
-        activity=overdue_for_the_owner(
-            reference=str(reminder.get("reference") or case.reference),
-            about=str(reminder["about"]),
-        ),
+        activity=activities[STAFF_LANGUAGE],
+        activities=activities,
         link="/" + "/".join(quote(part, safe="") for part in parts),
         case_id=case.case_id,
     )
@@ -98,17 +102,22 @@ def reminder_notice(reminder: Document, case: KnownCase | None) -> Notice | None
         Language,
         reminder.get("language") or (case.language if case is not None else STAFF_LANGUAGE),
     )
-    # Only an applicant's language is known; landlords' users read English.
+    # Only an applicant's language is known; landlords' users read the portal in either, so
+    # theirs is told in English and shown in the page's language.
     told_in: Language = language if audience == "applicant" else STAFF_LANGUAGE
     kind = cast(NoticeKind, reminder["kind"])
+    activities = in_every_language(
+        lambda shown: reminder_activity(
+            kind, reference=str(reference), about=str(reminder["about"]), language=shown
+        )
+    )
     return Notice(
         kind=kind,
         user_id=str(user_id),
         audience=audience,
         language=told_in,
-        activity=reminder_activity(
-            kind, reference=str(reference), about=str(reminder["about"]), language=told_in
-        ),
+        activity=activities[told_in],
+        activities=activities,
         link=str(reminder["link"]),
         case_id=str(reminder["case_id"]),
     )
