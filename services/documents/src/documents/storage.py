@@ -214,14 +214,20 @@ class FileStore:
         return self._chunks(response)
 
     async def _chunks(self, response: Any) -> AsyncIterator[bytes]:
+        """The object's chunks, the next one read from S3 while this one is sent: the two
+        cores each do one. At most two chunks are held."""
         loop = asyncio.get_running_loop()
         chunks: Iterator[bytes] = response.stream(READ_BYTES)
+        upcoming = loop.run_in_executor(self.executor, next, chunks, None)
         try:
             while True:
-                chunk = await loop.run_in_executor(self.executor, next, chunks, None)
+                chunk = await upcoming
                 if chunk is None:
                     return
+                upcoming = loop.run_in_executor(self.executor, next, chunks, None)
                 yield chunk
         finally:
+            # A read still under way ends before the response is closed under it.
+            await asyncio.wait([upcoming])
             response.close()
             response.release_conn()
