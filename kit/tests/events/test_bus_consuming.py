@@ -140,6 +140,12 @@ class Recorder:
     calls: list[tuple[str, float]] = field(default_factory=list)
     # Other tests' events handled (each a new one, counted processed by the consumer).
     others: set[str] = field(default_factory=set)
+    # Whether each call was given a transaction.
+    in_transaction: list[bool] = field(default_factory=list)
+
+    def effect(self, envelope: Envelope) -> dict[str, Any]:
+        """The write an event makes: a count of its effects."""
+        return {"$inc": {"count": 1}, "$set": {"authority": envelope.authority}}
 
     async def __call__(self, envelope: Envelope, payload: EventPayload, session: Session) -> None:
         """Record the call, write the effect, then fail if told to (rolling the effect back)."""
@@ -148,11 +154,9 @@ class Recorder:
             self.others.add(str(envelope.id))
             return
         self.calls.append((str(envelope.id), asyncio.get_running_loop().time()))
+        self.in_transaction.append(session.in_transaction)
         await self.mongo.db[EFFECTS].update_one(
-            {"_id": str(envelope.id)},
-            {"$inc": {"count": 1}, "$set": {"authority": envelope.authority}},
-            upsert=True,
-            session=session,
+            {"_id": str(envelope.id)}, self.effect(envelope), upsert=True, session=session
         )
         if self.fail(envelope):
             raise RuntimeError(f"cannot handle {envelope.subject}")
@@ -364,6 +368,7 @@ async def test_events_waiting_together_are_handled_in_one_transaction_once_each(
     assert max(len(batch) for batch in recorder.batches) > 1, recorder.batches
     # No batch failed and went again: each event's handler ran once.
     assert sorted(called for called, _ in recorder.calls) == sorted(str(e.id) for e in envelopes)
+    assert all(recorder.in_transaction)
 
     async def each_counted_once() -> bool:
         # Other tests' events of the type, registering authorities meanwhile, count too.
@@ -423,27 +428,11 @@ async def test_a_batch_with_a_failing_event_is_handled_again_one_at_a_time(
 
 @dataclass
 class OwnWrites(BatchRecorder):
-    """A batch recorder whose write is idempotent by itself: it sets the effect, and notes
-    whether it was given a transaction."""
+    """A batch recorder whose write is idempotent by itself: it sets the effect, which no
+    rollback undoes should the handler then fail."""
 
-    in_transaction: list[bool] = field(default_factory=list)
-
-    async def __call__(self, envelope: Envelope, payload: EventPayload, session: Session) -> None:
-        """Set the effect, then fail if told to: nothing rolls the write back."""
-        await self.release.wait()
-        if envelope.authority != self.authority:
-            self.others.add(str(envelope.id))
-            return
-        self.calls.append((str(envelope.id), asyncio.get_running_loop().time()))
-        self.in_transaction.append(session.in_transaction)
-        await self.mongo.db[EFFECTS].update_one(
-            {"_id": str(envelope.id)},
-            {"$set": {"count": 1, "authority": envelope.authority}},
-            upsert=True,
-            session=session,
-        )
-        if self.fail(envelope):
-            raise RuntimeError(f"cannot handle {envelope.subject}")
+    def effect(self, envelope: Envelope) -> dict[str, Any]:
+        return {"$set": {"count": 1, "authority": envelope.authority}}
 
     def subscription(self) -> Subscription:
         return Subscription(
