@@ -126,19 +126,18 @@ class Telling:
                     new.append(entry)
         await self.notifications.add_all(session, new)
         self._log_recorded(new)
-        await self._queue_emails(session, new)
+        await self.queue_emails(session, new)
 
-    async def tell_each(self, session: Session, told: Sequence[Told]) -> None:
-        """Record each notice once, with its email, outside any transaction: one write of
-        the notices, the unique index refusing those recorded already, then the emails. The
-        emails of every notice are queued, not only of the new ones: a consumer stopped
-        between the two writes has recorded the notice but not queued its email, and the
-        queue itself keeps one email per event."""
-        new = await self.notifications.add_new(session, told)
-        self._log_recorded(new)
-        await self._queue_emails(session, told)
+    async def record(self, session: Session, told: Sequence[Told]) -> None:
+        """Record each notice once, outside any transaction, in one write: the unique index
+        refuses those recorded already."""
+        self._log_recorded(await self.notifications.add_new(session, told))
 
-    async def _queue_emails(self, session: Session, told: Sequence[Told]) -> None:
+    async def queue_emails(self, session: Session, told: Sequence[Told]) -> None:
+        """Queue the email of each notice whose person may be emailed about it; the queue
+        keeps one email per event. Given every notice of an event, not only those recorded
+        just now: a consumer stopped between recording the notices and queueing their emails
+        finishes the job when the event comes again."""
         for entry in told:
             email = notice_email(entry.notice, portal_url=self.portal_url)
             if email is not None and await self.wants_email(entry.authority, entry.notice, session):
@@ -212,51 +211,32 @@ def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
         envelope: Envelope, payload: EventPayload, cases: KnownCases
     ) -> list[Notice]:
         if not isinstance(payload, DocumentEvent):
-            notices = notices_for(envelope, payload)
-            named = [n.case_id for n in notices if n.kind in CASEWORK_KINDS and n.case_id]
-            if not named:
-                return notices
-            case = await cases.get(envelope.authority, named[0])
-            return [emailed_at_the_cases_address(notice, case) for notice in notices]
+            return notices_for(envelope, payload)
         case = await cases.get(envelope.authority, payload.case_id)
         if case is None:
             log.info("document event of a case not heard of", extra={"event_id": str(envelope.id)})
             return []
-        return [
-            emailed_at_the_cases_address(notice, case)
-            for notice in document_notices(envelope, payload, case)
-        ]
+        return document_notices(envelope, payload, case)
 
     async def tell_many(events: Sequence[Event], session: Session) -> None:
+        # Whom a document event tells depends on its case's people: read those cases first.
+        # Every other event names its people itself.
         cases = KnownCases(copies, session)
-        await cases.read(events)
-        pending: list[Told] = []
+        await cases.read([event for event in events if isinstance(event[1], DocumentEvent)])
+        told: list[Told] = []
+        changed: list[tuple[Envelope, CaseEvent]] = []
+        removed: list[tuple[Envelope, DraftRemoved]] = []
         for envelope, payload in events:
             if isinstance(payload, DraftRemoved):
-                # Nobody can see the case any more: its notices would lead nowhere, those
-                # of this batch included, and its tombstone silences its events to come.
-                await telling.tell_each(session, pending)
-                pending = []
-                await copies.forget(
-                    envelope.authority, payload.case_id, at=envelope.occurred_at, session=session
-                )
+                removed.append((envelope, payload))
                 cases.remove(envelope.authority, payload.case_id)
-                await telling.notifications.forget_case(
-                    envelope.authority, payload.case_id, session=session
-                )
                 continue
             if cases.is_removed(envelope.authority, getattr(payload, "case_id", None)):
                 log.info("event of a removed case", extra={"event_id": str(envelope.id)})
                 continue
             if isinstance(payload, CaseEvent):
-                await copies.remember(
-                    envelope.authority,
-                    known_case(payload),
-                    at=envelope.occurred_at,
-                    session=session,
-                )
-                cases.changed(envelope.authority, payload.case_id)
-            pending += [
+                changed.append((envelope, payload))
+            told += [
                 # When it happened, not when it was heard of: events of one case may be
                 # handled out of order, and the list must still show them as they happened.
                 Told(
@@ -268,7 +248,46 @@ def notices_subscription(mongo: Mongo, *, telling: Telling) -> Subscription:
                 )
                 for notice in await notices_of(envelope, payload, cases)
             ]
-        await telling.tell_each(session, pending)
+        # The notices first: they are what the person reads, and what is slow to reach them.
+        await telling.record(session, told)
+        for envelope, payload in changed:
+            await copies.remember(
+                envelope.authority, known_case(payload), at=envelope.occurred_at, session=session
+            )
+        for envelope, payload in removed:
+            # Nobody can see the case any more: its notices would lead nowhere, those of
+            # this batch included, and its tombstone silences its events to come.
+            await copies.forget(
+                envelope.authority, payload.case_id, at=envelope.occurred_at, session=session
+            )
+            await telling.notifications.forget_case(
+                envelope.authority, payload.case_id, session=session
+            )
+        # Then the cases as they stand now, for the emails' addresses and for removals. Read
+        # after the notices were written, a removal this misses came later, and its own
+        # handler removes them; one this finds, removed before, removes them here.
+        if not told:
+            return
+        cases = KnownCases(copies, session)
+        await cases.read(events)
+        gone = {
+            (entry.authority, entry.notice.case_id)
+            for entry in told
+            if entry.notice.case_id is not None
+            and cases.is_removed(entry.authority, entry.notice.case_id)
+        }
+        forgotten = {(envelope.authority, payload.case_id) for envelope, payload in removed}
+        for authority, case_id in gone - forgotten:
+            log.info("notices of a removed case dropped", extra={"case_id": case_id})
+            await telling.notifications.forget_case(authority, case_id, session=session)
+        emailed: list[Told] = []
+        for entry in told:
+            if (entry.authority, entry.notice.case_id) in gone:
+                continue
+            named = entry.notice.case_id
+            case = await cases.get(entry.authority, named) if named else None
+            emailed.append(replace(entry, notice=emailed_at_the_cases_address(entry.notice, case)))
+        await telling.queue_emails(session, emailed)
 
     async def tell(envelope: Envelope, payload: EventPayload, session: Session) -> None:
         await tell_many([(envelope, payload)], session)
