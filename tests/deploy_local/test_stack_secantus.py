@@ -1,4 +1,5 @@
-"""SecantusDB started by the runner: ready on ping, transactions work, data kept on restart."""
+"""SecantusDB started by the runner: ready on ping, transactions work, data kept on restart,
+its oplog pruned a little at a time."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from typing import Any
 
 import pytest
 from pymongo import MongoClient
+from secantus import SecantusDBServer
 
-from portalstack.processes import port_open
+from portalstack.processes import free_port, port_open, wait_until
 from portalstack.settings import StackSettings
 from portalstack.stack import Stack
+from portalstack.store import Store
 
 Client = MongoClient[dict[str, Any]]
 
@@ -75,3 +78,35 @@ class TestSecantus:
             assert again["portal_identity"].users.find_one({"email": "ann@example.org"})
         finally:
             again.close()
+
+
+class TestOplogPruning:
+    """The store's own pruning waits for a thousand writes and then deletes them all at once,
+    stalling every operation meanwhile; the runner's prunes as it goes."""
+
+    def test_the_oplog_is_kept_to_its_cap_between_the_stores_own_prunes(
+        self, tmp_path: Path
+    ) -> None:
+        port = free_port()
+        store = Store(
+            SecantusDBServer(port=port, storage_path=str(tmp_path), oplog_max_entries=50),
+            prune_every=0.05,
+        )
+        store.start()
+        client: Client = MongoClient(
+            f"mongodb://127.0.0.1:{port}/?retryWrites=false&directConnection=true",
+            serverSelectionTimeoutMS=5000,
+        )
+        try:
+            # Fewer writes than the thousand after which the store prunes by itself.
+            for number in range(300):
+                client["portal_cases"].cases.insert_one({"number": number})
+            oplog = client["local"]["oplog.rs"]
+            # Kept to its cap of 50 (and the store's own first entries), not the 300 written.
+            assert wait_until(lambda: oplog.count_documents({}) < 60, timeout=10, interval=0.1)
+            # The newest writes are those kept.
+            newest = oplog.find({"op": "i", "ns": "portal_cases.cases"}).sort("$natural", -1)
+            assert next(newest)["o"]["number"] == 299
+        finally:
+            client.close()
+            store.stop()

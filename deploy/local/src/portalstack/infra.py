@@ -75,13 +75,16 @@ def mail_answers(settings: StackSettings) -> bool:
 
 
 def mongo(settings: StackSettings) -> ProcessComponent:
-    """SecantusDB with its data under the data folder."""
+    """SecantusDB with its data under the data folder, its oplog pruned a little at a time."""
     storage = settings.data_dir / "mongo"
     return ProcessComponent(
         settings,
         name="mongo",
         argv=[
-            settings.tool("secantusd-py"),
+            # The interpreter running the runner has portalstack installed.
+            sys.executable,
+            "-m",
+            "portalstack.store",
             "--host",
             settings.host,
             "--port",
