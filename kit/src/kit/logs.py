@@ -17,7 +17,7 @@ _encode = json.JSONEncoder(default=str).encode
 def _entry(created: float, level: str, logger: str, message: str) -> dict[str, Any]:
     """The fields every line starts with, the request's context included."""
     entry: dict[str, Any] = {
-        "time": datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds"),
+        "time": datetime.fromtimestamp(created, UTC).isoformat(timespec="microseconds"),
         "level": level,
         "logger": logger,
         "message": message,
