@@ -21,7 +21,7 @@ from kit.mongo import Document, Mongo
 from notifications.emails.models import DELIVERIES
 from notifications.inbox.models import NOTIFICATIONS
 from notifications.inbox.notice import KIND_AUDIENCES, NOTICE_KINDS, Notice
-from notifications.inbox.repository import Told
+from notifications.inbox.repository import Told, notice_id
 from portalstack.endpoints import Stack
 
 Publish = Callable[..., Awaitable[Envelope]]
@@ -657,6 +657,24 @@ class TestWhatEachPersonIsOffered:
     def test_every_kind_is_told_to_someone(self) -> None:
         assert set(KIND_AUDIENCES) == set(NOTICE_KINDS)
         assert all(KIND_AUDIENCES[kind] for kind in NOTICE_KINDS)
+
+    def test_a_notices_id_is_made_from_authority_event_person_and_kind(self) -> None:
+        notice = assigned("someone")
+        event_id = str(uuid.uuid4())
+        told = Told("watford", notice, event_id, "cases.case.assigned", datetime.now(UTC))
+        # Told again, later, by another delivery of the event: the same id.
+        again = Told("watford", notice, event_id, "cases.case.assigned", datetime.now(UTC))
+        assert told.id == again.id == told.record()["_id"]
+        assert len(told.id) == 32
+        others = {
+            notice_id("stevenage", event_id, "someone", "case_assigned"),
+            notice_id("watford", str(uuid.uuid4()), "someone", "case_assigned"),
+            notice_id("watford", event_id, "someone-else", "case_assigned"),
+            notice_id("watford", event_id, "someone", "application_accepted"),
+        }
+        assert told.id == notice_id("watford", event_id, "someone", "case_assigned")
+        assert told.id not in others
+        assert len(others) == 4
 
 
 class TestWhatWasSentAboutACase:

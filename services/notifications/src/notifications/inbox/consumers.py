@@ -117,12 +117,10 @@ class Telling:
         new: list[Told] = []
         for authority in dict.fromkeys(entry.authority for entry in told):
             mine = [entry for entry in told if entry.authority == authority]
-            recorded = await self.notifications.told_already(
-                authority, [entry.event_id for entry in mine], session=session
-            )
+            recorded = await self.notifications.told_already(authority, mine, session=session)
             for entry in mine:
-                if entry.key not in recorded:
-                    recorded.add(entry.key)
+                if entry.id not in recorded:
+                    recorded.add(entry.id)
                     new.append(entry)
         await self.notifications.add_all(session, new)
         self._log_recorded(new)

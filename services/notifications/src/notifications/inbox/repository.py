@@ -18,6 +18,15 @@ from notifications.inbox.notice import AUDIENCES, Audience, Notice, NoticeKind
 DUPLICATE_KEY = 11000
 
 
+# The namespace of notices' ids.
+NOTICE_IDS = uuid.UUID("5d0f5c1e-7a43-4b59-9a0e-3f1d2c6b8e41")
+
+
+def notice_id(authority: str, event_id: str, user_id: str, kind: str) -> str:
+    """The id of the notice of one kind telling one person of one event."""
+    return uuid.uuid5(NOTICE_IDS, "\n".join((authority, event_id, user_id, kind))).hex
+
+
 @dataclass(frozen=True)
 class Told:
     """One notice to record: what the person is told, of which event, when it happened."""
@@ -33,10 +42,16 @@ class Told:
         """What makes it one of a kind: the event, the person, the kind of notice."""
         return (self.event_id, self.notice.user_id, self.notice.kind)
 
+    @property
+    def id(self) -> str:
+        """The notice's id, made from what makes it one of a kind: the same event told to
+        the same person twice makes the same id, which the store refuses the second time."""
+        return notice_id(self.authority, *self.key)
+
     def record(self) -> Document:
         """The stored notice, unseen."""
         return {
-            "_id": uuid.uuid4().hex,
+            "_id": self.id,
             "authority": self.authority,
             "user_id": self.notice.user_id,
             "audience": self.notice.audience,
@@ -65,7 +80,7 @@ class NotificationRepository(AuthorityRepository):
 
     async def add_new(self, session: Session, told: Sequence["Told"]) -> list["Told"]:
         """Record the notices not recorded before, outside any transaction, in one write;
-        those that were new. The unique index on event, person and kind refuses the rest."""
+        those that were new. Their ids, made from event, person and kind, refuse the rest."""
         if not told:
             return []
         try:
@@ -81,15 +96,15 @@ class NotificationRepository(AuthorityRepository):
         return list(told)
 
     async def told_already(
-        self, authority: str, event_ids: Sequence[str], *, session: Session
-    ) -> set[tuple[str, str, str]]:
-        """(event, person, kind) of the notices of these events recorded already."""
+        self, authority: str, told: Sequence["Told"], *, session: Session
+    ) -> set[str]:
+        """The ids of those of these notices recorded already."""
         found = self.collection.find(
-            scoped(authority, {"event_id": {"$in": list(dict.fromkeys(event_ids))}}),
-            {"event_id": 1, "user_id": 1, "kind": 1},
+            scoped(authority, {"_id": {"$in": list(dict.fromkeys(entry.id for entry in told))}}),
+            {"_id": 1},
             session=session,
         )
-        return {(doc["event_id"], doc["user_id"], doc["kind"]) async for doc in found}
+        return {doc["_id"] async for doc in found}
 
     async def page(
         self,
