@@ -127,8 +127,8 @@ class Telling:
         await self.queue_emails(session, new)
 
     async def record(self, session: Session, told: Sequence[Told]) -> None:
-        """Record each notice once, outside any transaction, in one write: the unique index
-        refuses those recorded already."""
+        """Record each notice once, outside any transaction, in one write: a notice's id,
+        made from its event, person and kind, refuses those recorded already."""
         self._log_recorded(await self.notifications.add_new(session, told))
 
     async def queue_emails(self, session: Session, told: Sequence[Told]) -> None:
@@ -186,10 +186,6 @@ class KnownCases:
                 authority, case_id, session=self.session
             )
         return self.known[(authority, case_id)]
-
-    def changed(self, authority: str, case_id: str) -> None:
-        """The case's copy was written: read it again when next needed."""
-        self.known.pop((authority, case_id), None)
 
     def remove(self, authority: str, case_id: str) -> None:
         """The case was removed in this batch."""
